@@ -1,0 +1,34 @@
+"""octoflow: plan and apply bulk changes to an Octopus Deploy server.
+
+The curated public surface; everything else is internal.
+"""
+
+from __future__ import annotations
+
+from importlib import metadata
+
+from octoflow.errors import OctoflowError, PlanError, Problem
+from octoflow.hookspecs import hookimpl
+from octoflow.plan.model import Plan
+from octoflow.plan.render import render_plan
+from octoflow.recipe import Param
+from octoflow.session import Octoflow, connect
+
+__all__ = [
+    "OctoflowError",
+    "Octoflow",
+    "Param",
+    "Plan",
+    "PlanError",
+    "Problem",
+    "__version__",
+    "connect",
+    "hookimpl",
+    "render_plan",
+]
+
+
+def __getattr__(name: str) -> str:
+    if name == "__version__":
+        return metadata.version("octoflow")
+    raise AttributeError(name)

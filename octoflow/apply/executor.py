@@ -1,0 +1,199 @@
+"""Apply: the only part of octoflow that writes.
+
+Walks the plan's operation graph with a bounded thread pool. Before each
+update it re-reads the document (in batches), replays the planned intents on
+that fresh copy — so edits made meanwhile in the UI survive — and refuses to
+write when the server contradicts the plan. Dependents of a failed operation
+are skipped, Ctrl-C stops scheduling cleanly, and every outcome is journaled.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import graphlib
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from octoflow.apply.journal import Journal
+from octoflow.apply.refresh import Refresher, collection_path, document_path
+from octoflow.client import OctopusClient
+from octoflow.errors import ConflictError, NotFoundError, OctoflowError
+from octoflow.plan.compiler import replay
+from octoflow.plan.diff import conflicts, diff
+from octoflow.plan.model import Operation, Plan
+from octoflow.registry import Registry
+from octoflow.secrets import redact
+
+CHANGED, UNCHANGED, FAILED, SKIPPED = "changed", "ok", "failed", "skipped"
+
+
+@attrs.frozen
+class OperationResult:
+    """What happened to one operation."""
+
+    key: str
+    kind: str
+    name: str
+    action: str
+    outcome: str  # changed | ok | failed | skipped
+    detail: str = ""
+    seconds: float = 0.0
+    resource_id: str | None = None
+
+
+@attrs.frozen
+class ApplyReport:
+    plan_id: str
+    results: tuple[OperationResult, ...]
+    requests: int
+    seconds: float
+    interrupted: bool = False
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for r in self.results if r.outcome == outcome)
+
+    @property
+    def recap(self) -> dict[str, int]:
+        return {o: self.count(o) for o in (UNCHANGED, CHANGED, FAILED, SKIPPED)}
+
+    @property
+    def succeeded(self) -> bool:
+        return not self.interrupted and self.count(FAILED) == 0 and self.count(SKIPPED) == 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "plan_id": self.plan_id,
+            "recap": self.recap,
+            "requests": self.requests,
+            "seconds": round(self.seconds, 3),
+            "interrupted": self.interrupted,
+            "results": [attrs.asdict(r) for r in self.results],
+        }
+
+
+class Executor:
+    """Runs one plan; holds the scheduling state of that run."""
+
+    def __init__(
+        self,
+        client: OctopusClient,
+        registry: Registry,
+        concurrency: int = 8,
+        journal: Journal | None = None,
+        on_result: Callable[[OperationResult], None] | None = None,
+    ) -> None:
+        self.client = client
+        self.registry = registry
+        self.concurrency = max(1, concurrency)
+        self.journal = journal or Journal(None)
+        self.on_result = on_result or (lambda result: None)
+        self._results: dict[str, OperationResult] = {}
+        self._lock = threading.Lock()
+
+    def run(self, plan: Plan) -> ApplyReport:
+        started, requests_before = time.monotonic(), self.client.request_count
+        ops = {op.key: op for op in plan.operations}
+        self._refresher = Refresher(
+            self.client,
+            [(self.registry.resource_kind(o.kind), str(o.resource_id))
+             for o in plan.operations if o.action == "update"],
+        )
+        self.journal.write("apply-started", plan=plan.id, server=plan.server,
+                           space=plan.space_id, operations=len(ops))
+        interrupted = False
+        try:
+            self._schedule(ops)
+        except KeyboardInterrupt:
+            interrupted = True
+        for key, op in ops.items():
+            if key not in self._results:
+                self._record(op, SKIPPED, "not started: apply was interrupted", 0.0)
+        report = ApplyReport(
+            plan.id,
+            tuple(self._results[op.key] for op in plan.operations),
+            self.client.request_count - requests_before,
+            time.monotonic() - started,
+            interrupted,
+        )
+        self.journal.write("apply-finished", recap=report.recap, requests=report.requests,
+                           interrupted=interrupted)
+        return report
+
+    def _schedule(self, ops: dict[str, Operation]) -> None:
+        graph = graphlib.TopologicalSorter({k: set(op.depends_on) for k, op in ops.items()})
+        graph.prepare()
+        with cf.ThreadPoolExecutor(self.concurrency, thread_name_prefix="octoflow") as pool:
+            running: dict[cf.Future[None], str] = {}
+            try:
+                while graph.is_active():
+                    for key in graph.get_ready():
+                        if self._blocked_by_failure(ops[key]):
+                            graph.done(key)
+                            continue
+                        running[pool.submit(self._run_one, ops[key])] = key
+                    if not running:
+                        continue
+                    done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+                    for future in done:
+                        graph.done(running.pop(future))
+            except KeyboardInterrupt:
+                for future in running:
+                    future.cancel()
+                raise
+
+    def _blocked_by_failure(self, op: Operation) -> bool:
+        failed = [d for d in op.depends_on if self._results[d].outcome in (FAILED, SKIPPED)]
+        if failed:
+            self._record(op, SKIPPED, f"depends on {', '.join(failed)}, which did not succeed", 0.0)
+        return bool(failed)
+
+    def _run_one(self, op: Operation) -> None:
+        started = time.monotonic()
+        try:
+            outcome, detail = self._perform(op)
+        except OctoflowError as exc:
+            outcome, detail = FAILED, str(exc)
+        except Exception as exc:  # a provider bug must not kill the whole run
+            outcome, detail = FAILED, f"unexpected {type(exc).__name__}: {exc}"
+        self._record(op, outcome, detail, time.monotonic() - started)
+
+    def _perform(self, op: Operation) -> tuple[str, str]:
+        kind = self.registry.resource_kind(op.kind)
+        if op.action == "create":
+            created = self.client.request("POST", collection_path(self.client, kind), json=op.body)
+            return CHANGED, f"created {created.get('Id', '') if isinstance(created, dict) else ''}"
+        if op.action == "delete":
+            try:
+                self.client.request("DELETE", document_path(self.client, kind, str(op.resource_id)))
+            except NotFoundError:
+                return UNCHANGED, "already deleted"
+            return CHANGED, "deleted"
+        return self._update(op, kind)
+
+    def _update(self, op: Operation, kind: Any) -> tuple[str, str]:
+        fresh = self._refresher.fresh(kind, str(op.resource_id))
+        if fresh is None:
+            raise ConflictError(f"{op.kind} {op.name!r} ({op.resource_id}) no longer exists")
+        desired = replay(fresh, op.intents, self.registry)
+        contradictions = conflicts(op.changes, fresh, desired)
+        if contradictions:
+            raise ConflictError(
+                f"{op.kind} {op.name!r} changed on the server since the plan: "
+                + "; ".join(contradictions) + ". Plan again to see the current state."
+            )
+        if not diff(fresh, desired):
+            return UNCHANGED, "already as planned on the server"
+        self.client.request("PUT", document_path(self.client, kind, str(op.resource_id)), json=desired)
+        return CHANGED, "; ".join(i.summary for i in op.intents)
+
+    def _record(self, op: Operation, outcome: str, detail: str, seconds: float) -> None:
+        result = OperationResult(op.key, op.kind, op.name, op.action, outcome,
+                                 redact(detail), round(seconds, 4), op.resource_id)
+        with self._lock:
+            self._results[op.key] = result
+        self.journal.write("operation", **attrs.asdict(result))
+        self.on_result(result)

@@ -1,0 +1,168 @@
+"""The ``octoflow`` command.
+
+Exit codes: 0 success; 1 apply finished with failed or skipped operations;
+2 bad input (usage, recipe, parameters, unknown names, validation) with nothing
+written; 3 authentication or permission; 4 server unreachable or failing;
+5 the server changed since the plan; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+from octoflow.cli import commands
+from octoflow.errors import OctoflowError, UsageError
+from octoflow.secrets import redact
+
+EXIT_INTERRUPTED = 130
+EXIT_INTERNAL = 70
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="octoflow",
+        description="Plan and apply bulk changes to an Octopus Deploy server.",
+        epilog="Connection: --server or OCTOPUS_URL; the API key only from OCTOPUS_API_KEY "
+        "(or OCTOPUS_ACCESS_TOKEN); --space or OCTOPUS_SPACE (name, slug or id).",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    plan = sub.add_parser("plan", help="show what a recipe would change (writes nothing)")
+    plan.add_argument("recipe", help="a shipped recipe name or a path to a recipe .py file")
+    _recipe_options(plan)
+    _connection_options(plan)
+    _output_options(plan)
+    plan.set_defaults(handler=commands.plan)
+
+    apply = sub.add_parser("apply", help="plan a recipe (or load a saved plan) and apply it")
+    apply.add_argument("recipe", help="a recipe name, a recipe .py file, or a saved plan .json")
+    _recipe_options(apply)
+    _connection_options(apply)
+    _output_options(apply)
+    apply.add_argument("--yes", action="store_true", help="apply without asking (needed off a terminal)")
+    apply.add_argument("--concurrency", type=_positive_int, default=8,
+                       help="operations applied at once (default 8)")
+    apply.add_argument("--journal", metavar="FILE",
+                       help="write the JSON-lines journal here (default ~/.octoflow/journal/PLAN-ID.jsonl)")
+    apply.set_defaults(handler=commands.apply)
+
+    recipes = sub.add_parser("recipes", help="list shipped recipes and their parameters")
+    recipes.add_argument("name", nargs="?", help="show one recipe in detail")
+    recipes.add_argument("--format", choices=("text", "json"), default="text")
+    recipes.set_defaults(handler=commands.recipes)
+
+    plugins = sub.add_parser("plugins", help="list loaded provider plugins")
+    plugins.add_argument("--format", choices=("text", "json"), default="text")
+    plugins.set_defaults(handler=commands.plugins)
+
+    sandbox = sub.add_parser("sandbox", help="the embedded Octopus-compatible sandbox")
+    sandbox_sub = sandbox.add_subparsers(dest="sandbox_command", required=True, metavar="ACTION")
+    serve = sandbox_sub.add_parser("serve", help="serve the sandbox over HTTP until stopped")
+    serve.add_argument("--seed", default="demo", choices=("demo", "empty"),
+                       help="initial state (ignored when --state names an existing file)")
+    serve.add_argument("--state", metavar="FILE", help="load state from FILE and save it there on exit")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
+    serve.add_argument("--port", type=int, default=8065, help="port (0 picks a free one)")
+    serve.add_argument("--api-key", metavar="KEY", help="API key clients must send "
+                       "(default: the sandbox's fixed example key)")
+    serve.add_argument("--latency-ms", type=int, default=0, help="added to every request")
+    serve.set_defaults(handler=commands.sandbox_serve)
+    return parser
+
+
+def _recipe_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="a recipe parameter (repeat for several)")
+
+
+def _connection_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("connection")
+    group.add_argument("--server", metavar="URL", help="Octopus server URL (default OCTOPUS_URL)")
+    group.add_argument("--space", metavar="SPACE", help="space name, slug or id (default OCTOPUS_SPACE)")
+    group.add_argument("--sandbox", metavar="SEED",
+                       help="use the embedded sandbox instead of a server: demo, empty, or a "
+                       "JSON state FILE (loaded, and saved back after apply)")
+    group.add_argument("--max-rate", type=_positive_int, metavar="N",
+                       help="at most N requests per minute")
+    group.add_argument("--timeout", type=float, default=60.0, help="seconds per request (default 60)")
+    group.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
+
+
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="what to print on stdout")
+    parser.add_argument("--out", metavar="FILE", help="also write the plan (plan) or report (apply) as JSON")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="list unchanged resources and log requests")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+                        format="octoflow: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_RedactingFilter())
+    try:
+        return int(args.handler(args) or 0)
+    except KeyboardInterrupt:
+        print("octoflow: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OctoflowError as exc:
+        print(f"octoflow: error: {redact(str(exc))}", file=sys.stderr)
+        return exc.exit_code
+    except Exception as exc:
+        if args.debug:
+            print(redact(traceback.format_exc()), file=sys.stderr)
+        print(f"octoflow: internal error: {type(exc).__name__}: {redact(str(exc))} "
+              "(run with --debug for details)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+class _RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = ()
+        return True
+
+
+def parse_params(pairs: Sequence[str]) -> dict[str, str]:
+    """``["tag=Region/EU", ...]`` → ``{"tag": "Region/EU"}``; malformed pairs are a usage error."""
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"malformed parameter {pair!r}: write -p NAME=VALUE")
+        if name.strip() in values:
+            raise UsageError(f"parameter {name.strip()!r} given twice")
+        values[name.strip()] = value
+    return values
+
+
+def dump_json(data: object) -> str:
+    return redact(json.dumps(data, indent=2, default=str))
+
+
+def env() -> dict[str, str]:
+    return dict(os.environ)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

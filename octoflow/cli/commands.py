@@ -1,0 +1,214 @@
+"""What each ``octoflow`` subcommand does."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from octoflow.apply.executor import ApplyReport
+from octoflow.cli.progress import Progress
+from octoflow.config import Connection
+from octoflow.errors import UsageError
+from octoflow.plan.model import Plan
+from octoflow.plan.render import render_plan
+from octoflow.plugin import PluginHost
+from octoflow.recipe import Recipe, find_recipe
+from octoflow.secrets import redact
+from octoflow.session import Octoflow
+
+
+def plan(args: argparse.Namespace) -> int:
+    octo = _session(args)
+    result = _plan_recipe(octo, args)
+    _show_plan(result, args)
+    return 0
+
+
+def apply(args: argparse.Namespace) -> int:
+    octo = _session(args)
+    if args.recipe.endswith(".json"):
+        if args.param:
+            raise UsageError("-p parameters belong to recipes; a saved plan has its values already")
+        the_plan = _load_plan(Path(args.recipe))
+        octo.check_target(the_plan)
+    else:
+        the_plan = _plan_recipe(octo, args)
+    _show_plan(the_plan, args, write_out=False)
+    if the_plan.is_empty:
+        print("Nothing to do: the server already matches.", file=sys.stderr)
+        _save_sandbox(octo, args)
+        return 0
+    _confirm(the_plan, args)
+    progress = Progress(len(the_plan.operations))
+    journal = Path(args.journal) if args.journal else _default_journal(the_plan)
+    try:
+        report = octo.apply(the_plan, concurrency=args.concurrency, journal=journal,
+                            on_result=progress)
+    finally:
+        progress.finish()
+        _save_sandbox(octo, args)
+    _show_report(report, args, journal)
+    if report.interrupted:
+        raise KeyboardInterrupt
+    return 0 if report.succeeded else 1
+
+
+def recipes(args: argparse.Namespace) -> int:
+    registry = PluginHost.from_entry_points().build_registry()
+    shipped = registry.recipes
+    names = [args.name] if args.name else list(shipped)
+    loaded = [find_recipe(name, shipped) for name in names]
+    if args.format == "json":
+        print(json.dumps([_recipe_json(r) for r in loaded], indent=2))
+        return 0
+    for recipe in loaded:
+        print(_recipe_text(recipe, detailed=bool(args.name)))
+    return 0
+
+
+def plugins(args: argparse.Namespace) -> int:
+    host = PluginHost.from_entry_points()
+    registry = host.build_registry()
+    infos = host.describe()
+    if args.format == "json":
+        print(json.dumps([{"name": i.name, "distribution": i.distribution, "version": i.version,
+                           "hooks": list(i.hooks)} for i in infos], indent=2))
+        return 0
+    for info in infos:
+        print(f"{info.name}  {info.distribution} {info.version}  hooks: {', '.join(info.hooks)}")
+        for table in ("collection", "resource kind", "recipe", "sandbox area"):
+            mine = [n for n in registry.names(table) if registry.contributed_by(table, n) == info.name]
+            if mine:
+                print(f"    {table}s: {', '.join(mine)}")
+    return 0
+
+
+def sandbox_serve(args: argparse.Namespace) -> int:
+    from octoflow.sandbox import SANDBOX_API_KEY, Sandbox, SandboxServer
+
+    registry = PluginHost.from_entry_points().build_registry()
+    seed = args.state if args.state and Path(args.state).exists() else args.seed
+    api_key = args.api_key or SANDBOX_API_KEY
+    sandbox = Sandbox(registry.sandbox_areas, seed=seed, api_keys=(api_key,),
+                      latency_ms=args.latency_ms)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with SandboxServer(sandbox.app, host=args.host, port=args.port) as server:
+        print(f"octoflow sandbox ({args.seed if seed == args.seed else 'state ' + args.state}) "
+              f"serving on {server.url}", flush=True)
+        print(f"  export OCTOPUS_URL={server.url}", flush=True)
+        print(f"  export OCTOPUS_API_KEY={api_key}", flush=True)
+        print("Press Ctrl-C to stop.", flush=True)
+        try:
+            stop.wait()
+        except KeyboardInterrupt:
+            pass
+    if args.state:
+        sandbox.save(Path(args.state))
+        print(f"state saved to {args.state}", flush=True)
+    return 0
+
+
+# -- helpers --------------------------------------------------------------------
+
+
+def _session(args: argparse.Namespace) -> Octoflow:
+    options: dict[str, Any] = {"max_per_minute": args.max_rate, "timeout": args.timeout,
+                               "pool_size": max(getattr(args, "concurrency", 8), 8)}
+    if args.sandbox:
+        if args.server:
+            raise UsageError("use either --server or --sandbox, not both")
+        return Octoflow.with_sandbox(args.sandbox, space=args.space, **options)
+    connection = Connection.from_env(os.environ, url=args.server, space=args.space,
+                                     verify_tls=not args.insecure)
+    return Octoflow.connect(connection, **options)
+
+
+def _plan_recipe(octo: Octoflow, args: argparse.Namespace) -> Plan:
+    from octoflow.cli import parse_params
+
+    return octo.plan_recipe(args.recipe, parse_params(args.param))
+
+
+def _show_plan(the_plan: Plan, args: argparse.Namespace, write_out: bool = True) -> None:
+    if args.format == "json":
+        print(redact(the_plan.dumps()))
+    else:
+        print(redact(render_plan(the_plan, verbose=args.verbose)))
+    if args.out and write_out:
+        Path(args.out).write_text(redact(the_plan.dumps()) + "\n", encoding="utf-8")
+
+
+def _show_report(report: ApplyReport, args: argparse.Namespace, journal: Path) -> None:
+    from octoflow.cli import dump_json
+
+    if args.format == "json":
+        print(dump_json(report.to_json()))
+    else:
+        recap = report.recap
+        print(f"Apply complete: {recap['changed']} changed, {recap['ok']} ok, "
+              f"{recap['failed']} failed, {recap['skipped']} skipped "
+              f"({report.requests} requests, {report.seconds:.1f}s).")
+        for result in report.results:
+            if result.outcome in ("failed", "skipped"):
+                print(f"  {result.outcome}: {result.kind} {result.name!r}: {result.detail}")
+    print(f"journal: {journal}", file=sys.stderr)
+    if args.out:
+        Path(args.out).write_text(dump_json(report.to_json()) + "\n", encoding="utf-8")
+
+
+def _confirm(the_plan: Plan, args: argparse.Namespace) -> None:
+    if args.yes:
+        return
+    if not sys.stdin.isatty():
+        raise UsageError("not applying: pass --yes to apply when not running in a terminal")
+    s = the_plan.summary
+    answer = input(f"Apply {s['add']} add, {s['change']} change, {s['delete']} delete? [y/N] ")
+    if answer.strip().lower() not in ("y", "yes"):
+        raise UsageError("not applying: not confirmed")
+
+
+def _load_plan(path: Path) -> Plan:
+    try:
+        return Plan.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise UsageError(f"no plan file {path}") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UsageError(f"{path} is not a saved octoflow plan: {exc}") from None
+
+
+def _default_journal(the_plan: Plan) -> Path:
+    home = Path(os.environ.get("OCTOFLOW_HOME", Path.home() / ".octoflow"))
+    return home / "journal" / f"{the_plan.id}.jsonl"
+
+
+def _save_sandbox(octo: Octoflow, args: argparse.Namespace) -> None:
+    """With ``--sandbox FILE`` the sandbox state is written back to FILE."""
+    if octo.sandbox is not None and args.sandbox not in ("demo", "empty"):
+        octo.sandbox.save(Path(args.sandbox))
+
+
+def _recipe_json(recipe: Recipe) -> dict[str, Any]:
+    return {
+        "name": recipe.name,
+        "summary": recipe.summary,
+        "description": recipe.description,
+        "parameters": [{"name": p.name, "kind": p.kind, "required": p.required, "help": p.help,
+                        "default": None if p.required else p.default} for p in recipe.params],
+    }
+
+
+def _recipe_text(recipe: Recipe, detailed: bool) -> str:
+    lines = [f"{recipe.name}: {recipe.summary}"]
+    if detailed and recipe.description:
+        lines += ["", *("  " + line for line in recipe.description.splitlines()), ""]
+    for p in recipe.params:
+        need = "required" if p.required else f"default {p.default!r}"
+        lines.append(f"    -p {p.name}=<{p.kind}>  {p.help} ({need})")
+    return "\n".join(lines)

@@ -1,0 +1,270 @@
+"""The Octopus REST client octoflow is built on.
+
+Safe to share between threads: each thread gets its own ``requests.Session``
+(the requests maintainers' advice), while the throttle, the request counter and
+the resolved space are shared. Every failure leaves as an octoflow error.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import BaseAdapter, HTTPAdapter
+
+from octoflow import errors
+from octoflow.client.auth import ApiKeyAuth, BearerAuth
+from octoflow.client.throttle import Throttle
+from octoflow.client.translate import error_from_response, error_from_transport
+from octoflow.config import Connection
+from octoflow.registry import unknown_name_message
+
+log = logging.getLogger("octoflow.client")
+
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+RETRY_STATUSES = frozenset({500, 502, 503, 504})
+#: How many ids go into one ``?ids=`` request (keeps URLs well under 2 KB).
+IDS_PER_REQUEST = 100
+PAGE_SIZE = 500
+TAKE_ALL = 2147483647
+_SPACE_ID = re.compile(r"^Spaces-\d+$", re.IGNORECASE)
+
+
+class OctopusClient:
+    """Talks to one Octopus server, in one space.
+
+    :param connection: server URL, credentials and space (name or id).
+    :param adapter: a requests adapter to mount instead of the network one
+        (the in-process sandbox uses this).
+    :param max_per_minute: cap on requests per minute across all threads.
+    :param timeout: seconds to wait for each response.
+    :param retries: extra attempts for idempotent requests on 5xx and dropped
+        connections, and for any request answered 429.
+    """
+
+    def __init__(
+        self,
+        connection: Connection,
+        adapter: BaseAdapter | None = None,
+        max_per_minute: float | None = None,
+        timeout: float = 60.0,
+        retries: int = 4,
+        backoff_seconds: float = 0.5,
+        pool_size: int = 16,
+    ) -> None:
+        self.connection = connection
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff_seconds = backoff_seconds
+        self.throttle = Throttle(max_per_minute)
+        self._adapter = adapter
+        self._pool_size = pool_size
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._request_count = 0
+        self._space_id: str | None = None
+        self._root: dict[str, Any] | None = None
+
+    # -- counting ------------------------------------------------------------
+
+    @property
+    def request_count(self) -> int:
+        """Requests sent so far (each retry counts), for reports and benchmarks."""
+        return self._request_count
+
+    # -- server and space ----------------------------------------------------
+
+    def root(self) -> dict[str, Any]:
+        """The ``/api`` root document (cached); proves the URL is an Octopus server."""
+        if self._root is None:
+            doc = self.request("GET", "/api")
+            if not isinstance(doc, dict) or "Version" not in doc:
+                raise errors.UsageError(
+                    f"{self.connection.url}/api did not answer with an Octopus root "
+                    "document; check the server URL"
+                )
+            self._root = doc
+        return self._root
+
+    @property
+    def space_id(self) -> str:
+        """The id of the space to work in, resolved once from a name, slug or id."""
+        if self._space_id is None:
+            with self._lock:
+                if self._space_id is None:
+                    self._space_id = self._resolve_space(self.connection.space)
+        return self._space_id
+
+    def _resolve_space(self, wanted: str | None) -> str:
+        spaces = self.request("GET", "/api/spaces/all")
+        if not wanted:
+            default = [s for s in spaces if s.get("IsDefault")]
+            if not default:
+                raise errors.UsageError("the server has no default space; pass --space")
+            return str(default[0]["Id"])
+        for space in spaces:
+            names = {str(space.get(k, "")).lower() for k in ("Id", "Name", "Slug")}
+            if wanted.lower() in names:
+                return str(space["Id"])
+        hint = unknown_name_message("space", wanted, [s["Name"] for s in spaces])
+        raise errors.UsageError(f"{hint} (spaces are looked up by name, slug or id)")
+
+    def space_path(self, path: str) -> str:
+        """``/api/{spaceId}/<path>`` for a path relative to the space."""
+        return f"/api/{self.space_id}/{path.lstrip('/')}"
+
+    # -- reading -------------------------------------------------------------
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        return self.request("GET", path, params=params)
+
+    def list_all(self, path: str, params: dict[str, Any] | None = None) -> list[Any]:
+        """Every item of a collection, following pages to the end.
+
+        Never stops at the server's default page size of 30: it asks for large
+        pages and keeps going until ``TotalResults`` items (or no ``Page.Next``).
+        """
+        return list(self.iter_pages(path, params))
+
+    def iter_pages(self, path: str, params: dict[str, Any] | None = None) -> Iterator[Any]:
+        skip = 0
+        while True:
+            page = self.get(path, {**(params or {}), "skip": skip, "take": PAGE_SIZE})
+            items = page.get("Items") or []
+            yield from items
+            skip += len(items)
+            total = page.get("TotalResults")
+            more = "Page.Next" in (page.get("Links") or {})
+            if not items or (total is not None and skip >= total) or (total is None and not more):
+                return
+
+    def get_many(self, path: str, ids: Sequence[str]) -> list[Any]:
+        """The documents with these ids, in batches of ``IDS_PER_REQUEST`` per request."""
+        found: list[Any] = []
+        for start in range(0, len(ids), IDS_PER_REQUEST):
+            chunk = list(ids[start : start + IDS_PER_REQUEST])
+            page = self.get(path, {"ids": ",".join(chunk), "take": len(chunk)})
+            found.extend(page.get("Items") or [])
+        return found
+
+    # -- the one request path -----------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+    ) -> Any:
+        """Send one request (with retries) and return the parsed JSON body, or None."""
+        url = self.connection.url + path
+        attempt = 0
+        while True:
+            self.throttle.wait_turn()
+            response = self._send_once(method, url, params, json, attempt)
+            if response is not None and response.status_code < 400:
+                return _body(response)
+            wait = self._retry_wait(method, response, attempt)
+            if wait is None:
+                raise error_from_response(response, method, _display(url))  # type: ignore[arg-type]
+            attempt += 1
+            log.info("retrying %s %s in %.1fs (attempt %d)", method, path, wait, attempt + 1)
+            time.sleep(wait)
+
+    def _send_once(
+        self, method: str, url: str, params: Any, json: Any, attempt: int
+    ) -> requests.Response | None:
+        """One HTTP exchange; ``None`` means a retryable dropped connection."""
+        with self._lock:
+            self._request_count += 1
+        try:
+            return self._session().request(
+                method, url, params=params, json=json, timeout=self.timeout
+            )
+        except requests.RequestException as exc:
+            if self._may_retry_transport(method, exc, attempt):
+                time.sleep(self._backoff(attempt))
+                return None
+            raise error_from_transport(exc, method, _display(url)) from None
+
+    def _may_retry_transport(self, method: str, exc: Exception, attempt: int) -> bool:
+        if attempt >= self.retries:
+            return False
+        if method in IDEMPOTENT:
+            return isinstance(exc, (requests.ConnectionError, requests.Timeout))
+        return isinstance(exc, requests.exceptions.ConnectTimeout)
+
+    def _retry_wait(
+        self, method: str, response: requests.Response | None, attempt: int
+    ) -> float | None:
+        """Seconds to wait before retrying, or ``None`` when the error is final."""
+        if response is None:
+            return 0.0
+        status = response.status_code
+        if attempt >= self.retries:
+            return None
+        retry_after = _retry_after_seconds(response)
+        if status == 429:
+            wait = retry_after if retry_after is not None else self._backoff(attempt)
+            self.throttle.server_said_wait(wait, rate_limited=True)
+            return 0.0
+        if status in RETRY_STATUSES and method in IDEMPOTENT:
+            if retry_after is not None:
+                self.throttle.server_said_wait(retry_after, rate_limited=False)
+                return 0.0
+            return self._backoff(attempt)
+        return None
+
+    def _backoff(self, attempt: int) -> float:
+        return min(30.0, self.backoff_seconds * 2**attempt) * random.uniform(0.8, 1.2)
+
+    def _session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.headers.update(
+                {"Accept": "application/json", "User-Agent": "octoflow"}
+            )
+            session.verify = self.connection.verify_tls
+            if self.connection.api_key:
+                session.auth = ApiKeyAuth(self.connection.api_key)
+            elif self.connection.access_token:
+                session.auth = BearerAuth(self.connection.access_token)
+            adapter = self._adapter or HTTPAdapter(
+                pool_connections=2, pool_maxsize=self._pool_size, max_retries=0
+            )
+            session.mount(self.connection.url, adapter)
+            self._local.session = session
+        return session
+
+
+def _body(response: requests.Response) -> Any:
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
+def _retry_after_seconds(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def _display(url: str) -> str:
+    """The URL as shown in messages: without query string (never holds secrets anyway)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"

@@ -1,0 +1,68 @@
+"""Pacing requests across all of a run's threads.
+
+One :class:`Throttle` is shared by every thread of a client. It enforces the
+optional ``--max-rate`` cap, and when the server says "slow down" (429/503 with
+``Retry-After``) it pauses every thread until then and lowers the rate for the
+rest of the run: servers from 2026.3 rate-limit per user with a token bucket,
+so hammering on after a 429 only earns more 429s.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+log = logging.getLogger("octoflow.client")
+
+#: After a 429 the rate is lowered to this fraction of what was being sent.
+SLOWDOWN = 0.75
+#: Never go slower than this many requests per minute.
+FLOOR_PER_MINUTE = 10.0
+
+
+class Throttle:
+    def __init__(
+        self,
+        max_per_minute: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._lock = threading.Lock()
+        self._clock = clock
+        self._sleep = sleep
+        self._interval = 60.0 / max_per_minute if max_per_minute else 0.0
+        self._next_slot = 0.0
+        self._paused_until = 0.0
+        self._recent: deque[float] = deque()
+
+    @property
+    def per_minute(self) -> float | None:
+        return 60.0 / self._interval if self._interval else None
+
+    def wait_turn(self) -> None:
+        """Block until this thread may send its next request."""
+        with self._lock:
+            now = self._clock()
+            slot = max(now, self._paused_until, self._next_slot)
+            self._next_slot = slot + self._interval
+            self._recent.append(slot)
+            while self._recent and self._recent[0] < slot - 60.0:
+                self._recent.popleft()
+        if slot > now:
+            self._sleep(slot - now)
+
+    def server_said_wait(self, seconds: float, rate_limited: bool) -> None:
+        """Pause every thread for ``seconds``; on a 429 also lower the rate for good."""
+        with self._lock:
+            self._paused_until = max(self._paused_until, self._clock() + seconds)
+            if rate_limited:
+                self._slow_down()
+
+    def _slow_down(self) -> None:
+        current = self.per_minute or float(len(self._recent)) or FLOOR_PER_MINUTE
+        new_rate = max(current * SLOWDOWN, FLOOR_PER_MINUTE)
+        self._interval = 60.0 / new_rate
+        log.warning("the server is rate-limiting; slowing down to %.0f requests/min", new_rate)

@@ -1,0 +1,97 @@
+"""Converting between Octopus's PascalCase JSON and octoflow's attrs models.
+
+One rule maps every field: ``tenant_tags`` ↔ ``TenantTags``. Fields octoflow
+does not model are kept in the model's ``extra`` mapping and sent back
+unchanged, so a read-modify-write never drops what a newer server added.
+Known fields the server did not send are not invented on the way back.
+"""
+
+from __future__ import annotations
+
+import copy
+import typing
+from collections.abc import Mapping
+from functools import cache
+from typing import Any, TypeVar
+
+import attrs
+
+T = TypeVar("T")
+
+
+def pascal(name: str) -> str:
+    """``tenant_tags`` → ``TenantTags``."""
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
+
+
+@cache
+def _fields(cls: type) -> dict[str, tuple[str, Any]]:
+    """Wire name → (attribute name, resolved type) for a model class."""
+    hints = typing.get_type_hints(cls)
+    return {
+        a.metadata.get("wire", pascal(a.name)): (a.name, hints[a.name])
+        for a in attrs.fields(cls)
+        if a.name not in ("extra", "sent")
+    }
+
+
+def structure(cls: type[T], data: Mapping[str, Any]) -> T:
+    """A model instance from a wire document; unknown keys go to ``extra``."""
+    known = _fields(cls)
+    kwargs: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in known:
+            name, tp = known[key]
+            kwargs[name] = _structure_value(tp, value)
+        else:
+            extra[key] = copy.deepcopy(value)
+    return cls(**kwargs, extra=extra, sent=frozenset(data))  # type: ignore[call-arg]
+
+
+def unstructure(obj: Any) -> dict[str, Any]:
+    """The wire document for a model: known fields, then ``extra`` unchanged."""
+    out: dict[str, Any] = {}
+    defaults = {a.name: a.default for a in attrs.fields(type(obj))}
+    for key, (name, _tp) in _fields(type(obj)).items():
+        value = getattr(obj, name)
+        if key in obj.sent or not _is_default(value, defaults[name]):
+            out[key] = _unstructure_value(value)
+    out.update(copy.deepcopy(obj.extra))
+    return out
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        default = default.factory()
+    return bool(value == default)
+
+
+def _structure_value(tp: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    target = _model_in(tp)
+    if target is None:
+        return copy.deepcopy(value)
+    if isinstance(value, list):
+        return [structure(target, v) for v in value]
+    return structure(target, value)
+
+
+def _unstructure_value(value: Any) -> Any:
+    if attrs.has(type(value)):
+        return unstructure(value)
+    if isinstance(value, list):
+        return [_unstructure_value(v) for v in value]
+    return copy.deepcopy(value)
+
+
+def _model_in(tp: Any) -> type | None:
+    """The attrs class inside ``X``, ``X | None`` or ``list[X]``, if any."""
+    if isinstance(tp, type) and attrs.has(tp):
+        return tp
+    for arg in typing.get_args(tp):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,154 @@
+"""Statements → plan: resolve, diff, coalesce, order.
+
+Each statement (a provider's selection with verbs applied) yields
+:class:`Edit` s: "these intents, on this document". Edits of one document from
+any number of statements are coalesced into a single write; the intents are
+replayed on a copy of the document with the same functions apply will use, so
+the plan shows exactly what apply will send.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import math
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
+
+import attrs
+
+from octoflow.client.http import IDS_PER_REQUEST
+from octoflow.errors import PlanError
+from octoflow.plan.context import PlanContext
+from octoflow.plan.diff import diff
+from octoflow.plan.model import Intent, Operation, Plan, Unchanged
+from octoflow.registry import Registry
+
+
+@attrs.frozen
+class Edit:
+    """Intents for one document, produced by a provider while planning.
+
+    :param kind: registered resource kind, e.g. ``Tenant``.
+    :param resource_id: the document's id; ``None`` when it is to be created.
+    :param name: a readable name for plans.
+    :param document: the document as read (for a create: the initial body).
+    :param action: ``create``, ``update`` or ``delete``.
+    :param after: keys of edits that must be applied first (when they change anything).
+    """
+
+    kind: str
+    resource_id: str | None
+    name: str
+    document: Mapping[str, Any]
+    intents: tuple[Intent, ...]
+    action: str = "update"
+    after: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}/{self.resource_id or 'new:' + self.name}"
+
+
+class Statement(Protocol):
+    """What a DSL chain must offer to be planned."""
+
+    def describe(self) -> str:
+        """A short readable form of the statement, used in problems."""
+
+    def plan(self, ctx: PlanContext) -> Iterable[Edit]:
+        """Read what is needed through ``ctx`` and yield the edits to make."""
+
+
+def compile_plan(
+    statements: Sequence[Statement],
+    ctx: PlanContext,
+    title: str,
+    params: Mapping[str, Any] | None = None,
+) -> Plan:
+    grouped = _collect(statements, ctx)
+    if ctx.problems:
+        raise PlanError(ctx.problems)
+    operations: list[Operation] = []
+    unchanged: list[Unchanged] = []
+    for key, edits in grouped.items():
+        result = _coalesce(key, edits, ctx.registry)
+        (operations if isinstance(result, Operation) else unchanged).append(result)
+    operations = _link(operations, grouped)
+    return Plan(
+        id=uuid.uuid4().hex[:12],
+        created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        server=ctx.client.connection.url,
+        space_id=ctx.client.space_id,
+        title=title,
+        operations=tuple(operations),
+        unchanged=tuple(unchanged),
+        labels=dict(ctx.labels),
+        notes=tuple(ctx.notes),
+        params=dict(params or {}),
+        request_estimate=estimate_requests(operations, ctx.registry),
+    )
+
+
+def _collect(statements: Sequence[Statement], ctx: PlanContext) -> dict[str, list[Edit]]:
+    grouped: dict[str, list[Edit]] = {}
+    for statement in statements:
+        ctx.statement = statement.describe()
+        for edit in statement.plan(ctx):
+            grouped.setdefault(edit.key, []).append(edit)
+    ctx.statement = ""
+    for key, edits in grouped.items():
+        actions = {e.action for e in edits}
+        if "delete" in actions and len(actions) > 1:
+            ctx.problem(f"{edits[0].kind} {edits[0].name!r} is both deleted and changed")
+    return grouped
+
+
+def _coalesce(key: str, edits: list[Edit], registry: Registry) -> Operation | Unchanged:
+    first = edits[0]
+    intents = tuple(i for e in edits for i in e.intents)
+    if first.action == "delete":
+        return Operation(key, "delete", first.kind, first.resource_id, first.name, intents)
+    desired = replay(first.document, intents, registry)
+    changes = diff({} if first.action == "create" else first.document, desired)
+    if first.action == "update" and not changes:
+        reasons = tuple(dict.fromkeys(i.noop or f"{i.summary}: already so" for i in intents))
+        return Unchanged(first.kind, str(first.resource_id), first.name, reasons)
+    body = desired if first.action == "create" else None
+    return Operation(
+        key, first.action, first.kind, first.resource_id, first.name, intents, changes, (), body
+    )
+
+
+def _link(operations: list[Operation], grouped: dict[str, list[Edit]]) -> list[Operation]:
+    """Turn edits' ``after`` keys into dependencies between operations that exist."""
+    planned = {op.key for op in operations}
+    linked = []
+    for op in operations:
+        needs = {k for e in grouped[op.key] for k in e.after if k in planned and k != op.key}
+        linked.append(attrs.evolve(op, depends_on=tuple(sorted(needs))) if needs else op)
+    return linked
+
+
+def replay(
+    document: Mapping[str, Any], intents: Iterable[Intent], registry: Registry
+) -> dict[str, Any]:
+    """A copy of ``document`` with every intent applied, in order."""
+    desired = copy.deepcopy(dict(document))
+    for intent in intents:
+        registry.intent(intent.name)(desired, intent.args)
+    return desired
+
+
+def estimate_requests(operations: Sequence[Operation], registry: Registry) -> int:
+    """Requests apply will make: one write per operation plus batched re-reads."""
+    per_kind: dict[str, int] = {}
+    for op in operations:
+        if op.action == "update":
+            per_kind[op.kind] = per_kind.get(op.kind, 0) + 1
+    rereads = 0
+    for kind_name, count in per_kind.items():
+        kind = registry.resource_kind(kind_name)
+        rereads += math.ceil(count / IDS_PER_REQUEST) if kind.batch_read else count
+    return len(operations) + rereads

@@ -1,0 +1,80 @@
+"""What planning may read, cached for the whole compile, and where problems go.
+
+Compile reads, never writes. Each collection is listed at most once per plan
+(one ``/all`` request), and names are resolved against those lists with close
+matches suggested when they do not resolve.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from octoflow.client import OctopusClient
+from octoflow.errors import ApiError, Problem
+from octoflow.models import Model
+from octoflow.registry import Registry, unknown_name_message
+
+M = TypeVar("M", bound=Model)
+
+
+class PlanContext:
+    def __init__(self, client: OctopusClient, registry: Registry) -> None:
+        self.client = client
+        self.registry = registry
+        self.problems: list[Problem] = []
+        self.labels: dict[str, str] = {}
+        self.notes: list[str] = []
+        self.statement = ""
+        self._documents: dict[str, list[dict[str, Any]]] = {}
+
+    # -- problems ------------------------------------------------------------
+
+    def problem(self, message: str, hint: str = "") -> None:
+        """Record something wrong with the current statement; planning goes on."""
+        self.problems.append(Problem(message, hint, self.statement))
+
+    def note(self, text: str) -> None:
+        """Something the reviewer should know that is not a problem (shown in the plan)."""
+        self.notes.append(f"{self.statement}: {text}" if self.statement else text)
+
+    # -- reading -------------------------------------------------------------
+
+    def documents(self, collection: str) -> list[dict[str, Any]]:
+        """Every document of a space collection, fetched once per plan."""
+        if collection not in self._documents:
+            self._documents[collection] = self._fetch_all(collection)
+        return self._documents[collection]
+
+    def models(self, collection: str, cls: type[M]) -> list[M]:
+        return [cls.from_wire(doc) for doc in self.documents(collection)]
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        """A read outside the collection cache (e.g. a variables document)."""
+        return self.client.get(self.client.space_path(path), params)
+
+    def _fetch_all(self, collection: str) -> list[dict[str, Any]]:
+        try:
+            return list(self.client.get(self.client.space_path(f"{collection}/all")))
+        except ApiError as exc:
+            if exc.status not in (404, 405):
+                raise
+            return self.client.list_all(self.client.space_path(collection))
+
+    # -- names ---------------------------------------------------------------
+
+    def find(self, collection: str, cls: type[M], name: str, what: str) -> M | None:
+        """The model named (or with id) ``name``, else ``None`` and a problem."""
+        items = self.models(collection, cls)
+        wanted = name.strip().lower()
+        for item in items:
+            if wanted in (str(getattr(item, "name", "")).lower(), str(item.id).lower()):
+                self.label(item)
+                return item
+        names = [str(getattr(i, "name", i.id)) for i in items]
+        self.problem(unknown_name_message(what, name, names))
+        return None
+
+    def label(self, model: Model) -> None:
+        """Remember a readable name for an id, so plans show names, not ids."""
+        if model.id:
+            self.labels[model.id] = str(getattr(model, "name", model.id))

@@ -1,0 +1,91 @@
+"""Field-level differences between two versions of a document.
+
+Objects are compared key by key; lists of plain values are compared as sets
+(Octopus treats ``TenantTags``, ``Roles``, environment lists as unordered);
+anything else is compared whole. The same rules decide whether a fresh copy
+read at apply time conflicts with what was planned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from octoflow.plan.model import FieldChange
+
+_MISSING = None
+
+#: Fields the server sets; differences in them are never changes we make.
+SERVER_FIELDS = frozenset({"LastModifiedOn", "LastModifiedBy", "Links"})
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[FieldChange, ...]:
+    return tuple(_diff(before, after, ()))
+
+
+def _diff(before: Any, after: Any, path: tuple[str, ...]) -> list[FieldChange]:
+    if isinstance(before, Mapping) and isinstance(after, Mapping):
+        changes: list[FieldChange] = []
+        for key in _keys(before, after):
+            if not path and key in SERVER_FIELDS:
+                continue
+            changes += _diff(before.get(key, _MISSING), after.get(key, _MISSING), path + (key,))
+        return changes
+    if _is_value_list(before) and _is_value_list(after):
+        same = _as_set(before) == _as_set(after)
+        return [] if same else [FieldChange(path, list(before), list(after))]
+    return [] if before == after else [FieldChange(path, scrub(before), scrub(after))]
+
+
+def scrub(value: Any) -> Any:
+    """A sensitive value as plans may show it: whether it is set, never what it is."""
+    if isinstance(value, Mapping):
+        if "NewValue" in value:
+            return {"HasValue": value.get("NewValue") is not None, "NewValue": "********"}
+        return {k: scrub(v) for k, v in value.items()}
+    return value
+
+
+def _keys(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
+    return list(a) + [k for k in b if k not in a]
+
+
+def _is_value_list(value: Any) -> bool:
+    return isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value)
+
+
+def _as_set(values: list[Any]) -> set[Any]:
+    return set(values)
+
+
+def lookup(document: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(document, Mapping):
+            return _MISSING
+        document = document.get(key, _MISSING)
+    return document
+
+
+def conflicts(
+    planned: tuple[FieldChange, ...], fresh: Mapping[str, Any], desired: Mapping[str, Any]
+) -> list[str]:
+    """Planned changes the fresh document contradicts.
+
+    A field conflicts when someone else set it, since the plan, to a value that
+    is neither what we saw nor what we planned, and replaying our intents on the
+    fresh copy does not reach what we planned. Set-like lists never conflict:
+    adding or removing members composes with other people's edits.
+    """
+    found = []
+    for change in planned:
+        if _is_value_list(change.before) or _is_value_list(change.after):
+            continue
+        now = lookup(fresh, change.path)
+        if now in (change.before, change.after):
+            continue
+        if lookup(desired, change.path) != change.after:
+            found.append(
+                f"{'.'.join(change.path)} is now {now!r} on the server "
+                f"(planned {change.before!r} -> {change.after!r})"
+            )
+    return found

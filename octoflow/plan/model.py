@@ -1,0 +1,138 @@
+"""The plan: pure data describing what apply will do.
+
+A plan is built by :mod:`octoflow.plan.compiler`, rendered by
+:mod:`octoflow.plan.render`, saved as JSON and applied (now or later) by
+:mod:`octoflow.apply.executor`. Nothing here talks to a server.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+PLAN_FORMAT = 1
+
+
+@attrs.frozen
+class Intent:
+    """One requested change to a document, replayable on a fresh copy.
+
+    :param name: the registered intent function, e.g. ``tenant.add_project``.
+    :param args: JSON-able arguments with names already resolved to ids.
+    :param summary: what it does, for people ("connect to Customer Portal in Test").
+    :param noop: why nothing needs doing when the document already matches.
+    """
+
+    name: str
+    args: Mapping[str, Any]
+    summary: str
+    noop: str = ""
+
+
+@attrs.frozen
+class FieldChange:
+    """One changed field: a path into the document and its values before and after."""
+
+    path: tuple[str, ...]
+    before: Any
+    after: Any
+
+
+@attrs.frozen
+class Operation:
+    """A single write: create, update or delete one document."""
+
+    key: str
+    action: str  # "create" | "update" | "delete"
+    kind: str
+    resource_id: str | None
+    name: str
+    intents: tuple[Intent, ...]
+    changes: tuple[FieldChange, ...] = ()
+    depends_on: tuple[str, ...] = ()
+    body: Mapping[str, Any] | None = None
+
+
+@attrs.frozen
+class Unchanged:
+    """A selected document that already matches every intent, and why."""
+
+    kind: str
+    resource_id: str
+    name: str
+    reasons: tuple[str, ...]
+
+
+@attrs.frozen
+class Plan:
+    """Everything apply needs, and everything a reviewer wants to see."""
+
+    id: str
+    created: str
+    server: str
+    space_id: str
+    title: str
+    operations: tuple[Operation, ...]
+    unchanged: tuple[Unchanged, ...] = ()
+    labels: Mapping[str, str] = attrs.field(factory=dict)
+    notes: tuple[str, ...] = ()
+    params: Mapping[str, Any] = attrs.field(factory=dict)
+    request_estimate: int = 0
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = {"add": 0, "change": 0, "delete": 0}
+        names = {"create": "add", "update": "change", "delete": "delete"}
+        for op in self.operations:
+            counts[names[op.action]] += 1
+        return counts
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.operations
+
+    def to_json(self) -> dict[str, Any]:
+        data = attrs.asdict(self, recurse=True, retain_collection_types=False)
+        return {"format": PLAN_FORMAT, "summary": self.summary, **data}
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), indent=2, sort_keys=False, default=list)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Plan:
+        if data.get("format") != PLAN_FORMAT or "operations" not in data:
+            raise ValueError("not an octoflow plan (missing format/operations)")
+        ops = tuple(_operation(o) for o in data["operations"])
+        unchanged = tuple(
+            Unchanged(u["kind"], u["resource_id"], u["name"], tuple(u["reasons"]))
+            for u in data.get("unchanged", ())
+        )
+        fields = {k: data[k] for k in ("id", "created", "server", "space_id", "title")}
+        return cls(
+            **fields,
+            operations=ops,
+            unchanged=unchanged,
+            labels=dict(data.get("labels", {})),
+            notes=tuple(data.get("notes", ())),
+            params=dict(data.get("params", {})),
+            request_estimate=int(data.get("request_estimate", 0)),
+        )
+
+
+def _operation(data: Mapping[str, Any]) -> Operation:
+    return Operation(
+        key=data["key"],
+        action=data["action"],
+        kind=data["kind"],
+        resource_id=data.get("resource_id"),
+        name=data["name"],
+        intents=tuple(Intent(**i) for i in data["intents"]),
+        changes=tuple(
+            FieldChange(tuple(c["path"]), c["before"], c["after"]) for c in data.get("changes", ())
+        ),
+        depends_on=tuple(data.get("depends_on", ())),
+        body=data.get("body"),
+    )

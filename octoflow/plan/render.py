@@ -1,0 +1,83 @@
+"""Plans and apply reports as text for people (JSON twins live on the models).
+
+Conventions: ``+`` create, ``~`` change, ``-`` delete, ``=`` unchanged (listed
+only when verbose), then ``Plan: N to add, N to change, N to delete.``
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from octoflow.plan.model import FieldChange, Operation, Plan
+
+SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
+
+
+def render_plan(plan: Plan, verbose: bool = False) -> str:
+    lines = [
+        f"octoflow plan {plan.id}: {plan.title}",
+        f"  server {plan.server}, space {plan.space_id}",
+    ]
+    lines += [f"  note: {note}" for note in plan.notes]
+    lines.append("")
+    for op in plan.operations:
+        lines += _operation_lines(op, plan.labels)
+    if plan.unchanged:
+        lines += _unchanged_lines(plan, verbose)
+    lines.append("")
+    lines.append(summary_line(plan))
+    if plan.operations:
+        lines.append(f"Apply will make about {plan.request_estimate} API requests.")
+    return "\n".join(lines)
+
+
+def summary_line(plan: Plan) -> str:
+    s = plan.summary
+    return f"Plan: {s['add']} to add, {s['change']} to change, {s['delete']} to delete."
+
+
+def _operation_lines(op: Operation, labels: Mapping[str, str]) -> list[str]:
+    ident = f" ({op.resource_id})" if op.resource_id else ""
+    lines = [f"  {SYMBOLS[op.action]} {op.kind} {op.name!r}{ident}"]
+    for intent in op.intents:
+        lines.append(f"      {intent.summary}")
+    for change in op.changes:
+        lines.append(f"        {describe_change(change, labels)}")
+    return lines
+
+
+def _unchanged_lines(plan: Plan, verbose: bool) -> list[str]:
+    if not verbose:
+        return [f"  = {len(plan.unchanged)} selected resource(s) already as requested"
+                " (--verbose lists them)"]
+    return [
+        f"  = {u.kind} {u.name!r} ({u.resource_id}): {'; '.join(u.reasons)}"
+        for u in plan.unchanged
+    ]
+
+
+def describe_change(change: FieldChange, labels: Mapping[str, str]) -> str:
+    """``ProjectEnvironments.Customer Portal: + Test, + Production``."""
+    path = ".".join(labels.get(part, part) for part in change.path)
+    before, after = change.before, change.after
+    if isinstance(before, list) or isinstance(after, list):
+        old, new = list(before or []), list(after or [])
+        added = [f"+ {_label(v, labels)}" for v in new if v not in old]
+        removed = [f"- {_label(v, labels)}" for v in old if v not in new]
+        return f"{path}: {', '.join(added + removed) or 'reordered'}"
+    return f"{path}: {_value(before, labels)} -> {_value(after, labels)}"
+
+
+def _label(value: Any, labels: Mapping[str, str]) -> str:
+    return labels.get(value, str(value)) if isinstance(value, str) else str(value)
+
+
+def _value(value: Any, labels: Mapping[str, str]) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, dict) and "HasValue" in value:
+        return "(sensitive)"
+    if isinstance(value, str):
+        return repr(labels.get(value, value))
+    return repr(value)

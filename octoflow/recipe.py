@@ -1,0 +1,203 @@
+"""Recipes: reusable Python files that turn parameters into DSL statements.
+
+A recipe file has a module docstring (first line: summary), a ``PARAMETERS``
+tuple of :class:`Param`, and a ``statements(octo, **params)`` function that
+returns one statement or a list of them::
+
+    \"\"\"Connect every tenant with a tag to a project.\"\"\"
+    from octoflow.recipe import Param
+
+    PARAMETERS = (
+        Param("tag", "canonical tag selecting tenants, e.g. Region/EU"),
+        Param("project", "project to connect"),
+    )
+
+    def statements(octo, tag, project):
+        return octo.tenants.where(tag=tag).add_project(project)
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import attrs
+
+from octoflow.config import parse_bool
+from octoflow.errors import OctoflowError, RecipeError, UsageError
+from octoflow.registry import unknown_name_message
+
+KINDS = ("str", "list", "bool", "int", "file")
+
+
+class _Required:
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED: Any = _Required()
+
+
+@attrs.frozen
+class Param:
+    """A declared recipe parameter.
+
+    :param name: the ``-p name=value`` key (also the keyword passed to ``statements``).
+    :param help: one sentence for ``octoflow recipes`` and step-template help text.
+    :param kind: ``str``, ``list`` (comma-separated), ``bool``, ``int`` or ``file`` (a path).
+    :param default: the value when not given; ``REQUIRED`` makes it mandatory.
+    :param label: a short title for UIs (default: the name, capitalised).
+    :param sensitive: never shown in plans, journals or reports.
+    """
+
+    name: str
+    help: str
+    kind: str = attrs.field(default="str", validator=attrs.validators.in_(KINDS))
+    default: Any = REQUIRED
+    label: str | None = None
+    sensitive: bool = False
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name.replace("_", " ").capitalize()
+
+    def parse(self, raw: str) -> Any:
+        if self.kind == "list":
+            return [item.strip() for item in raw.split(",") if item.strip()]
+        if self.kind == "bool":
+            return parse_bool(raw, f"parameter {self.name!r}")
+        if self.kind == "int":
+            try:
+                return int(raw)
+            except ValueError:
+                raise UsageError(f"parameter {self.name!r} must be a whole number, not {raw!r}") from None
+        if self.kind == "file":
+            path = Path(raw).expanduser()
+            if not path.is_file():
+                raise UsageError(f"parameter {self.name!r}: no such file {raw!r}")
+            return path
+        return raw
+
+
+@attrs.frozen
+class Recipe:
+    name: str
+    path: Path
+    summary: str
+    description: str
+    params: tuple[Param, ...]
+    build: Callable[..., Any] = attrs.field(repr=False)
+
+    @classmethod
+    def load(cls, path: Path, name: str | None = None) -> Recipe:
+        module = _import(path)
+        doc = (module.__doc__ or "").strip()
+        if not doc:
+            raise RecipeError(f"recipe {path} has no docstring; its first line is its summary")
+        build = getattr(module, "statements", None)
+        if not callable(build):
+            raise RecipeError(f"recipe {path} has no statements(octo, ...) function")
+        params = tuple(getattr(module, "PARAMETERS", ()))
+        if not all(isinstance(p, Param) for p in params):
+            raise RecipeError(f"recipe {path}: PARAMETERS must be a tuple of octoflow.recipe.Param")
+        summary, _, description = doc.partition("\n")
+        return cls(name or path.stem.replace("_", "-"), path, summary.strip(),
+                   description.strip(), params, build)
+
+    def bind(self, raw: Mapping[str, str]) -> dict[str, Any]:
+        """Parse ``-p`` values; every unknown, missing or malformed one is reported at once."""
+        known = {p.name: p for p in self.params}
+        problems = [unknown_name_message(f"parameter for recipe {self.name!r}", k, known)
+                    for k in raw if k not in known]
+        values: dict[str, Any] = {}
+        for param in self.params:
+            if param.name in raw:
+                try:
+                    values[param.name] = param.parse(raw[param.name])
+                except UsageError as exc:
+                    problems.append(str(exc))
+            elif param.required:
+                problems.append(f"missing parameter {param.name!r}: {param.help}")
+            else:
+                values[param.name] = param.default
+        if problems:
+            raise UsageError("; ".join(problems) + f" (see `octoflow recipes {self.name}`)")
+        return values
+
+    def statements(self, octo: Any, values: Mapping[str, Any]) -> list[Any]:
+        """Run the recipe's ``statements`` function; its failures become a RecipeError."""
+        try:
+            produced = self.build(octo, **values)
+        except OctoflowError:
+            raise
+        except Exception as exc:
+            where = _recipe_frame(exc, self.path)
+            raise RecipeError(
+                f"recipe {self.name!r} raised {type(exc).__name__}: {exc}{where}"
+            ) from exc
+        return flatten(produced)
+
+    def shown_params(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Parameter values as plans and reports may show them (sensitive ones masked)."""
+        sensitive = {p.name for p in self.params if p.sensitive}
+        return {k: ("********" if k in sensitive else _jsonable(v)) for k, v in values.items()}
+
+
+def find_recipe(name_or_path: str, shipped: Mapping[str, Path]) -> Recipe:
+    """A shipped recipe by name, or a recipe file by path."""
+    if name_or_path in shipped:
+        return Recipe.load(shipped[name_or_path], name_or_path)
+    path = Path(name_or_path).expanduser()
+    if path.suffix == ".py":
+        if not path.is_file():
+            raise RecipeError(f"no recipe file {name_or_path!r}")
+        return Recipe.load(path)
+    raise RecipeError(
+        unknown_name_message("recipe", name_or_path, shipped)
+        + " (`octoflow recipes` lists them; a path to a .py file also works)"
+    )
+
+
+def flatten(produced: Any) -> list[Any]:
+    if produced is None:
+        return []
+    if hasattr(produced, "plan") and hasattr(produced, "describe"):
+        return [produced]
+    if isinstance(produced, Iterable):
+        return [s for item in produced for s in flatten(item)]
+    raise RecipeError(f"a recipe must return statements, not {type(produced).__name__}")
+
+
+def _import(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"octoflow_recipe_{abs(hash(path))}", path)
+    if spec is None or spec.loader is None:
+        raise RecipeError(f"cannot load recipe {path}")
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        raise RecipeError(
+            f"recipe {path} failed to load: {type(exc).__name__}: {exc}{_recipe_frame(exc, path)}"
+        ) from exc
+    return module
+
+
+def _recipe_frame(exc: BaseException, path: Path) -> str:
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == path]
+    if isinstance(exc, SyntaxError) and exc.lineno:
+        return f" (line {exc.lineno})"
+    return f" (at {path.name} line {frames[-1].lineno})" if frames else ""
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    return value

@@ -1,0 +1,161 @@
+"""The registry providers fill in through ``octoflow_register``.
+
+It is the only place lookups of collections, resource kinds, intents, sandbox
+areas and recipes happen, and it refuses a name registered twice, naming both
+plugins.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+import attrs
+
+from octoflow.errors import PluginError, UsageError
+
+#: An intent function changes one resource document in place, given the
+#: JSON-able arguments the planner resolved (ids, not names). It must be
+#: deterministic and idempotent: applying it twice changes nothing the second time.
+IntentFn = Callable[[dict[str, Any], Mapping[str, Any]], None]
+
+
+@attrs.frozen
+class ResourceKind:
+    """A kind of Octopus document the engine can read, create, update and delete.
+
+    :param name: the kind's name in plans, e.g. ``Tenant``.
+    :param collection: the URL segment of its collection, e.g. ``tenants``.
+    :param space_scoped: whether it lives under ``/api/{spaceId}/``.
+    :param batch_read: whether the collection accepts ``?ids=`` for batched re-reads.
+    :param document_path: a path template for the document when it is not
+        ``<collection>/{id}`` (e.g. ``tenants/{id}/variables``).
+    """
+
+    name: str
+    collection: str
+    space_scoped: bool = True
+    batch_read: bool = True
+    document_path: str | None = None
+
+    def path(self, resource_id: str) -> str:
+        """The document's path relative to the space (or ``/api`` when unscoped)."""
+        if self.document_path:
+            return self.document_path.format(id=resource_id)
+        return f"{self.collection}/{resource_id}"
+
+
+class SandboxArea(Protocol):
+    """A provider's part of the embedded Octopus: state, routes and seeds."""
+
+    name: str
+
+    def register_routes(self, router: Any) -> None:
+        """Add this area's handlers to the sandbox router."""
+
+    def seed(self, state: Any, seed: str) -> None:
+        """Fill ``state`` for the named seed (``empty``, ``demo``)."""
+
+
+@attrs.frozen
+class Entry:
+    value: Any
+    plugin: str
+
+
+class Registry:
+    """What the loaded plugins contributed, by kind and name."""
+
+    def __init__(self) -> None:
+        self.current_plugin = "<unknown>"
+        self._tables: dict[str, dict[str, Entry]] = {
+            "collection": {},
+            "resource kind": {},
+            "intent": {},
+            "sandbox area": {},
+            "recipe": {},
+        }
+
+    # -- registration -------------------------------------------------------
+
+    def add_collection(self, name: str, factory: Callable[[Any], Any]) -> None:
+        """Expose ``factory(octo)`` as ``octo.<name>`` in the DSL."""
+        self._add("collection", name, factory)
+
+    def add_resource_kind(self, kind: ResourceKind) -> None:
+        self._add("resource kind", kind.name, kind)
+
+    def add_intent(self, name: str, fn: IntentFn) -> None:
+        """Register an intent by a dotted name such as ``tenant.add_project``."""
+        self._add("intent", name, fn)
+
+    def add_sandbox_area(self, area: SandboxArea) -> None:
+        self._add("sandbox area", area.name, area)
+
+    def add_recipe(self, name: str, path: Path) -> None:
+        """Ship the recipe file at ``path`` under ``name`` (``octoflow recipes``)."""
+        self._add("recipe", name, Path(path))
+
+    def _add(self, table: str, name: str, value: Any) -> None:
+        entries = self._tables[table]
+        if name in entries:
+            raise PluginError(
+                f"{table} {name!r} is registered twice: by plugin "
+                f"{entries[name].plugin!r} and by plugin {self.current_plugin!r}; "
+                "uninstall or block one of them (OCTOFLOW_BLOCK_PLUGINS)"
+            )
+        entries[name] = Entry(value, self.current_plugin)
+
+    # -- lookups -------------------------------------------------------------
+
+    def collection(self, name: str) -> Callable[[Any], Any]:
+        return self._get("collection", name)
+
+    def resource_kind(self, name: str) -> ResourceKind:
+        return self._get("resource kind", name)
+
+    def intent(self, name: str) -> IntentFn:
+        return self._get("intent", name)
+
+    def recipe(self, name: str) -> Path:
+        return self._get("recipe", name)
+
+    def has_collection(self, name: str) -> bool:
+        return name in self._tables["collection"]
+
+    def names(self, table: str) -> list[str]:
+        return sorted(self._tables[table])
+
+    def contributed_by(self, table: str, name: str) -> str:
+        return self._tables[table][name].plugin
+
+    @property
+    def sandbox_areas(self) -> list[SandboxArea]:
+        """Areas in registration order (core first, then providers as loaded)."""
+        return [e.value for e in self._tables["sandbox area"].values()]
+
+    @property
+    def recipes(self) -> Mapping[str, Path]:
+        return {name: e.value for name, e in sorted(self._tables["recipe"].items())}
+
+    def _get(self, table: str, name: str) -> Any:
+        try:
+            return self._tables[table][name].value
+        except KeyError:
+            raise UsageError(unknown_name_message(table, name, self._tables[table])) from None
+
+
+def unknown_name_message(what: str, name: str, known: Iterable[str]) -> str:
+    """``unknown project 'Web': did you mean 'Web App'?`` — the house wording."""
+    known = list(known)
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    if not close:
+        close = [k for k in known if name.lower() in k.lower()][:3]
+    text = f"unknown {what} {name!r}"
+    if close:
+        return text + ": did you mean " + " or ".join(repr(c) for c in close) + "?"
+    if len(known) <= 8 and known:
+        return text + "; known: " + ", ".join(sorted(known))
+    return text

@@ -1,0 +1,131 @@
+"""The session: the object a user (or the CLI, or a script step) works with.
+
+::
+
+    import octoflow
+
+    octo = octoflow.connect()                 # OCTOPUS_URL / OCTOPUS_API_KEY / OCTOPUS_SPACE
+    octo = octoflow.Octoflow.sandbox("demo")  # or rehearse against the embedded sandbox
+    plan = octo.plan(octo.tenants.where(tag="Region/EU").add_project("Customer Portal"))
+    print(plan.render())
+    report = octo.apply(plan)
+
+A session owns its client, its plugin host and the registry the plugins
+filled; nothing is global.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from octoflow.apply.executor import ApplyReport, Executor, OperationResult
+from octoflow.apply.journal import Journal
+from octoflow.client import OctopusClient
+from octoflow.config import Connection
+from octoflow.errors import UsageError
+from octoflow.plan.compiler import compile_plan
+from octoflow.plan.context import PlanContext
+from octoflow.plan.model import Plan
+from octoflow.plugin import PluginHost
+from octoflow.recipe import Recipe, find_recipe, flatten
+from octoflow.registry import Registry, unknown_name_message
+
+
+class Octoflow:
+    """A connection to one Octopus server and space, plus the loaded providers."""
+
+    def __init__(self, client: OctopusClient, host: PluginHost, registry: Registry,
+                 sandbox: Any = None) -> None:
+        self.client = client
+        self.host = host
+        self.registry = registry
+        #: The embedded sandbox when the session runs against one, else ``None``.
+        self.sandbox = sandbox
+
+    # -- construction ----------------------------------------------------------
+
+    @classmethod
+    def connect(cls, connection: Connection | None = None, *,
+                env: Mapping[str, str] | None = None,
+                plugins: Iterable[tuple[str, Any]] = (), **client_options: Any) -> Octoflow:
+        """A session against a real server (or any URL speaking Octopus's API)."""
+        connection = connection or Connection.from_env(os.environ if env is None else env)
+        host = PluginHost.from_entry_points(plugins)
+        return cls(OctopusClient(connection, **client_options), host, host.build_registry())
+
+    @classmethod
+    def with_sandbox(cls, seed: str = "demo", *, space: str | None = None,
+                     latency_ms: int = 0, plugins: Iterable[tuple[str, Any]] = (),
+                     **client_options: Any) -> Octoflow:
+        """A session against an in-process sandbox (``seed``: empty, demo or a state file)."""
+        from octoflow.sandbox import IN_PROCESS_URL, SANDBOX_API_KEY, Sandbox, SandboxAdapter
+
+        host = PluginHost.from_entry_points(plugins)
+        registry = host.build_registry()
+        sandbox = Sandbox(registry.sandbox_areas, seed=seed, latency_ms=latency_ms)
+        connection = Connection(IN_PROCESS_URL, api_key=SANDBOX_API_KEY, space=space)
+        client = OctopusClient(connection, adapter=SandboxAdapter(sandbox.app), **client_options)
+        return cls(client, host, registry, sandbox)
+
+    # -- the DSL ---------------------------------------------------------------
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        registry = self.__dict__.get("registry")
+        if registry is None or not registry.has_collection(name):
+            known = registry.names("collection") if registry else []
+            raise AttributeError(unknown_name_message("collection", name, known))
+        return registry.collection(name)(self)
+
+    # -- plan and apply --------------------------------------------------------
+
+    def plan(self, *statements: Any, title: str = "", params: Mapping[str, Any] | None = None) -> Plan:
+        """Compile statements into a plan. Reads the server; never writes."""
+        flat = flatten(statements)
+        if not flat:
+            raise UsageError("nothing to plan: no statements given")
+        title = title or "; ".join(s.describe() for s in flat)
+        plan = compile_plan(flat, PlanContext(self.client, self.registry), title, params)
+        self.host.plan_ready(plan)
+        return plan
+
+    def plan_recipe(self, recipe: Recipe | str, raw_params: Mapping[str, str]) -> Plan:
+        """Load a recipe (by name or path), bind its ``-p`` values and plan it."""
+        if isinstance(recipe, str):
+            recipe = find_recipe(recipe, self.registry.recipes)
+        values = recipe.bind(raw_params)
+        statements = recipe.statements(self, values)
+        return self.plan(*statements, title=recipe.name, params=recipe.shown_params(values))
+
+    def apply(self, plan: Plan, *, concurrency: int = 8, journal: Path | None = None,
+              on_result: Callable[[OperationResult], None] | None = None) -> ApplyReport:
+        """Carry out a plan. Re-reads each document before writing it."""
+        self.check_target(plan)
+
+        def done(result: OperationResult) -> None:
+            self.host.operation_done(result)
+            if on_result is not None:
+                on_result(result)
+
+        executor = Executor(self.client, self.registry, concurrency, Journal(journal), done)
+        report = executor.run(plan)
+        self.host.apply_done(report)
+        return report
+
+    def check_target(self, plan: Plan) -> None:
+        """Refuse a saved plan made for another server or space."""
+        if plan.server.rstrip("/") != self.client.connection.url.rstrip("/"):
+            raise UsageError(f"this plan was made for {plan.server}, not "
+                             f"{self.client.connection.url}; plan again against this server")
+        if plan.space_id != self.client.space_id:
+            raise UsageError(f"this plan was made for space {plan.space_id}, not "
+                             f"{self.client.space_id}; plan again in this space")
+
+
+def connect(**options: Any) -> Octoflow:
+    """``Octoflow.connect`` from the environment (``OCTOPUS_URL``, ``OCTOPUS_API_KEY``, …)."""
+    return Octoflow.connect(**options)

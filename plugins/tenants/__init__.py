@@ -1,0 +1,28 @@
+"""The tenants provider: tenants, tags, project connections, tenant variables."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from octoflow import hookimpl
+from octoflow.registry import Registry
+
+RECIPES = ("tenants-add-project", "tenants-remove-project", "tenants-tag")
+
+
+@hookimpl
+def octoflow_register(registry: Registry) -> None:
+    from octoflow_plugins.tenants.collection import Tenants
+    from octoflow_plugins.tenants.intents import INTENTS
+    from octoflow_plugins.tenants.kinds import KINDS
+    from octoflow_plugins.tenants.sandbox import TenantsArea
+
+    registry.add_collection("tenants", lambda octo: Tenants())
+    for kind in KINDS:
+        registry.add_resource_kind(kind)
+    for name, fn in INTENTS.items():
+        registry.add_intent(name, fn)
+    registry.add_sandbox_area(TenantsArea())
+    recipes = resources.files("octoflow_recipes")
+    for name in RECIPES:
+        registry.add_recipe(name, recipes / (name.replace("-", "_") + ".py"))  # type: ignore[arg-type]

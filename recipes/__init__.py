@@ -1,0 +1,4 @@
+"""Recipes shipped with octoflow, installed as ``octoflow_recipes``.
+
+Each module is a recipe file; providers register them by name.
+"""

@@ -1,0 +1,53 @@
+"""The shared throttle paces every thread and backs off after a 429."""
+
+from __future__ import annotations
+
+from octoflow.client.throttle import FLOOR_PER_MINUTE, Throttle
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_max_rate_spaces_requests_evenly() -> None:
+    clock = FakeClock()
+    throttle = Throttle(max_per_minute=120, clock=clock, sleep=clock.sleep)
+    for _ in range(3):
+        throttle.wait_turn()
+    assert clock.slept == [0.5, 0.5]
+
+
+def test_retry_after_pauses_everyone_then_rate_drops() -> None:
+    clock = FakeClock()
+    throttle = Throttle(max_per_minute=600, clock=clock, sleep=clock.sleep)
+    throttle.server_said_wait(2.0, rate_limited=True)
+    throttle.wait_turn()
+    assert clock.slept == [2.0]
+    assert throttle.per_minute == 450
+
+
+def test_rate_is_never_lowered_below_the_floor() -> None:
+    clock = FakeClock()
+    throttle = Throttle(max_per_minute=11, clock=clock, sleep=clock.sleep)
+    for _ in range(5):
+        throttle.server_said_wait(0, rate_limited=True)
+    assert throttle.per_minute == FLOOR_PER_MINUTE
+
+
+def test_unlimited_until_the_server_objects() -> None:
+    clock = FakeClock()
+    throttle = Throttle(clock=clock, sleep=clock.sleep)
+    for _ in range(50):
+        throttle.wait_turn()
+    assert clock.slept == []
+    throttle.server_said_wait(1.0, rate_limited=True)
+    assert throttle.per_minute == 50 * 0.75
