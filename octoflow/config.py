@@ -34,7 +34,7 @@ def parse_bool(value: str | bool, name: str) -> bool:
 class Connection:
     """How to reach one Octopus server. Secrets are excluded from ``repr``."""
 
-    url: str
+    url: str = attrs.field(converter=lambda url: str(url).rstrip("/"))
     api_key: str | None = attrs.field(default=None, repr=False)
     access_token: str | None = attrs.field(default=None, repr=False)
     space: str | None = None
@@ -69,7 +69,7 @@ class Connection:
                 "environment; octoflow does not take keys on the command line"
             )
         return cls(
-            url=url.rstrip("/"),
+            url=url,
             api_key=api_key,
             access_token=None if api_key else token,
             space=space or env.get("OCTOPUS_SPACE") or None,

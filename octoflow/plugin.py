@@ -94,7 +94,7 @@ class PluginHost:
     def build_registry(self) -> Registry:
         """Call every plugin's ``octoflow_register`` with a fresh registry."""
         registry = Registry()
-        for impl in reversed(self.pm.hook.octoflow_register.get_hookimpls()):
+        for impl in self.pm.hook.octoflow_register.get_hookimpls():
             registry.current_plugin = impl.plugin_name
             kwargs = {"registry": registry}
             try:

@@ -115,8 +115,7 @@ class Recipe:
     def bind(self, raw: Mapping[str, str]) -> dict[str, Any]:
         """Parse ``-p`` values; every unknown, missing or malformed one is reported at once."""
         known = {p.name: p for p in self.params}
-        problems = [unknown_name_message(f"parameter for recipe {self.name!r}", k, known)
-                    for k in raw if k not in known]
+        problems = [unknown_name_message("parameter", k, known) for k in raw if k not in known]
         values: dict[str, Any] = {}
         for param in self.params:
             if param.name in raw:

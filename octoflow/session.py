@@ -102,8 +102,14 @@ class Octoflow:
         return self.plan(*statements, title=recipe.name, params=recipe.shown_params(values))
 
     def apply(self, plan: Plan, *, concurrency: int = 8, journal: Path | None = None,
-              on_result: Callable[[OperationResult], None] | None = None) -> ApplyReport:
-        """Carry out a plan. Re-reads each document before writing it."""
+              on_result: Callable[[OperationResult], None] | None = None,
+              preflight: bool = False) -> ApplyReport:
+        """Carry out a plan. Re-reads each document before writing it.
+
+        :param preflight: check every document against the plan before writing
+            anything (use for plans saved earlier); raises ConflictError and
+            writes nothing when the server contradicts the plan.
+        """
         self.check_target(plan)
 
         def done(result: OperationResult) -> None:
@@ -112,7 +118,7 @@ class Octoflow:
                 on_result(result)
 
         executor = Executor(self.client, self.registry, concurrency, Journal(journal), done)
-        report = executor.run(plan)
+        report = executor.run(plan, preflight=preflight)
         self.host.apply_done(report)
         return report
 

@@ -25,7 +25,7 @@ from octoflow.errors import ConflictError, NotFoundError, OctoflowError
 from octoflow.plan.compiler import replay
 from octoflow.plan.diff import conflicts, diff
 from octoflow.plan.model import Operation, Plan
-from octoflow.registry import Registry
+from octoflow.registry import Registry, ResourceKind
 from octoflow.secrets import redact
 
 CHANGED, UNCHANGED, FAILED, SKIPPED = "changed", "ok", "failed", "skipped"
@@ -94,7 +94,9 @@ class Executor:
         self._results: dict[str, OperationResult] = {}
         self._lock = threading.Lock()
 
-    def run(self, plan: Plan) -> ApplyReport:
+    def run(self, plan: Plan, preflight: bool = False) -> ApplyReport:
+        """Apply ``plan``. With ``preflight`` (saved plans), first check every
+        document against the plan and write nothing if any contradicts it."""
         started, requests_before = time.monotonic(), self.client.request_count
         ops = {op.key: op for op in plan.operations}
         self._refresher = Refresher(
@@ -102,6 +104,8 @@ class Executor:
             [(self.registry.resource_kind(o.kind), str(o.resource_id))
              for o in plan.operations if o.action == "update"],
         )
+        if preflight:
+            self._preflight(plan)
         self.journal.write("apply-started", plan=plan.id, server=plan.server,
                            space=plan.space_id, operations=len(ops))
         interrupted = False
@@ -122,6 +126,21 @@ class Executor:
         self.journal.write("apply-finished", recap=report.recap, requests=report.requests,
                            interrupted=interrupted)
         return report
+
+    def _preflight(self, plan: Plan) -> None:
+        problems = []
+        for op in plan.operations:
+            if op.action != "update":
+                continue
+            try:
+                self._fresh_desired(op, self.registry.resource_kind(op.kind))
+            except ConflictError as exc:
+                problems.append(str(exc))
+        if problems:
+            raise ConflictError(
+                "the server changed since this plan was made; nothing was applied:\n  - "
+                + "\n  - ".join(problems)
+            )
 
     def _schedule(self, ops: dict[str, Operation]) -> None:
         graph = graphlib.TopologicalSorter({k: set(op.depends_on) for k, op in ops.items()})
@@ -174,17 +193,22 @@ class Executor:
             return CHANGED, "deleted"
         return self._update(op, kind)
 
-    def _update(self, op: Operation, kind: Any) -> tuple[str, str]:
+    def _fresh_desired(self, op: Operation, kind: ResourceKind) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The document as the server has it now, and with our intents replayed on it."""
         fresh = self._refresher.fresh(kind, str(op.resource_id))
         if fresh is None:
             raise ConflictError(f"{op.kind} {op.name!r} ({op.resource_id}) no longer exists")
         desired = replay(fresh, op.intents, self.registry)
-        contradictions = conflicts(op.changes, fresh, desired)
+        contradictions = conflicts(op.changes, fresh)
         if contradictions:
             raise ConflictError(
                 f"{op.kind} {op.name!r} changed on the server since the plan: "
                 + "; ".join(contradictions) + ". Plan again to see the current state."
             )
+        return fresh, desired
+
+    def _update(self, op: Operation, kind: ResourceKind) -> tuple[str, str]:
+        fresh, desired = self._fresh_desired(op, kind)
         if not diff(fresh, desired):
             return UNCHANGED, "already as planned on the server"
         self.client.request("PUT", document_path(self.client, kind, str(op.resource_id)), json=desired)

@@ -34,7 +34,7 @@ class Refresher:
             key = (kind.name, resource_id)
             if key not in self._fresh:
                 self._read_batch(kind, resource_id)
-            return self._fresh.pop(key)
+            return self._fresh[key]
 
     def _read_batch(self, kind: ResourceKind, first: str) -> None:
         pending = self._pending.get(kind.name, [])

@@ -32,7 +32,8 @@ def plan(args: argparse.Namespace) -> int:
 
 def apply(args: argparse.Namespace) -> int:
     octo = _session(args)
-    if args.recipe.endswith(".json"):
+    saved = args.recipe.endswith(".json")
+    if saved:
         if args.param:
             raise UsageError("-p parameters belong to recipes; a saved plan has its values already")
         the_plan = _load_plan(Path(args.recipe))
@@ -49,7 +50,7 @@ def apply(args: argparse.Namespace) -> int:
     journal = Path(args.journal) if args.journal else _default_journal(the_plan)
     try:
         report = octo.apply(the_plan, concurrency=args.concurrency, journal=journal,
-                            on_result=progress)
+                            on_result=progress, preflight=saved)
     finally:
         progress.finish()
         _save_sandbox(octo, args)

@@ -67,7 +67,8 @@ class OctopusClient:
         self._adapter = adapter
         self._pool_size = pool_size
         self._local = threading.local()
-        self._lock = threading.Lock()
+        self._count_lock = threading.Lock()
+        self._space_lock = threading.Lock()
         self._request_count = 0
         self._space_id: str | None = None
         self._root: dict[str, Any] | None = None
@@ -97,7 +98,7 @@ class OctopusClient:
     def space_id(self) -> str:
         """The id of the space to work in, resolved once from a name, slug or id."""
         if self._space_id is None:
-            with self._lock:
+            with self._space_lock:
                 if self._space_id is None:
                     self._space_id = self._resolve_space(self.connection.space)
         return self._space_id
@@ -182,7 +183,7 @@ class OctopusClient:
         self, method: str, url: str, params: Any, json: Any, attempt: int
     ) -> requests.Response | None:
         """One HTTP exchange; ``None`` means a retryable dropped connection."""
-        with self._lock:
+        with self._count_lock:
             self._request_count += 1
         try:
             return self._session().request(

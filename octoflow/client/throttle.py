@@ -62,7 +62,14 @@ class Throttle:
                 self._slow_down()
 
     def _slow_down(self) -> None:
-        current = self.per_minute or float(len(self._recent)) or FLOOR_PER_MINUTE
+        current = self.per_minute or self._observed_per_minute()
         new_rate = max(current * SLOWDOWN, FLOOR_PER_MINUTE)
         self._interval = 60.0 / new_rate
         log.warning("the server is rate-limiting; slowing down to %.0f requests/min", new_rate)
+
+    def _observed_per_minute(self) -> float:
+        """The rate of the last minute's requests (a burst is measured over at least 1 s)."""
+        if not self._recent:
+            return FLOOR_PER_MINUTE
+        span = max(self._recent[-1] - self._recent[0], 1.0)
+        return len(self._recent) / span * 60.0

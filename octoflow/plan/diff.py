@@ -66,24 +66,20 @@ def lookup(document: Any, path: tuple[str, ...]) -> Any:
     return document
 
 
-def conflicts(
-    planned: tuple[FieldChange, ...], fresh: Mapping[str, Any], desired: Mapping[str, Any]
-) -> list[str]:
+def conflicts(planned: tuple[FieldChange, ...], fresh: Mapping[str, Any]) -> list[str]:
     """Planned changes the fresh document contradicts.
 
     A field conflicts when someone else set it, since the plan, to a value that
-    is neither what we saw nor what we planned, and replaying our intents on the
-    fresh copy does not reach what we planned. Set-like lists never conflict:
-    adding or removing members composes with other people's edits.
+    is neither what we saw nor what we planned: writing would silently undo
+    their change. Set-like lists never conflict: adding or removing members
+    composes with other people's edits.
     """
     found = []
     for change in planned:
         if _is_value_list(change.before) or _is_value_list(change.after):
             continue
-        now = lookup(fresh, change.path)
-        if now in (change.before, change.after):
-            continue
-        if lookup(desired, change.path) != change.after:
+        now = scrub(lookup(fresh, change.path))
+        if now not in (change.before, change.after):
             found.append(
                 f"{'.'.join(change.path)} is now {now!r} on the server "
                 f"(planned {change.before!r} -> {change.after!r})"

@@ -95,7 +95,7 @@ class Plan:
         return not self.operations
 
     def to_json(self) -> dict[str, Any]:
-        data = attrs.asdict(self, recurse=True, retain_collection_types=False)
+        data = attrs.asdict(self, recurse=True)
         return {"format": PLAN_FORMAT, "summary": self.summary, **data}
 
     def dumps(self) -> str:

@@ -156,6 +156,7 @@ class Tenants(Selection):
                              environments: Sequence[str]) -> PerTenant:
         found = resolve.tenanted_project(ctx, project)
         if found is None:
+            resolve.environment_ids(ctx, environments)  # report bad names now, too
             return _nothing
         env_ids = resolve.project_environment_ids(ctx, found, environments)
         names = ", ".join(ctx.labels.get(e, e) for e in env_ids) or "no environments"
@@ -176,6 +177,7 @@ class Tenants(Selection):
                                   environments: Sequence[str]) -> PerTenant:
         found = resolve.tenanted_project(ctx, project)
         if found is None:
+            resolve.environment_ids(ctx, environments)
             return _nothing
         env_ids = resolve.project_environment_ids(ctx, found, environments)
         names = ", ".join(ctx.labels.get(e, e) for e in env_ids)

@@ -1,0 +1,51 @@
+"""Fixtures for end-to-end tests: the demo sandbox in-process, on loopback, and as a file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from octoflow.plugin import PluginHost
+from octoflow.sandbox import Sandbox, SandboxServer
+from tests.e2e.support import TEST_KEY, Api
+
+
+@pytest.fixture(scope="session")
+def areas() -> list[Any]:
+    return PluginHost.from_entry_points().build_registry().sandbox_areas
+
+
+@pytest.fixture(scope="session")
+def demo_dump(areas) -> dict[str, Any]:
+    return Sandbox(areas, seed="demo").dump()
+
+
+@pytest.fixture
+def state_file(tmp_path, demo_dump) -> Path:
+    """A demo sandbox state file, for ``--sandbox FILE`` runs."""
+    path = tmp_path / "sandbox.json"
+    path.write_text(json.dumps(demo_dump))
+    return path
+
+
+@pytest.fixture
+def server(areas) -> Iterator[tuple[Sandbox, SandboxServer]]:
+    """A demo sandbox served on loopback, accepting only ``TEST_KEY``."""
+    sandbox = Sandbox(areas, seed="demo", api_keys=(TEST_KEY,))
+    with SandboxServer(sandbox.app) as srv:
+        yield sandbox, srv
+
+
+@pytest.fixture
+def server_api(server) -> Api:
+    _sandbox, srv = server
+    session = requests.Session()
+    session.headers["X-Octopus-ApiKey"] = TEST_KEY
+    return Api(srv.url, session)
+
+

@@ -1,0 +1,79 @@
+"""Helpers for end-to-end tests: a plain HTTP view of a sandbox, and running the CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from octoflow.cli import main
+from octoflow.sandbox import IN_PROCESS_URL, SANDBOX_API_KEY, Sandbox, SandboxAdapter
+
+#: A key only these tests use, so a leak is unmistakable in any output.
+TEST_KEY = "API-EXAMPLETESTKEYXK42QQ7Z9WQ1"
+WRITES = ("POST", "PUT", "DELETE")
+
+
+class Api:
+    """A plain requests client of a sandbox, the way any other client would use it."""
+
+    def __init__(self, base: str, session: requests.Session) -> None:
+        self.base = base
+        self.session = session
+
+    def get(self, path: str, **params: Any) -> Any:
+        response = self.session.get(self.base + path, params=params)
+        response.raise_for_status()
+        return response.json()
+
+    def put(self, path: str, body: Any) -> Any:
+        response = self.session.put(self.base + path, json=body)
+        response.raise_for_status()
+        return response.json()
+
+    def tenants(self) -> list[dict[str, Any]]:
+        return self.get("/api/Spaces-1/tenants/all")
+
+    def project_id(self, name: str) -> str:
+        return next(p["Id"] for p in self.get("/api/Spaces-1/projects/all") if p["Name"] == name)
+
+    def environment_ids(self, *names: str) -> list[str]:
+        envs = {e["Name"]: e["Id"] for e in self.get("/api/Spaces-1/environments/all")}
+        return [envs[n] for n in names]
+
+
+def api_for(sandbox: Sandbox) -> Api:
+    session = requests.Session()
+    session.mount(IN_PROCESS_URL, SandboxAdapter(sandbox.app))
+    session.headers["X-Octopus-ApiKey"] = SANDBOX_API_KEY
+    return Api(IN_PROCESS_URL, session)
+
+
+def api_of_state(areas, path: Path) -> Api:
+    """The API of a sandbox loaded from a state file a CLI run saved."""
+    return api_for(Sandbox(areas, seed=str(path)))
+
+
+def writes(sandbox: Sandbox) -> list[Any]:
+    return [r for r in sandbox.requests if r.method in WRITES]
+
+
+def run_cli(*args: str, capsys: Any) -> tuple[int, str, str]:
+    """Run the CLI in this process; returns (exit code, stdout, stderr)."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_cli_process(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``octoflow`` as a separate process, as a user would."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("OCTOPUS_")}
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "octoflow.cli", *args],
+        env=full_env, cwd=cwd, capture_output=True, text=True, timeout=300,
+    )

@@ -1,0 +1,157 @@
+"""Apply against a misbehaving or changing server: retries, rate limits, conflicts, counts."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from octoflow import Octoflow
+from octoflow.client.http import IDS_PER_REQUEST
+from octoflow.errors import ConflictError
+from tests.e2e.support import api_for, run_cli, writes
+
+EU_TO_PORTAL = {"tag": "Region/EU", "project": "Customer Portal", "environments": "Test,Production"}
+
+
+@pytest.fixture
+def octo() -> Octoflow:
+    return Octoflow.with_sandbox("demo", backoff_seconds=0.01)
+
+
+def portal_plan(octo: Octoflow):
+    return octo.plan_recipe("tenants-add-project", EU_TO_PORTAL)
+
+
+def test_requests_are_one_write_per_change_plus_batched_reads(octo) -> None:
+    start = octo.client.request_count
+    plan = portal_plan(octo)
+    plan_requests = octo.client.request_count - start
+
+    report = octo.apply(plan)
+
+    changed = len(plan.operations)
+    assert report.recap == {"ok": 0, "changed": changed, "failed": 0, "skipped": 0}
+    # spaces, tenants, tag sets, projects, environments, lifecycles: one list call each
+    assert plan_requests == 6
+    assert report.requests == changed + math.ceil(changed / IDS_PER_REQUEST)
+    assert report.requests == plan.request_estimate
+    assert len([r for r in octo.sandbox.requests if r.method == "PUT"]) == changed
+
+
+def test_transient_server_errors_and_dropped_connections_are_retried(octo) -> None:
+    plan = portal_plan(octo)
+    settings = octo.sandbox.settings
+    settings.add_fault({"status": 503, "retry_after": 0, "method": "PUT", "times": 3})
+    settings.add_fault({"status": 502, "method": "GET", "path_contains": "ids=", "times": 1})
+    settings.add_fault({"drop_connection": True, "method": "PUT", "times": 2})
+
+    report = octo.apply(plan)
+
+    assert report.succeeded
+    assert report.count("changed") == len(plan.operations)
+
+
+def test_rate_limiting_slows_the_whole_run_down(octo) -> None:
+    names = [t["Name"] for t in api_for(octo.sandbox).tenants()[:8]]
+    plan = octo.plan(octo.tenants.where(name=names).add_tag("Tier/Gold", "Region/EU"))
+    octo.sandbox.settings.add_fault({"status": 429, "retry_after": 0, "method": "PUT", "times": 2})
+
+    report = octo.apply(plan)
+
+    assert report.succeeded
+    assert report.count("changed") == len(plan.operations) == 8
+    assert octo.client.throttle.per_minute is not None
+    assert len([r for r in octo.sandbox.requests if r.status == 429]) == 2
+
+
+def test_a_failing_tenant_fails_alone_and_a_rerun_converges(octo) -> None:
+    plan = portal_plan(octo)
+    victim = plan.operations[3]
+    octo.sandbox.settings.add_fault(
+        {"status": 500, "method": "PUT", "path_contains": f"/{victim.resource_id}", "times": None}
+    )
+
+    report = octo.apply(plan)
+
+    failed = [r for r in report.results if r.outcome == "failed"]
+    assert [r.key for r in failed] == [victim.key]
+    assert "500" in failed[0].detail
+    assert report.count("changed") == len(plan.operations) - 1
+
+    octo.sandbox.settings.faults.clear()
+    again = portal_plan(octo)
+    assert [op.key for op in again.operations] == [victim.key]
+    assert octo.apply(again).succeeded
+    assert portal_plan(octo).is_empty
+
+
+def test_an_edit_made_between_plan_and_apply_survives(octo) -> None:
+    plan = portal_plan(octo)
+    target = plan.operations[0].resource_id
+    api = api_for(octo.sandbox)
+    tenant = api.get(f"/api/Spaces-1/tenants/{target}")
+    api.put(f"/api/Spaces-1/tenants/{target}", {**tenant, "Description": "edited in the UI meanwhile"})
+
+    assert octo.apply(plan).succeeded
+
+    tenant = api.get(f"/api/Spaces-1/tenants/{target}")
+    assert tenant["Description"] == "edited in the UI meanwhile"
+    portal = api_for(octo.sandbox).project_id("Customer Portal")
+    assert portal in tenant["ProjectEnvironments"]
+
+
+def test_a_saved_plan_refuses_when_a_tenant_was_deleted(octo) -> None:
+    plan = portal_plan(octo)
+    gone = plan.operations[5]
+    api_for(octo.sandbox).session.delete(
+        f"{api_for(octo.sandbox).base}/api/Spaces-1/tenants/{gone.resource_id}"
+    ).raise_for_status()
+    octo.sandbox.clear_requests()
+
+    with pytest.raises(ConflictError, match=f"{gone.resource_id}.*no longer exists"):
+        octo.apply(plan, preflight=True)
+
+    assert writes(octo.sandbox) == []
+
+
+def test_a_saved_plan_refuses_a_contradicting_edit(octo) -> None:
+    tenant = api_for(octo.sandbox).tenants()[0]
+    plan = octo.plan(octo.tenants.ensure(tenant["Name"], description="ours"))
+    api = api_for(octo.sandbox)
+    api.put(f"/api/Spaces-1/tenants/{tenant['Id']}", {**tenant, "Description": "theirs"})
+    octo.sandbox.clear_requests()
+
+    with pytest.raises(ConflictError, match="Description is now 'theirs'"):
+        octo.apply(plan, preflight=True)
+    assert writes(octo.sandbox) == []
+
+
+def test_cli_applies_a_saved_plan_later(areas, state_file, tmp_path, capsys) -> None:
+    plan_file = tmp_path / "plan.json"
+    params = [a for k, v in EU_TO_PORTAL.items() for a in ("-p", f"{k}={v}")]
+    code, _out, err = run_cli("plan", "tenants-add-project", "--sandbox", str(state_file), *params,
+                              "--out", str(plan_file), capsys=capsys)
+    assert code == 0, err
+    planned = json.loads(plan_file.read_text())["summary"]["change"]
+
+    code, out, err = run_cli("apply", str(plan_file), "--sandbox", str(state_file), "--yes",
+                             capsys=capsys)
+
+    assert code == 0, err
+    assert f"Apply complete: {planned} changed" in out
+
+
+def test_coalescing_makes_one_write_per_tenant(octo) -> None:
+    eu = octo.tenants.where(tag="Region/EU")
+    plan = octo.plan(
+        eu.add_project("Customer Portal", environments=["Test"]),
+        eu.add_tag("Tier/Gold"),
+        octo.tenants.where(tag="Tier/Gold").add_project("Customer Portal", environments=["Test"]),
+    )
+    keys = [op.key for op in plan.operations]
+    assert len(keys) == len(set(keys))
+    report = octo.apply(plan)
+    assert report.requests == len(keys) + math.ceil(len(keys) / IDS_PER_REQUEST)
+    assert octo.plan(eu.add_tag("Tier/Gold")).is_empty
