@@ -104,6 +104,7 @@ class OctopusClient:
         return self._space_id
 
     def _resolve_space(self, wanted: str | None) -> str:
+        self.root()
         spaces = self.request("GET", "/api/spaces/all")
         if not wanted:
             default = [s for s in spaces if s.get("IsDefault")]

@@ -40,7 +40,9 @@ class Verb:
     args: Mapping[str, Any]
 
     def describe(self) -> str:
-        inner = ", ".join(f"{k}={v!r}" for k, v in self.args.items() if v not in (None, (), []))
+        """The call as text; values being set are elided (they may be secrets)."""
+        inner = ", ".join(f"{k}={'…' if k == 'value' else repr(v)}"
+                          for k, v in self.args.items() if v not in (None, (), []))
         return f"{self.name}({inner})"
 
 

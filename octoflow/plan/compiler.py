@@ -88,6 +88,7 @@ def compile_plan(
         notes=tuple(ctx.notes),
         params=dict(params or {}),
         request_estimate=estimate_requests(operations, ctx.registry),
+        server_version=str(ctx.client.root().get("Version", "")),
     )
 
 

@@ -81,6 +81,7 @@ class Plan:
     notes: tuple[str, ...] = ()
     params: Mapping[str, Any] = attrs.field(factory=dict)
     request_estimate: int = 0
+    server_version: str = ""
 
     @property
     def summary(self) -> dict[str, int]:
@@ -119,6 +120,7 @@ class Plan:
             notes=tuple(data.get("notes", ())),
             params=dict(data.get("params", {})),
             request_estimate=int(data.get("request_estimate", 0)),
+            server_version=str(data.get("server_version", "")),
         )
 
 

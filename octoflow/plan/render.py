@@ -17,7 +17,8 @@ SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
 def render_plan(plan: Plan, verbose: bool = False) -> str:
     lines = [
         f"octoflow plan {plan.id}: {plan.title}",
-        f"  server {plan.server}, space {plan.space_id}",
+        f"  server {plan.server} (Octopus {plan.server_version or 'version unknown'}), "
+        f"space {plan.space_id}",
     ]
     lines += [f"  note: {note}" for note in plan.notes]
     lines.append("")

@@ -152,6 +152,9 @@ class Tenants(Selection):
     def _resolve_verb(self, ctx: PlanContext, name: str, args: dict[str, Any]) -> PerTenant:
         return getattr(self, f"_resolve_{name}")(ctx, **args)  # type: ignore[no-any-return]
 
+    def _resolve_delete(self, ctx: PlanContext) -> PerTenant:
+        return _nothing  # deletes are planned as whole-document operations in plan()
+
     def _resolve_add_project(self, ctx: PlanContext, project: str,
                              environments: Sequence[str]) -> PerTenant:
         found = resolve.tenanted_project(ctx, project)

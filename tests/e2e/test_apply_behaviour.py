@@ -33,8 +33,9 @@ def test_requests_are_one_write_per_change_plus_batched_reads(octo) -> None:
 
     changed = len(plan.operations)
     assert report.recap == {"ok": 0, "changed": changed, "failed": 0, "skipped": 0}
-    # spaces, tenants, tag sets, projects, environments, lifecycles: one list call each
-    assert plan_requests == 6
+    # the root document, then spaces, tenants, tag sets, projects, environments and
+    # lifecycles: one list call each
+    assert plan_requests == 7
     assert report.requests == changed + math.ceil(changed / IDS_PER_REQUEST)
     assert report.requests == plan.request_estimate
     assert len([r for r in octo.sandbox.requests if r.method == "PUT"]) == changed
