@@ -85,7 +85,10 @@ class OctopusClient:
     def root(self) -> dict[str, Any]:
         """The ``/api`` root document (cached); proves the URL is an Octopus server."""
         if self._root is None:
-            doc = self.request("GET", "/api")
+            try:
+                doc = self.request("GET", "/api")
+            except errors.NotFoundError:
+                doc = None
             if not isinstance(doc, dict) or "Version" not in doc:
                 raise errors.UsageError(
                     f"{self.connection.url}/api did not answer with an Octopus root "
@@ -135,10 +138,13 @@ class OctopusClient:
         """
         return list(self.iter_pages(path, params))
 
-    def iter_pages(self, path: str, params: dict[str, Any] | None = None) -> Iterator[Any]:
+    def iter_pages(
+        self, path: str, params: dict[str, Any] | None = None, page_size: int = PAGE_SIZE
+    ) -> Iterator[Any]:
+        """Items of a paged collection, one page request at a time."""
         skip = 0
         while True:
-            page = self.get(path, {**(params or {}), "skip": skip, "take": PAGE_SIZE})
+            page = self.get(path, {**(params or {}), "skip": skip, "take": page_size})
             items = page.get("Items") or []
             yield from items
             skip += len(items)

@@ -1,4 +1,4 @@
-"""Fixtures for end-to-end tests: the demo sandbox in-process, on loopback, and as a file."""
+"""Shared fixtures: the demo sandbox in-process, on loopback, and as a state file."""
 
 from __future__ import annotations
 
