@@ -1,0 +1,202 @@
+"""The WSGI application: auth, knobs, routing and the Octopus response conventions.
+
+Every API request is logged, may meet an injected fault, waits for a
+concurrency slot, sleeps the configured latency (outside the state lock, so
+concurrent requests really overlap) and is then served under the state lock.
+Control-plane requests (``/_sandbox/…``) skip faults, latency and the log.
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+from octoflow.sandbox.errors import UNAUTHORIZED_MESSAGE, DropConnection, SandboxError
+from octoflow.sandbox.request import Query, Request
+from octoflow.sandbox.router import BY_DEFAULT_SPACE, BY_SPACE_ID, Match
+
+if TYPE_CHECKING:
+    from octoflow.sandbox.sandbox import Sandbox
+
+CONTROL_PREFIX = "/_sandbox"
+JSON_TYPE = "application/json; charset=utf-8"
+Response = tuple[int, list[tuple[str, str]], bytes]
+_REASONS = {
+    200: "OK",
+    201: "Created",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+_FAULT_MESSAGES = {
+    429: "You have exceeded the rate limit for API requests. Please retry later.",
+    503: "The Octopus Server is temporarily unavailable. Please retry later.",
+}
+
+
+class App:
+    """The WSGI callable of one sandbox."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        method = environ["REQUEST_METHOD"].upper()
+        path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace") or "/"
+        query = environ.get("QUERY_STRING", "")
+        if path.lower().startswith(CONTROL_PREFIX + "/") or path.lower() == CONTROL_PREFIX:
+            status, headers, payload = self.dispatch(environ, method, path, query)
+        else:
+            status, headers, payload = self.serve_api(environ, method, path, query)
+        start_response(f"{status} {_REASONS.get(status, 'Unknown')}", headers)
+        return [payload]
+
+    def serve_api(self, environ: dict[str, Any], method: str, path: str, query: str) -> Response:
+        settings = self.sandbox.settings
+        target = path + "?" + unquote(query)
+        fault = settings.take_fault(("status", "drop"), method, target)
+        if fault is not None and fault.get("drop_connection"):
+            self.sandbox.record(method, path, query, 0)
+            raise DropConnection(f"{method} {path}")
+        with settings.slot():
+            settings.sleep()
+            if fault is not None:
+                response = fault_response(fault)
+            else:
+                response = self.dispatch(environ, method, path, query, target)
+        self.sandbox.record(method, path, query, response[0])
+        return response
+
+    def dispatch(
+        self, environ: dict[str, Any], method: str, path: str, query: str, target: str = ""
+    ) -> Response:
+        try:
+            if not is_anonymous(method, path):
+                self.authenticate(environ, Query(query))
+            match = self.sandbox.router.match(method, path)
+            req = self.request(environ, method, path, query, match)
+            state = self.sandbox.state
+            with state.lock:
+                resolve_space(req, match)
+                status, body = _result(match.route.handler(req))
+                payload = _encode(body)
+                if method == "GET" and status == 200 and match.route.kind != "control":
+                    self.apply_edits(target, body)
+            headers = [("Content-Type", JSON_TYPE)] if payload else []
+            return status, headers + [("Content-Length", str(len(payload)))], payload
+        except SandboxError as exc:
+            return error_response(exc)
+        except DropConnection:
+            raise
+        except Exception as exc:  # a sandbox bug: answer like a server would, with the trace
+            err = SandboxError(500, f"{type(exc).__name__}: {exc}")
+            status, headers, _ = error_response(err)
+            body = dict(err.body(), FullException=traceback.format_exc())
+            return status, headers, _encode(body)
+
+    def authenticate(self, environ: dict[str, Any], query: Query) -> None:
+        keys = self.sandbox.api_keys
+        bearer = environ.get("HTTP_AUTHORIZATION", "")
+        offered = [
+            environ.get("HTTP_X_OCTOPUS_APIKEY"),
+            query.get("apikey"),
+            bearer[7:].strip() if bearer.lower().startswith("bearer ") else None,
+        ]
+        if not any(key in keys for key in offered if key):
+            raise SandboxError(401, UNAUTHORIZED_MESSAGE)
+
+    def request(
+        self, environ: dict[str, Any], method: str, path: str, query: str, match: Match
+    ) -> Request:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        router = self.sandbox.router
+        req = Request(
+            method, path, Query(query), body, self.sandbox, router.field_names, router.notify
+        )
+        req.path_params = dict(match.params)
+        return req
+
+    def apply_edits(self, target: str, body: Any) -> None:
+        """Concurrent-edit faults: change stored documents after this GET was served."""
+        single = body.get("Id") if isinstance(body, dict) else None
+        items = body.get("Items") if isinstance(body, dict) else body
+        listed = (
+            [d["Id"] for d in items or [] if isinstance(d, dict) and d.get("Id")]
+            if isinstance(items, list)
+            else []
+        )
+        state = self.sandbox.state
+        for doc_id, fields in self.sandbox.settings.take_edits(target, single, listed):
+            found = state.find_document(doc_id)
+            if found is not None:
+                found[1].update(fields)
+                state.stamp(found[1])
+
+
+def is_anonymous(method: str, path: str) -> bool:
+    """The root document is readable without a key, as on a real server."""
+    return method == "GET" and path.rstrip("/").lower() == "/api"
+
+
+def resolve_space(req: Request, match: Match) -> None:
+    """Set ``req.space_id`` from the URL form, or 404 for an unknown space."""
+    if match.route.kind != "space":
+        return
+    state = req.state
+    if match.route.space_form == BY_DEFAULT_SPACE:
+        req.space_id = state.default_space_id() or ""
+        return
+    ref = req.path_params.pop("spaceId" if match.route.space_form == BY_SPACE_ID else "spaceRef")
+    space = (
+        state.get("Spaces", ref)
+        if match.route.space_form == BY_SPACE_ID
+        else state.space_by_ref(ref)
+    )
+    if space is None:
+        raise SandboxError(404, f"The resource '{ref}' was not found.")
+    req.space_id = space["Id"]
+
+
+def fault_response(fault: dict[str, Any]) -> Response:
+    status = fault["status"]
+    message = _FAULT_MESSAGES.get(status, "An injected sandbox fault failed this request.")
+    headers = {}
+    if fault.get("retry_after") is not None:
+        headers["Retry-After"] = _seconds(fault["retry_after"])
+    return error_response(SandboxError(status, message, headers=headers))
+
+
+def error_response(exc: SandboxError) -> Response:
+    payload = _encode(exc.body())
+    headers = [("Content-Type", JSON_TYPE), ("Content-Length", str(len(payload)))]
+    return exc.status, headers + list(exc.headers.items()), payload
+
+
+def _result(result: Any) -> tuple[int, Any]:
+    if isinstance(result, tuple):
+        return result[0], result[1]
+    return 200, result
+
+
+def _encode(body: Any) -> bytes:
+    if body is None:
+        return b""
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
+def _seconds(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)

@@ -1,0 +1,44 @@
+"""The core area: spaces, environments, lifecycles, project groups, projects,
+channels, tag sets, library variable sets and the root documents."""
+
+from __future__ import annotations
+
+from octoflow.sandbox.core import (
+    channels,
+    environments,
+    libraryvariablesets,
+    lifecycles,
+    projectgroups,
+    projects,
+    root,
+    spaces,
+    tagsets,
+)
+from octoflow.sandbox.core.seed import seed_core
+from octoflow.sandbox.router import Router
+from octoflow.sandbox.state import State
+
+_MODULES = (
+    root,
+    spaces,
+    environments,
+    lifecycles,
+    projectgroups,
+    projects,
+    channels,
+    tagsets,
+    libraryvariablesets,
+)
+
+
+class CoreArea:
+    """Always the first area of a sandbox; providers' areas build on its documents."""
+
+    name = "core"
+
+    def register_routes(self, router: Router) -> None:
+        for module in _MODULES:
+            module.register_routes(router)
+
+    def seed(self, state: State, seed: str) -> None:
+        seed_core(state, seed)

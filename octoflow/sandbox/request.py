@@ -1,0 +1,120 @@
+"""What a route handler receives: the parsed request and the sandbox around it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
+
+from octoflow.sandbox.casing import CIDict, FieldNames, canonicalize
+from octoflow.sandbox.errors import NO_BODY_MESSAGE, SandboxError, invalid
+
+if TYPE_CHECKING:
+    from octoflow.sandbox.sandbox import Sandbox
+    from octoflow.sandbox.state import State
+
+
+class Query:
+    """Query parameters; names are matched case-insensitively (``skip`` = ``Skip``)."""
+
+    def __init__(self, query_string: str) -> None:
+        self.pairs = parse_qsl(query_string, keep_blank_values=True)
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        lowered = name.lower()
+        for key, value in self.pairs:
+            if key.lower() == lowered:
+                return value
+        return default
+
+    def getlist(self, name: str) -> list[str]:
+        """Every value of ``name``, repeated or comma-joined (RFC 6570 list expansion)."""
+        lowered = name.lower()
+        out: list[str] = []
+        for key, value in self.pairs:
+            if key.lower() == lowered:
+                out.extend(part.strip() for part in value.split(",") if part.strip())
+        return out
+
+    def int(self, name: str, default: int) -> int:
+        text = self.get(name)
+        if text is None or text == "":
+            return default
+        try:
+            number = int(text)
+        except ValueError:
+            raise invalid(f"The value '{text}' is not valid for {name}.") from None
+        if number < 0:
+            raise invalid(f"{name} must be 0 or greater, not {number}.")
+        return number
+
+    def bool(self, name: str) -> bool | None:
+        text = self.get(name)
+        if text is None or text == "":
+            return None
+        if text.lower() in ("true", "false"):
+            return text.lower() == "true"
+        raise invalid(f"The value '{text}' is not valid for {name}; use true or false.")
+
+
+class Request:
+    """One API call, as a handler sees it."""
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        query: Query,
+        body: bytes,
+        sandbox: Sandbox,
+        field_names: FieldNames,
+        notify: Callable[[Request, str, dict | None, dict | None], None],
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.query = query
+        self.path_params: dict[str, str] = {}
+        #: The space a space-scoped route resolved to ("" for other routes).
+        self.space_id = ""
+        #: The document a create copies (``?clone=``), set by the CRUD layer.
+        self.clone_source: dict[str, Any] | None = None
+        self.sandbox = sandbox
+        self._body = body
+        self._names = field_names
+        self._notify = notify
+        self._parsed: Any = None
+
+    @property
+    def state(self) -> State:
+        return self.sandbox.state
+
+    @property
+    def has_body(self) -> bool:
+        return bool(self._body.strip())
+
+    @property
+    def json(self) -> Any:
+        """The body, parsed; objects are ``CIDict`` with modelled keys spelled canonically."""
+        if self._parsed is None:
+            self._parsed = canonicalize(self.raw_json(), self._names)
+        return self._parsed
+
+    def raw_json(self) -> Any:
+        """The body parsed as sent, without case handling (the control plane's bodies)."""
+        if not self.has_body:
+            raise SandboxError(400, NO_BODY_MESSAGE, errors=[NO_BODY_MESSAGE])
+        try:
+            return json.loads(self._body.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise invalid(f"The request body is not valid JSON: {exc}") from None
+
+    def json_object(self) -> CIDict:
+        body = self.json
+        if not isinstance(body, CIDict):
+            raise invalid("The request body must be a JSON object.")
+        return body
+
+    def changed(self, collection: str, old: dict | None, new: dict | None) -> None:
+        """Tell other areas a document was modified (``new``) or deleted (``new`` None)."""
+        self._notify(self, collection, old, new)

@@ -1,0 +1,161 @@
+"""Maps method + path to handlers, the way Octopus lays out its API.
+
+A space-scoped route ``/tenants/{id}`` answers at ``/api/{spaceId}/tenants/{id}``,
+at ``/api/tenants/{id}`` (the default space) and at
+``/api/spaces/{spaceIdOrSlug}/tenants/{id}`` (newer servers). Literal segments
+match case-insensitively and beat parameters, so ``/tenants/all`` wins over
+``/tenants/{id}``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from octoflow.sandbox.casing import FieldNames
+from octoflow.sandbox.errors import SandboxError
+
+Handler = Callable[[Any], Any]
+Listener = Callable[[Any, "dict | None", "dict | None"], None]
+
+_PARAM_RE = re.compile(r"^\{(\w+)(?::(.+))?\}$")
+
+# How a route was reached, when it is space-scoped.
+BY_SPACE_ID, BY_DEFAULT_SPACE, BY_SPACE_REF = "id", "default", "ref"
+
+
+@dataclass(frozen=True)
+class Segment:
+    literal: str | None = None
+    param: str | None = None
+    pattern: re.Pattern[str] | None = None
+
+    def matches(self, text: str) -> bool:
+        if self.literal is not None:
+            return text.lower() == self.literal
+        if self.pattern is not None:
+            return bool(self.pattern.fullmatch(text))
+        return text != ""
+
+    @property
+    def rank(self) -> int:
+        """0 for a literal, 1 for a constrained parameter, 2 for a free one."""
+        if self.literal is not None:
+            return 0
+        return 1 if self.pattern is not None else 2
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    segments: tuple[Segment, ...]
+    handler: Handler
+    kind: str  # "space", "system" or "control"
+    space_form: str | None = None
+
+    @property
+    def rank(self) -> tuple[int, ...]:
+        return tuple(s.rank for s in self.segments)
+
+
+@dataclass(frozen=True)
+class Match:
+    route: Route
+    params: dict[str, str]
+
+
+def parse_template(template: str) -> tuple[Segment, ...]:
+    out = []
+    for part in split_path(template):
+        found = _PARAM_RE.match(part)
+        if found:
+            pattern = re.compile(found.group(2), re.IGNORECASE) if found.group(2) else None
+            out.append(Segment(param=found.group(1), pattern=pattern))
+        else:
+            out.append(Segment(literal=part.lower()))
+    return tuple(out)
+
+
+def split_path(path: str) -> list[str]:
+    return [part for part in path.strip("/").split("/") if part != ""]
+
+
+class Router:
+    """The route table, root-document links, field names and change listeners."""
+
+    def __init__(self) -> None:
+        self._routes: dict[int, list[Route]] = defaultdict(list)
+        self.links: dict[str, tuple[str, bool]] = {}
+        self.field_names = FieldNames()
+        self._listeners: dict[str, list[Listener]] = defaultdict(list)
+
+    # -- registration ---------------------------------------------------------
+
+    def space(self, method: str, template: str, handler: Handler) -> None:
+        """A space-scoped route, reachable in all three URL forms."""
+        rest = parse_template(template)
+        forms = (
+            (BY_SPACE_ID, parse_template("/api/{spaceId:Spaces-\\d+}")),
+            (BY_DEFAULT_SPACE, parse_template("/api")),
+            (BY_SPACE_REF, parse_template("/api/spaces/{spaceRef}")),
+        )
+        for form, prefix in forms:
+            self._add(Route(method.upper(), prefix + rest, handler, "space", form))
+
+    def system(self, method: str, template: str, handler: Handler) -> None:
+        """A route under ``/api`` that is not space-scoped (``/api/spaces``, ``/api/users``)."""
+        self._add(Route(method.upper(), parse_template("/api" + template), handler, "system"))
+
+    def control(self, method: str, template: str, handler: Handler) -> None:
+        """A control-plane route under the reserved ``/_sandbox`` prefix."""
+        segments = parse_template("/_sandbox" + template)
+        self._add(Route(method.upper(), segments, handler, "control"))
+
+    def link(self, name: str, template: str, space_scoped: bool = True) -> None:
+        """Advertise ``template`` (e.g. ``/tenants{/id}{?skip,take}``) in the root documents."""
+        self.links[name] = (template, space_scoped)
+
+    def add_field_names(self, names: Iterable[str]) -> None:
+        """Field spellings to accept case-insensitively in request bodies."""
+        self.field_names.add(names)
+
+    def on_change(self, collection: str, listener: Listener) -> None:
+        """Call ``listener(req, old, new)`` after a document of ``collection`` changes."""
+        self._listeners[collection].append(listener)
+
+    def notify(self, req: Any, collection: str, old: dict | None, new: dict | None) -> None:
+        for listener in self._listeners[collection]:
+            listener(req, old, new)
+
+    def _add(self, route: Route) -> None:
+        """Add ``route``; one registered later for the same method and path replaces it."""
+        routes = self._routes[len(route.segments)]
+        routes[:] = [r for r in routes if (r.method, r.segments) != (route.method, route.segments)]
+        routes.append(route)
+
+    # -- lookup ---------------------------------------------------------------
+
+    def match(self, method: str, path: str) -> Match:
+        parts = split_path(path)
+        candidates = [r for r in self._routes[len(parts)] if _fits(r, parts)]
+        if not candidates:
+            raise SandboxError(404, f"There is no API route for '{path}' in the octoflow sandbox.")
+        allowed = [r for r in candidates if r.method == method]
+        if not allowed:
+            methods = ", ".join(sorted({r.method for r in candidates}))
+            raise SandboxError(
+                405,
+                f"The HTTP method '{method}' is not allowed for '{path}'. Allowed: {methods}.",
+                headers={"Allow": methods},
+            )
+        best = min(allowed, key=lambda r: r.rank)
+        pairs = zip(best.segments, parts, strict=True)
+        params = {seg.param: part for seg, part in pairs if seg.param is not None}
+        return Match(best, params)
+
+
+def _fits(route: Route, parts: list[str]) -> bool:
+    return all(seg.matches(part) for seg, part in zip(route.segments, parts, strict=True))

@@ -1,0 +1,134 @@
+"""The :class:`Sandbox`: areas, router, state, knobs and the request log, in one object."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from octoflow.sandbox.app import App
+from octoflow.sandbox.control import SEED_NAMES, register_control
+from octoflow.sandbox.core import CoreArea
+from octoflow.sandbox.router import Router
+from octoflow.sandbox.settings import Settings
+from octoflow.sandbox.state import State
+
+#: The sandbox's default API key: obviously fake, never a realistic key.
+SANDBOX_API_KEY = "API-EXAMPLESANDBOXKEY0000000000"
+#: Where to mount :class:`SandboxAdapter` on a ``requests.Session``.
+IN_PROCESS_URL = "http://sandbox.octoflow.invalid"
+#: ``LastModifiedOn`` of every seeded document.
+SEED_TIME = "2026-01-05T09:00:00.000+00:00"
+
+
+class RequestRecord(NamedTuple):
+    """One API request the sandbox saw; ``status`` 0 means the connection was dropped."""
+
+    method: str
+    path: str
+    query: str
+    status: int
+
+
+class Sandbox:
+    """An Octopus-compatible server's state and WSGI app, independent of any transport.
+
+    :param areas: provider areas (``name``, ``register_routes``, ``seed``) added
+        after the core area.
+    :param seed: ``"empty"``, ``"demo"`` or the path of a JSON state file,
+        loaded if it exists and demo-seeded otherwise (``save`` writes it).
+    """
+
+    def __init__(
+        self,
+        areas: Iterable[Any] = (),
+        seed: str | os.PathLike[str] = "demo",
+        api_keys: Iterable[str] = (SANDBOX_API_KEY,),
+        latency_ms: float = 0,
+        concurrency_limit: int | None = None,
+    ) -> None:
+        self.areas = [CoreArea(), *(a for a in areas if a.name != CoreArea.name)]
+        self.router = Router()
+        for area in self.areas:
+            area.register_routes(self.router)
+        register_control(self.router)
+        self.state = State()
+        self.settings = Settings(latency_ms, concurrency_limit)
+        self.api_keys = frozenset(api_keys)
+        self.app = App(self)
+        self._requests: list[RequestRecord] = []
+        self._requests_lock = threading.Lock()
+        self.state_file, self.default_seed = _seed_source(seed)
+        if self.state_file is not None and self.state_file.exists():
+            self.load(json.loads(self.state_file.read_text(encoding="utf-8")))
+        else:
+            self.reset(self.default_seed)
+
+    # -- state --------------------------------------------------------------------
+
+    def reset(self, seed: str = "demo") -> None:
+        """Replace the whole state with a named seed: the core first, then each area."""
+        if seed not in SEED_NAMES:
+            raise ValueError(f"unknown seed {seed!r}; use one of {', '.join(SEED_NAMES)}")
+        with self.state.lock:
+            self.state.clear()
+            with self.state.frozen_clock(SEED_TIME):
+                for area in self.areas:
+                    area.seed(self.state, seed)
+            self.state.meta["seed"] = seed
+
+    def dump(self) -> dict[str, Any]:
+        """The whole state as a JSON-able dict; ``load`` (or ``seed=<file>``) restores it."""
+        with self.state.lock:
+            return self.state.dump()
+
+    def load(self, data: dict[str, Any]) -> None:
+        with self.state.lock:
+            self.state.load(data)
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write ``dump()`` to ``path`` atomically (a temporary file, then a rename)."""
+        target = Path(path)
+        text = json.dumps(self.dump(), indent=1, sort_keys=False)
+        fd, tmp = tempfile.mkstemp(prefix=target.name, suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    # -- request log ----------------------------------------------------------------
+
+    def record(self, method: str, path: str, query: str, status: int) -> None:
+        with self._requests_lock:
+            self._requests.append(RequestRecord(method, path, query, status))
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        """The API requests seen so far (control-plane requests are not logged)."""
+        with self._requests_lock:
+            return list(self._requests)
+
+    def clear_requests(self) -> None:
+        with self._requests_lock:
+            self._requests.clear()
+
+
+def _seed_source(seed: str | os.PathLike[str]) -> tuple[Path | None, str]:
+    """``(state file, seed name)`` for the ``seed`` argument."""
+    if isinstance(seed, str) and seed in SEED_NAMES:
+        return None, seed
+    path = Path(seed)
+    looks_like_path = path.suffix == ".json" or len(path.parts) > 1 or path.exists()
+    if isinstance(seed, str) and not looks_like_path:
+        raise ValueError(
+            f"seed must be one of {', '.join(SEED_NAMES)} or the path of a .json state file, "
+            f"not {seed!r}"
+        )
+    return path, "demo"

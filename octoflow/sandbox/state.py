@@ -1,0 +1,193 @@
+"""The sandbox's whole world: JSON documents by collection, id counters, one lock.
+
+Documents are stored exactly as they are served (PascalCase, ``Links``
+included), keyed by id within a collection named after the id prefix
+(``Tenants`` holds ``Tenants-1``…). Areas may keep extra collections (e.g.
+tenant variable values) the same way, so ``dump``/``load`` cover everything.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any
+
+from octoflow.sandbox.errors import not_found
+
+STATE_FORMAT = "octoflow-sandbox-state/1"
+#: Who the sandbox says modified a document (``LastModifiedBy``).
+SANDBOX_USER = "admin"
+
+
+class State:
+    """Documents and counters. Hold ``lock`` for any read or write."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.collections: dict[str, dict[str, dict[str, Any]]] = {}
+        self.counters: dict[str, int] = {}
+        self.meta: dict[str, Any] = {}
+        self._lower: dict[str, dict[str, str]] = {}
+        self._frozen_now: str | None = None
+
+    # -- documents --------------------------------------------------------------
+
+    def collection(self, name: str) -> dict[str, dict[str, Any]]:
+        """The collection's documents by id, created empty on first use."""
+        self._lower.setdefault(name, {})
+        return self.collections.setdefault(name, {})
+
+    def get(self, name: str, doc_id: str | None) -> dict[str, Any] | None:
+        """The document with ``doc_id`` (ids match case-insensitively), or None."""
+        docs = self.collections.get(name)
+        if not doc_id or docs is None:
+            return None
+        found = docs.get(doc_id)
+        if found is None:
+            real = self._lower[name].get(doc_id.lower())
+            found = docs.get(real) if real else None
+        return found
+
+    def require(self, name: str, doc_id: str) -> dict[str, Any]:
+        found = self.get(name, doc_id)
+        if found is None:
+            raise not_found(doc_id)
+        return found
+
+    def put(self, name: str, doc: dict[str, Any]) -> dict[str, Any]:
+        self.collection(name)[doc["Id"]] = doc
+        self._lower[name][doc["Id"].lower()] = doc["Id"]
+        return doc
+
+    def remove(self, name: str, doc_id: str) -> dict[str, Any] | None:
+        doc = self.get(name, doc_id)
+        if doc is not None:
+            del self.collections[name][doc["Id"]]
+            del self._lower[name][doc["Id"].lower()]
+        return doc
+
+    def values(self, name: str, space_id: str | None = None) -> list[dict[str, Any]]:
+        docs = self.collections.get(name, {}).values()
+        if space_id is None:
+            return list(docs)
+        return [d for d in docs if d.get("SpaceId") == space_id]
+
+    def find_document(self, doc_id: str) -> tuple[str, dict[str, Any]] | None:
+        """The collection and document holding ``doc_id``, searching every collection."""
+        for name in self.collections:
+            doc = self.get(name, doc_id)
+            if doc is not None:
+                return name, doc
+        return None
+
+    def next_id(self, prefix: str) -> str:
+        self.counters[prefix] = self.counters.get(prefix, 0) + 1
+        return f"{prefix}-{self.counters[prefix]}"
+
+    # -- spaces and environments ---------------------------------------------
+
+    def default_space_id(self) -> str | None:
+        for space in self.values("Spaces"):
+            if space.get("IsDefault"):
+                return space["Id"]
+        return None
+
+    def space_by_ref(self, ref: str) -> dict[str, Any] | None:
+        """A space by id or slug (``/api/spaces/{idOrSlug}/…``)."""
+        found = self.get("Spaces", ref)
+        if found is not None:
+            return found
+        lowered = ref.lower()
+        return next(
+            (s for s in self.values("Spaces") if (s.get("Slug") or "").lower() == lowered), None
+        )
+
+    def environments_in_order(self, space_id: str) -> list[dict[str, Any]]:
+        return sorted(
+            self.values("Environments", space_id),
+            key=lambda e: (e.get("SortOrder") or 0, (e.get("Name") or "").lower()),
+        )
+
+    def lifecycle_environment_ids(self, lifecycle: dict[str, Any]) -> list[str]:
+        """Environments a lifecycle's phases reach; no phases means every environment."""
+        ordered = [e["Id"] for e in self.environments_in_order(lifecycle["SpaceId"])]
+        phases = lifecycle.get("Phases") or []
+        if not phases:
+            return ordered
+        named: set[str] = set()
+        for phase in phases:
+            named.update(phase.get("AutomaticDeploymentTargets") or [])
+            named.update(phase.get("OptionalDeploymentTargets") or [])
+        return [env_id for env_id in ordered if env_id in named]
+
+    def project_environment_ids(self, project: dict[str, Any]) -> list[str]:
+        """Environments a project can deploy to: its lifecycle's plus its channels'."""
+        lifecycle_ids = [project.get("LifecycleId")]
+        lifecycle_ids += [
+            c.get("LifecycleId")
+            for c in self.values("Channels", project["SpaceId"])
+            if c.get("ProjectId") == project["Id"]
+        ]
+        allowed: set[str] = set()
+        for lifecycle_id in lifecycle_ids:
+            lifecycle = self.get("Lifecycles", lifecycle_id)
+            if lifecycle is not None:
+                allowed.update(self.lifecycle_environment_ids(lifecycle))
+        ordered = self.environments_in_order(project["SpaceId"])
+        return [e["Id"] for e in ordered if e["Id"] in allowed]
+
+    # -- time -------------------------------------------------------------------
+
+    def now(self) -> str:
+        """ISO 8601 with offset, like ``LastModifiedOn`` on a real server."""
+        if self._frozen_now is not None:
+            return self._frozen_now
+        return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+    @contextmanager
+    def frozen_clock(self, timestamp: str) -> Iterator[None]:
+        """Make ``now()`` return ``timestamp`` (seeds must be deterministic)."""
+        self._frozen_now = timestamp
+        try:
+            yield
+        finally:
+            self._frozen_now = None
+
+    def stamp(self, doc: dict[str, Any]) -> None:
+        doc["LastModifiedOn"] = self.now()
+        doc["LastModifiedBy"] = SANDBOX_USER
+
+    # -- whole state ------------------------------------------------------------
+
+    def clear(self) -> None:
+        self.collections.clear()
+        self.counters.clear()
+        self.meta.clear()
+        self._lower.clear()
+
+    def dump(self) -> dict[str, Any]:
+        return copy.deepcopy(
+            {
+                "format": STATE_FORMAT,
+                "meta": self.meta,
+                "counters": self.counters,
+                "collections": self.collections,
+            }
+        )
+
+    def load(self, data: dict[str, Any]) -> None:
+        if data.get("format") != STATE_FORMAT:
+            raise ValueError(
+                f"not an octoflow sandbox state (format {data.get('format')!r}, "
+                f"expected {STATE_FORMAT!r})"
+            )
+        self.clear()
+        self.meta.update(copy.deepcopy(data.get("meta", {})))
+        self.counters.update(data.get("counters", {}))
+        for name, docs in data.get("collections", {}).items():
+            self.collection(name)
+            for doc in docs.values():
+                self.put(name, copy.deepcopy(doc))

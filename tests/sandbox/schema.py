@@ -1,0 +1,93 @@
+"""Validating sandbox responses against the reference's JSON-schema definitions.
+
+The definitions (``schema-definitions.json``, from go-octopusdeploy's
+``api/spec.json``) describe each field's type but never mark a field nullable,
+while a real server returns ``null`` for unset strings and objects
+(``Description``, ``ClonedFromTenantId``, retention policies …). So every
+property also accepts ``null``. ``PropertyValueResource`` is described as the
+wrapper object, but servers and clients put a plain string (non-sensitive) or
+``{"HasValue": true}`` (sensitive) on the wire (REFERENCE §4.3), so a string is
+accepted too. Nothing else is relaxed: types, enums, ``uniqueItems``,
+``date-time`` and ``uuid`` formats are checked.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import uuid
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ENV_VAR = "OCTOFLOW_API_REFERENCE"
+
+
+def reference_dir() -> Path:
+    """The API reference directory, or a test failure saying where it was looked for."""
+    path = Path(os.environ.get(ENV_VAR) or REPO.parent / "shared" / "octopus-api")
+    if not (path / "schema-definitions.json").is_file():
+        pytest.fail(
+            f"The Octopus API reference was not found at {path}: set {ENV_VAR} to the "
+            "directory holding schema-definitions.json and samples/.",
+            pytrace=False,
+        )
+    return path
+
+
+def load_sample(name: str) -> Any:
+    return json.loads((reference_dir() / "samples" / name).read_text(encoding="utf-8"))
+
+
+@cache
+def definitions() -> dict[str, Any]:
+    raw = json.loads((reference_dir() / "schema-definitions.json").read_text(encoding="utf-8"))
+    defs = copy.deepcopy(raw["definitions"])
+    for schema in defs.values():
+        _allow_null(schema)
+    defs["PropertyValueResource"] = {"anyOf": [{"type": "string"}, defs["PropertyValueResource"]]}
+    return defs
+
+
+def _allow_null(schema: Any) -> None:
+    if not isinstance(schema, dict):
+        return
+    for name, prop in list(schema.get("properties", {}).items()):
+        _allow_null(prop)
+        schema["properties"][name] = {"anyOf": [prop, {"type": "null"}]}
+    for key in ("items", "additionalProperties"):
+        _allow_null(schema.get(key))
+
+
+_FORMATS = jsonschema.FormatChecker(formats=())
+
+
+@_FORMATS.checks("date-time", raises=ValueError)
+def _date_time(value: object) -> bool:
+    return not isinstance(value, str) or datetime.fromisoformat(value).tzinfo is not None
+
+
+@_FORMATS.checks("uuid", raises=ValueError)
+def _uuid(value: object) -> bool:
+    return not isinstance(value, str) or bool(uuid.UUID(value))
+
+
+def validate(definition: str, instance: Any) -> None:
+    """Fail unless ``instance`` matches ``definition`` (``X[]`` for an array of X)."""
+    defs = definitions()
+    name, is_array = (definition[:-2], True) if definition.endswith("[]") else (definition, False)
+    assert name in defs, f"no definition {name!r} in schema-definitions.json"
+    ref: dict[str, Any] = {"$ref": f"#/definitions/{name}"}
+    schema = {"type": "array", "items": ref} if is_array else ref
+    validator = jsonschema.Draft7Validator({**schema, "definitions": defs}, format_checker=_FORMATS)
+    errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(
+        f"{definition} at {'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message[:300]}"
+        for e in errors[:10]
+    )
