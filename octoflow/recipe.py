@@ -78,7 +78,9 @@ class Param:
             try:
                 return int(raw)
             except ValueError:
-                raise UsageError(f"parameter {self.name!r} must be a whole number, not {raw!r}") from None
+                raise UsageError(
+                    f"parameter {self.name!r} must be a whole number, not {raw!r}"
+                ) from None
         if self.kind == "file":
             path = Path(raw).expanduser()
             if not path.is_file():
@@ -109,8 +111,14 @@ class Recipe:
         if not all(isinstance(p, Param) for p in params):
             raise RecipeError(f"recipe {path}: PARAMETERS must be a tuple of octoflow.recipe.Param")
         summary, _, description = doc.partition("\n")
-        return cls(name or path.stem.replace("_", "-"), path, summary.strip(),
-                   description.strip(), params, build)
+        return cls(
+            name or path.stem.replace("_", "-"),
+            path,
+            summary.strip(),
+            description.strip(),
+            params,
+            build,
+        )
 
     def bind(self, raw: Mapping[str, str]) -> dict[str, Any]:
         """Parse ``-p`` values; every unknown, missing or malformed one is reported at once."""

@@ -5,7 +5,7 @@
     import octoflow
 
     octo = octoflow.connect()                 # OCTOPUS_URL / OCTOPUS_API_KEY / OCTOPUS_SPACE
-    octo = octoflow.Octoflow.sandbox("demo")  # or rehearse against the embedded sandbox
+    octo = octoflow.Octoflow.with_sandbox("demo")  # or rehearse against the embedded sandbox
     plan = octo.plan(octo.tenants.where(tag="Region/EU").add_project("Customer Portal"))
     print(plan.render())
     report = octo.apply(plan)
@@ -37,8 +37,9 @@ from octoflow.registry import Registry, unknown_name_message
 class Octoflow:
     """A connection to one Octopus server and space, plus the loaded providers."""
 
-    def __init__(self, client: OctopusClient, host: PluginHost, registry: Registry,
-                 sandbox: Any = None) -> None:
+    def __init__(
+        self, client: OctopusClient, host: PluginHost, registry: Registry, sandbox: Any = None
+    ) -> None:
         self.client = client
         self.host = host
         self.registry = registry
@@ -48,18 +49,29 @@ class Octoflow:
     # -- construction ----------------------------------------------------------
 
     @classmethod
-    def connect(cls, connection: Connection | None = None, *,
-                env: Mapping[str, str] | None = None,
-                plugins: Iterable[tuple[str, Any]] = (), **client_options: Any) -> Octoflow:
+    def connect(
+        cls,
+        connection: Connection | None = None,
+        *,
+        env: Mapping[str, str] | None = None,
+        plugins: Iterable[tuple[str, Any]] = (),
+        **client_options: Any,
+    ) -> Octoflow:
         """A session against a real server (or any URL speaking Octopus's API)."""
         connection = connection or Connection.from_env(os.environ if env is None else env)
         host = PluginHost.from_entry_points(plugins)
         return cls(OctopusClient(connection, **client_options), host, host.build_registry())
 
     @classmethod
-    def with_sandbox(cls, seed: str = "demo", *, space: str | None = None,
-                     latency_ms: int = 0, plugins: Iterable[tuple[str, Any]] = (),
-                     **client_options: Any) -> Octoflow:
+    def with_sandbox(
+        cls,
+        seed: str = "demo",
+        *,
+        space: str | None = None,
+        latency_ms: int = 0,
+        plugins: Iterable[tuple[str, Any]] = (),
+        **client_options: Any,
+    ) -> Octoflow:
         """A session against an in-process sandbox (``seed``: empty, demo or a state file)."""
         from octoflow.sandbox import IN_PROCESS_URL, SANDBOX_API_KEY, Sandbox, SandboxAdapter
 
@@ -83,7 +95,9 @@ class Octoflow:
 
     # -- plan and apply --------------------------------------------------------
 
-    def plan(self, *statements: Any, title: str = "", params: Mapping[str, Any] | None = None) -> Plan:
+    def plan(
+        self, *statements: Any, title: str = "", params: Mapping[str, Any] | None = None
+    ) -> Plan:
         """Compile statements into a plan. Reads the server; never writes."""
         flat = flatten(statements)
         if not flat:
@@ -101,9 +115,15 @@ class Octoflow:
         statements = recipe.statements(self, values)
         return self.plan(*statements, title=recipe.name, params=recipe.shown_params(values))
 
-    def apply(self, plan: Plan, *, concurrency: int = 8, journal: Path | None = None,
-              on_result: Callable[[OperationResult], None] | None = None,
-              preflight: bool = False) -> ApplyReport:
+    def apply(
+        self,
+        plan: Plan,
+        *,
+        concurrency: int = 8,
+        journal: Path | None = None,
+        on_result: Callable[[OperationResult], None] | None = None,
+        preflight: bool = False,
+    ) -> ApplyReport:
         """Carry out a plan. Re-reads each document before writing it.
 
         :param preflight: check every document against the plan before writing
@@ -125,11 +145,15 @@ class Octoflow:
     def check_target(self, plan: Plan) -> None:
         """Refuse a saved plan made for another server or space."""
         if plan.server.rstrip("/") != self.client.connection.url.rstrip("/"):
-            raise UsageError(f"this plan was made for {plan.server}, not "
-                             f"{self.client.connection.url}; plan again against this server")
+            raise UsageError(
+                f"this plan was made for {plan.server}, not "
+                f"{self.client.connection.url}; plan again against this server"
+            )
         if plan.space_id != self.client.space_id:
-            raise UsageError(f"this plan was made for space {plan.space_id}, not "
-                             f"{self.client.space_id}; plan again in this space")
+            raise UsageError(
+                f"this plan was made for space {plan.space_id}, not "
+                f"{self.client.space_id}; plan again in this space"
+            )
 
 
 def connect(**options: Any) -> Octoflow:

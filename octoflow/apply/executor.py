@@ -101,13 +101,21 @@ class Executor:
         ops = {op.key: op for op in plan.operations}
         self._refresher = Refresher(
             self.client,
-            [(self.registry.resource_kind(o.kind), str(o.resource_id))
-             for o in plan.operations if o.action == "update"],
+            [
+                (self.registry.resource_kind(o.kind), str(o.resource_id))
+                for o in plan.operations
+                if o.action == "update"
+            ],
         )
         if preflight:
             self._preflight(plan)
-        self.journal.write("apply-started", plan=plan.id, server=plan.server,
-                           space=plan.space_id, operations=len(ops))
+        self.journal.write(
+            "apply-started",
+            plan=plan.id,
+            server=plan.server,
+            space=plan.space_id,
+            operations=len(ops),
+        )
         interrupted = False
         try:
             self._schedule(ops)
@@ -123,8 +131,9 @@ class Executor:
             time.monotonic() - started,
             interrupted,
         )
-        self.journal.write("apply-finished", recap=report.recap, requests=report.requests,
-                           interrupted=interrupted)
+        self.journal.write(
+            "apply-finished", recap=report.recap, requests=report.requests, interrupted=interrupted
+        )
         return report
 
     def _preflight(self, plan: Plan) -> None:
@@ -193,7 +202,9 @@ class Executor:
             return CHANGED, "deleted"
         return self._update(op, kind)
 
-    def _fresh_desired(self, op: Operation, kind: ResourceKind) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _fresh_desired(
+        self, op: Operation, kind: ResourceKind
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
         """The document as the server has it now, and with our intents replayed on it."""
         fresh = self._refresher.fresh(kind, str(op.resource_id))
         if fresh is None:
@@ -203,7 +214,8 @@ class Executor:
         if contradictions:
             raise ConflictError(
                 f"{op.kind} {op.name!r} changed on the server since the plan: "
-                + "; ".join(contradictions) + ". Plan again to see the current state."
+                + "; ".join(contradictions)
+                + ". Plan again to see the current state."
             )
         return fresh, desired
 
@@ -211,12 +223,22 @@ class Executor:
         fresh, desired = self._fresh_desired(op, kind)
         if not diff(fresh, desired):
             return UNCHANGED, "already as planned on the server"
-        self.client.request("PUT", document_path(self.client, kind, str(op.resource_id)), json=desired)
+        self.client.request(
+            "PUT", document_path(self.client, kind, str(op.resource_id)), json=desired
+        )
         return CHANGED, "; ".join(i.summary for i in op.intents)
 
     def _record(self, op: Operation, outcome: str, detail: str, seconds: float) -> None:
-        result = OperationResult(op.key, op.kind, op.name, op.action, outcome,
-                                 redact(detail), round(seconds, 4), op.resource_id)
+        result = OperationResult(
+            op.key,
+            op.kind,
+            op.name,
+            op.action,
+            outcome,
+            redact(detail),
+            round(seconds, 4),
+            op.resource_id,
+        )
         with self._lock:
             self._results[op.key] = result
         self.journal.write("operation", **attrs.asdict(result))

@@ -24,8 +24,11 @@ class Journal:
     def write(self, event: str, **fields: Any) -> None:
         if self.path is None:
             return
-        record = {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"),
-                  "event": event, **fields}
+        record = {
+            "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"),
+            "event": event,
+            **fields,
+        }
         line = redact(json.dumps(record, default=str))
         with self._lock, self.path.open("a", encoding="utf-8") as handle:
             handle.write(line + "\n")

@@ -46,11 +46,20 @@ def build_parser() -> argparse.ArgumentParser:
     _recipe_options(apply)
     _connection_options(apply)
     _output_options(apply)
-    apply.add_argument("--yes", action="store_true", help="apply without asking (needed off a terminal)")
-    apply.add_argument("--concurrency", type=_positive_int, default=8,
-                       help="operations applied at once (default 8)")
-    apply.add_argument("--journal", metavar="FILE",
-                       help="write the JSON-lines journal here (default ~/.octoflow/journal/PLAN-ID.jsonl)")
+    apply.add_argument(
+        "--yes", action="store_true", help="apply without asking (needed off a terminal)"
+    )
+    apply.add_argument(
+        "--concurrency",
+        type=_positive_int,
+        default=8,
+        help="operations applied at once (default 8)",
+    )
+    apply.add_argument(
+        "--journal",
+        metavar="FILE",
+        help="write the JSON-lines journal here (default ~/.octoflow/journal/PLAN-ID.jsonl)",
+    )
     apply.set_defaults(handler=commands.apply)
 
     recipes = sub.add_parser("recipes", help="list shipped recipes and their parameters")
@@ -65,42 +74,69 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox = sub.add_parser("sandbox", help="the embedded Octopus-compatible sandbox")
     sandbox_sub = sandbox.add_subparsers(dest="sandbox_command", required=True, metavar="ACTION")
     serve = sandbox_sub.add_parser("serve", help="serve the sandbox over HTTP until stopped")
-    serve.add_argument("--seed", default="demo", choices=("demo", "empty"),
-                       help="initial state (ignored when --state names an existing file)")
-    serve.add_argument("--state", metavar="FILE", help="load state from FILE and save it there on exit")
+    serve.add_argument(
+        "--seed",
+        default="demo",
+        choices=("demo", "empty"),
+        help="initial state (ignored when --state names an existing file)",
+    )
+    serve.add_argument(
+        "--state", metavar="FILE", help="load state from FILE and save it there on exit"
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
     serve.add_argument("--port", type=int, default=8065, help="port (0 picks a free one)")
-    serve.add_argument("--api-key", metavar="KEY", help="API key clients must send "
-                       "(default: the sandbox's fixed example key)")
+    serve.add_argument(
+        "--api-key",
+        metavar="KEY",
+        help="API key clients must send (default: the sandbox's fixed example key)",
+    )
     serve.add_argument("--latency-ms", type=int, default=0, help="added to every request")
     serve.set_defaults(handler=commands.sandbox_serve)
     return parser
 
 
 def _recipe_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
-                        help="a recipe parameter (repeat for several)")
+    parser.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a recipe parameter (repeat for several)",
+    )
 
 
 def _connection_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("connection")
     group.add_argument("--server", metavar="URL", help="Octopus server URL (default OCTOPUS_URL)")
-    group.add_argument("--space", metavar="SPACE", help="space name, slug or id (default OCTOPUS_SPACE)")
-    group.add_argument("--sandbox", metavar="SEED",
-                       help="use the embedded sandbox instead of a server: demo, empty, or a "
-                       "JSON state FILE (loaded, and saved back after apply)")
-    group.add_argument("--max-rate", type=_positive_int, metavar="N",
-                       help="at most N requests per minute")
-    group.add_argument("--timeout", type=float, default=60.0, help="seconds per request (default 60)")
+    group.add_argument(
+        "--space", metavar="SPACE", help="space name, slug or id (default OCTOPUS_SPACE)"
+    )
+    group.add_argument(
+        "--sandbox",
+        metavar="SEED",
+        help="use the embedded sandbox instead of a server: demo, empty, or a "
+        "JSON state FILE (loaded, and saved back after apply)",
+    )
+    group.add_argument(
+        "--max-rate", type=_positive_int, metavar="N", help="at most N requests per minute"
+    )
+    group.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds per request (default 60)"
+    )
     group.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="what to print on stdout")
-    parser.add_argument("--out", metavar="FILE", help="also write the plan (plan) or report (apply) as JSON")
-    parser.add_argument("-v", "--verbose", action="store_true",
-                        help="list unchanged resources and log requests")
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="what to print on stdout"
+    )
+    parser.add_argument(
+        "--out", metavar="FILE", help="also write the plan (plan) or report (apply) as JSON"
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="list unchanged resources and log requests"
+    )
 
 
 def _positive_int(text: str) -> int:
@@ -116,8 +152,10 @@ def _positive_int(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
-                        format="octoflow: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+        format="octoflow: %(message)s",
+    )
     for handler in logging.getLogger().handlers:
         handler.addFilter(_RedactingFilter())
     try:
@@ -131,8 +169,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if args.debug:
             print(redact(traceback.format_exc()), file=sys.stderr)
-        print(f"octoflow: internal error: {type(exc).__name__}: {redact(str(exc))} "
-              "(run with --debug for details)", file=sys.stderr)
+        print(
+            f"octoflow: internal error: {type(exc).__name__}: {redact(str(exc))} "
+            "(run with --debug for details)",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 

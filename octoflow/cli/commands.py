@@ -49,8 +49,13 @@ def apply(args: argparse.Namespace) -> int:
     progress = Progress(len(the_plan.operations))
     journal = Path(args.journal) if args.journal else _default_journal(the_plan)
     try:
-        report = octo.apply(the_plan, concurrency=args.concurrency, journal=journal,
-                            on_result=progress, preflight=saved)
+        report = octo.apply(
+            the_plan,
+            concurrency=args.concurrency,
+            journal=journal,
+            on_result=progress,
+            preflight=saved,
+        )
     finally:
         progress.finish()
         _save_sandbox(octo, args)
@@ -78,13 +83,27 @@ def plugins(args: argparse.Namespace) -> int:
     registry = host.build_registry()
     infos = host.describe()
     if args.format == "json":
-        print(json.dumps([{"name": i.name, "distribution": i.distribution, "version": i.version,
-                           "hooks": list(i.hooks)} for i in infos], indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "name": i.name,
+                        "distribution": i.distribution,
+                        "version": i.version,
+                        "hooks": list(i.hooks),
+                    }
+                    for i in infos
+                ],
+                indent=2,
+            )
+        )
         return 0
     for info in infos:
         print(f"{info.name}  {info.distribution} {info.version}  hooks: {', '.join(info.hooks)}")
         for table in ("collection", "resource kind", "recipe", "sandbox area"):
-            mine = [n for n in registry.names(table) if registry.contributed_by(table, n) == info.name]
+            mine = [
+                n for n in registry.names(table) if registry.contributed_by(table, n) == info.name
+            ]
             if mine:
                 print(f"    {table}s: {', '.join(mine)}")
     return 0
@@ -96,13 +115,17 @@ def sandbox_serve(args: argparse.Namespace) -> int:
     registry = PluginHost.from_entry_points().build_registry()
     seed = args.state if args.state and Path(args.state).exists() else args.seed
     api_key = args.api_key or SANDBOX_API_KEY
-    sandbox = Sandbox(registry.sandbox_areas, seed=seed, api_keys=(api_key,),
-                      latency_ms=args.latency_ms)
+    sandbox = Sandbox(
+        registry.sandbox_areas, seed=seed, api_keys=(api_key,), latency_ms=args.latency_ms
+    )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with SandboxServer(sandbox.app, host=args.host, port=args.port) as server:
-        print(f"octoflow sandbox ({args.seed if seed == args.seed else 'state ' + args.state}) "
-              f"serving on {server.url}", flush=True)
+        print(
+            f"octoflow sandbox ({args.seed if seed == args.seed else 'state ' + args.state}) "
+            f"serving on {server.url}",
+            flush=True,
+        )
         print(f"  export OCTOPUS_URL={server.url}", flush=True)
         print(f"  export OCTOPUS_API_KEY={api_key}", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
@@ -120,14 +143,18 @@ def sandbox_serve(args: argparse.Namespace) -> int:
 
 
 def _session(args: argparse.Namespace) -> Octoflow:
-    options: dict[str, Any] = {"max_per_minute": args.max_rate, "timeout": args.timeout,
-                               "pool_size": max(getattr(args, "concurrency", 8), 8)}
+    options: dict[str, Any] = {
+        "max_per_minute": args.max_rate,
+        "timeout": args.timeout,
+        "pool_size": max(getattr(args, "concurrency", 8), 8),
+    }
     if args.sandbox:
         if args.server:
             raise UsageError("use either --server or --sandbox, not both")
         return Octoflow.with_sandbox(args.sandbox, space=args.space, **options)
-    connection = Connection.from_env(os.environ, url=args.server, space=args.space,
-                                     verify_tls=not args.insecure)
+    connection = Connection.from_env(
+        os.environ, url=args.server, space=args.space, verify_tls=not args.insecure
+    )
     return Octoflow.connect(connection, **options)
 
 
@@ -153,9 +180,11 @@ def _show_report(report: ApplyReport, args: argparse.Namespace, journal: Path) -
         print(dump_json(report.to_json()))
     else:
         recap = report.recap
-        print(f"Apply complete: {recap['changed']} changed, {recap['ok']} ok, "
-              f"{recap['failed']} failed, {recap['skipped']} skipped "
-              f"({report.requests} requests, {report.seconds:.1f}s).")
+        print(
+            f"Apply complete: {recap['changed']} changed, {recap['ok']} ok, "
+            f"{recap['failed']} failed, {recap['skipped']} skipped "
+            f"({report.requests} requests, {report.seconds:.1f}s)."
+        )
         for result in report.results:
             if result.outcome in ("failed", "skipped"):
                 print(f"  {result.outcome}: {result.kind} {result.name!r}: {result.detail}")
@@ -200,8 +229,16 @@ def _recipe_json(recipe: Recipe) -> dict[str, Any]:
         "name": recipe.name,
         "summary": recipe.summary,
         "description": recipe.description,
-        "parameters": [{"name": p.name, "kind": p.kind, "required": p.required, "help": p.help,
-                        "default": None if p.required else p.default} for p in recipe.params],
+        "parameters": [
+            {
+                "name": p.name,
+                "kind": p.kind,
+                "required": p.required,
+                "help": p.help,
+                "default": None if p.required else p.default,
+            }
+            for p in recipe.params
+        ],
     }
 
 

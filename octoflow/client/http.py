@@ -237,9 +237,7 @@ class OctopusClient:
         session = getattr(self._local, "session", None)
         if session is None:
             session = requests.Session()
-            session.headers.update(
-                {"Accept": "application/json", "User-Agent": "octoflow"}
-            )
+            session.headers.update({"Accept": "application/json", "User-Agent": "octoflow"})
             session.verify = self.connection.verify_tls
             if self.connection.api_key:
                 session.auth = ApiKeyAuth(self.connection.api_key)

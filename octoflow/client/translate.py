@@ -34,7 +34,9 @@ def error_from_response(response: requests.Response, method: str, url: str) -> e
     return cls(method, url, response.status_code, message, details, help_text)
 
 
-def error_from_transport(exc: requests.RequestException, method: str, url: str) -> errors.TransportError:
+def error_from_transport(
+    exc: requests.RequestException, method: str, url: str
+) -> errors.TransportError:
     """Why the server could not be talked to, in words a user can act on."""
     if isinstance(exc, requests.exceptions.SSLError):
         why = "the TLS certificate could not be verified"

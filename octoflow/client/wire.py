@@ -8,13 +8,14 @@ Known fields the server did not send are not invented on the way back.
 
 from __future__ import annotations
 
-import copy
 import typing
 from collections.abc import Mapping
 from functools import cache
 from typing import Any, TypeVar
 
 import attrs
+
+from octoflow.jsondata import clone
 
 T = TypeVar("T")
 
@@ -25,11 +26,11 @@ def pascal(name: str) -> str:
 
 
 @cache
-def _fields(cls: type) -> dict[str, tuple[str, Any]]:
-    """Wire name → (attribute name, resolved type) for a model class."""
+def _fields(cls: type) -> dict[str, tuple[str, type | None]]:
+    """Wire name → (attribute name, nested model class if any) for a model class."""
     hints = typing.get_type_hints(cls)
     return {
-        a.metadata.get("wire", pascal(a.name)): (a.name, hints[a.name])
+        a.metadata.get("wire", pascal(a.name)): (a.name, _model_in(hints[a.name]))
         for a in attrs.fields(cls)
         if a.name not in ("extra", "sent")
     }
@@ -42,10 +43,10 @@ def structure(cls: type[T], data: Mapping[str, Any]) -> T:
     extra: dict[str, Any] = {}
     for key, value in data.items():
         if key in known:
-            name, tp = known[key]
-            kwargs[name] = _structure_value(tp, value)
+            name, model = known[key]
+            kwargs[name] = _structure_value(model, value)
         else:
-            extra[key] = copy.deepcopy(value)
+            extra[key] = clone(value)
     return cls(**kwargs, extra=extra, sent=frozenset(data))  # type: ignore[call-arg]
 
 
@@ -53,11 +54,11 @@ def unstructure(obj: Any) -> dict[str, Any]:
     """The wire document for a model: known fields, then ``extra`` unchanged."""
     out: dict[str, Any] = {}
     defaults = {a.name: a.default for a in attrs.fields(type(obj))}
-    for key, (name, _tp) in _fields(type(obj)).items():
+    for key, (name, _model) in _fields(type(obj)).items():
         value = getattr(obj, name)
         if key in obj.sent or not _is_default(value, defaults[name]):
             out[key] = _unstructure_value(value)
-    out.update(copy.deepcopy(obj.extra))
+    out.update(clone(obj.extra))
     return out
 
 
@@ -67,15 +68,14 @@ def _is_default(value: Any, default: Any) -> bool:
     return bool(value == default)
 
 
-def _structure_value(tp: Any, value: Any) -> Any:
+def _structure_value(model: type | None, value: Any) -> Any:
     if value is None:
         return None
-    target = _model_in(tp)
-    if target is None:
-        return copy.deepcopy(value)
+    if model is None:
+        return clone(value)
     if isinstance(value, list):
-        return [structure(target, v) for v in value]
-    return structure(target, value)
+        return [structure(model, v) for v in value]
+    return structure(model, value)
 
 
 def _unstructure_value(value: Any) -> Any:
@@ -83,7 +83,7 @@ def _unstructure_value(value: Any) -> Any:
         return unstructure(value)
     if isinstance(value, list):
         return [_unstructure_value(v) for v in value]
-    return copy.deepcopy(value)
+    return clone(value)
 
 
 def _model_in(tp: Any) -> type | None:

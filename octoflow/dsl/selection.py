@@ -41,8 +41,11 @@ class Verb:
 
     def describe(self) -> str:
         """The call as text; values being set are elided (they may be secrets)."""
-        inner = ", ".join(f"{k}={'…' if k == 'value' else repr(v)}"
-                          for k, v in self.args.items() if v not in (None, (), []))
+        inner = ", ".join(
+            f"{k}={'…' if k == 'value' else repr(v)}"
+            for k, v in self.args.items()
+            if v not in (None, (), [])
+        )
         return f"{self.name}({inner})"
 
 

@@ -9,7 +9,6 @@ the plan shows exactly what apply will send.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import math
 import uuid
@@ -20,6 +19,7 @@ import attrs
 
 from octoflow.client.http import IDS_PER_REQUEST
 from octoflow.errors import PlanError
+from octoflow.jsondata import clone
 from octoflow.plan.context import PlanContext
 from octoflow.plan.diff import diff
 from octoflow.plan.model import Intent, Operation, Plan, Unchanged
@@ -99,7 +99,7 @@ def _collect(statements: Sequence[Statement], ctx: PlanContext) -> dict[str, lis
         for edit in statement.plan(ctx):
             grouped.setdefault(edit.key, []).append(edit)
     ctx.statement = ""
-    for key, edits in grouped.items():
+    for edits in grouped.values():
         actions = {e.action for e in edits}
         if "delete" in actions and len(actions) > 1:
             ctx.problem(f"{edits[0].kind} {edits[0].name!r} is both deleted and changed")
@@ -136,7 +136,7 @@ def replay(
     document: Mapping[str, Any], intents: Iterable[Intent], registry: Registry
 ) -> dict[str, Any]:
     """A copy of ``document`` with every intent applied, in order."""
-    desired = copy.deepcopy(dict(document))
+    desired = clone(dict(document))
     for intent in intents:
         registry.intent(intent.name)(desired, intent.args)
     return desired

@@ -26,6 +26,8 @@ class PlanContext:
         self.notes: list[str] = []
         self.statement = ""
         self._documents: dict[str, list[dict[str, Any]]] = {}
+        self._models: dict[tuple[str, type], list[Any]] = {}
+        self._by_id: dict[str, dict[str, dict[str, Any]]] = {}
 
     # -- problems ------------------------------------------------------------
 
@@ -46,7 +48,17 @@ class PlanContext:
         return self._documents[collection]
 
     def models(self, collection: str, cls: type[M]) -> list[M]:
-        return [cls.from_wire(doc) for doc in self.documents(collection)]
+        """Typed views of :meth:`documents`, built once per plan (treat as read-only)."""
+        key = (collection, cls)
+        if key not in self._models:
+            self._models[key] = [cls.from_wire(doc) for doc in self.documents(collection)]
+        return self._models[key]  # type: ignore[return-value]
+
+    def document(self, collection: str, resource_id: str) -> dict[str, Any]:
+        """The document with this id as listed (the planner copies it before changing it)."""
+        if collection not in self._by_id:
+            self._by_id[collection] = {d["Id"]: d for d in self.documents(collection)}
+        return self._by_id[collection][resource_id]
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         """A read outside the collection cache (e.g. a variables document)."""

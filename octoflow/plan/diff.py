@@ -24,7 +24,9 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[FieldChan
 
 
 def _diff(before: Any, after: Any, path: tuple[str, ...]) -> list[FieldChange]:
-    if isinstance(before, Mapping) and isinstance(after, Mapping):
+    if before == after:
+        return []
+    if isinstance(before, dict) and isinstance(after, dict):
         changes: list[FieldChange] = []
         for key in _keys(before, after):
             if not path and key in SERVER_FIELDS:
@@ -46,8 +48,8 @@ def scrub(value: Any) -> Any:
     return value
 
 
-def _keys(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
-    return list(a) + [k for k in b if k not in a]
+def _keys(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    return [*a, *(k for k in b if k not in a)]
 
 
 def _is_value_list(value: Any) -> bool:

@@ -50,11 +50,12 @@ def _operation_lines(op: Operation, labels: Mapping[str, str]) -> list[str]:
 
 def _unchanged_lines(plan: Plan, verbose: bool) -> list[str]:
     if not verbose:
-        return [f"  = {len(plan.unchanged)} selected resource(s) already as requested"
-                " (--verbose lists them)"]
+        return [
+            f"  = {len(plan.unchanged)} selected resource(s) already as requested"
+            " (--verbose lists them)"
+        ]
     return [
-        f"  = {u.kind} {u.name!r} ({u.resource_id}): {'; '.join(u.reasons)}"
-        for u in plan.unchanged
+        f"  = {u.kind} {u.name!r} ({u.resource_id}): {'; '.join(u.reasons)}" for u in plan.unchanged
     ]
 
 

@@ -15,6 +15,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 import attrs
+from octoflow_plugins.tenants import resolve
+from octoflow_plugins.tenants.ensure import EnsureTenant
+from octoflow_plugins.tenants.kinds import TENANT, VARIABLES
 
 from octoflow.dsl.selection import Selection, as_names
 from octoflow.errors import UsageError
@@ -22,10 +25,6 @@ from octoflow.models import Environment, Project, Tenant
 from octoflow.plan.compiler import Edit
 from octoflow.plan.context import PlanContext
 from octoflow.plan.model import Intent
-from octoflow_plugins.tenants import resolve
-from octoflow_plugins.tenants.ensure import EnsureTenant
-
-from octoflow_plugins.tenants.kinds import TENANT, VARIABLES
 
 #: Turns one tenant into the intents a verb wants for it, per document kind.
 PerTenant = Callable[[Tenant], dict[str, list[Intent]]]
@@ -42,8 +41,9 @@ class Tenants(Selection):
 
     def add_project(self, project: str, environments: str | Iterable[str] | None = None) -> Tenants:
         """Connect to ``project`` in ``environments`` (default: all in its lifecycle)."""
-        return self._with_verb("add_project", project=project,
-                               environments=as_names(environments, "environments"))
+        return self._with_verb(
+            "add_project", project=project, environments=as_names(environments, "environments")
+        )
 
     def remove_project(self, project: str) -> Tenants:
         """Disconnect from ``project`` (Octopus deletes the tenant's values for it)."""
@@ -51,12 +51,18 @@ class Tenants(Selection):
 
     def add_environments(self, project: str, environments: str | Iterable[str]) -> Tenants:
         """Add environments to an already connected project."""
-        return self._with_verb("add_environments", project=project,
-                               environments=_required(environments, "add_environments"))
+        return self._with_verb(
+            "add_environments",
+            project=project,
+            environments=_required(environments, "add_environments"),
+        )
 
     def remove_environments(self, project: str, environments: str | Iterable[str]) -> Tenants:
-        return self._with_verb("remove_environments", project=project,
-                               environments=_required(environments, "remove_environments"))
+        return self._with_verb(
+            "remove_environments",
+            project=project,
+            environments=_required(environments, "remove_environments"),
+        )
 
     def add_tag(self, *tags: str) -> Tenants:
         """Add canonical tags (``Set/Tag``)."""
@@ -65,33 +71,60 @@ class Tenants(Selection):
     def remove_tag(self, *tags: str) -> Tenants:
         return self._with_verb("remove_tag", tags=_required(tags, "remove_tag"))
 
-    def set_variable(self, template: str, value: str, project: str | None = None,
-                     environments: str | Iterable[str] | None = None) -> Tenants:
+    def set_variable(
+        self,
+        template: str,
+        value: str,
+        project: str | None = None,
+        environments: str | Iterable[str] | None = None,
+    ) -> Tenants:
         """Set a common variable (no ``project``) or a project variable.
 
         Project variables are set in ``environments``, default: every environment
         the tenant is connected to for that project.
         """
-        return self._with_verb("set_variable", template=template, value=str(value),
-                               project=project, environments=as_names(environments, "environments"))
+        return self._with_verb(
+            "set_variable",
+            template=template,
+            value=str(value),
+            project=project,
+            environments=as_names(environments, "environments"),
+        )
 
-    def clear_variable(self, template: str, project: str | None = None,
-                       environments: str | Iterable[str] | None = None) -> Tenants:
-        return self._with_verb("clear_variable", template=template, project=project,
-                               environments=as_names(environments, "environments"))
+    def clear_variable(
+        self,
+        template: str,
+        project: str | None = None,
+        environments: str | Iterable[str] | None = None,
+    ) -> Tenants:
+        return self._with_verb(
+            "clear_variable",
+            template=template,
+            project=project,
+            environments=as_names(environments, "environments"),
+        )
 
     def delete(self) -> Tenants:
         """Delete every selected tenant."""
         return self._with_verb("delete")
 
-    def ensure(self, name: str, tags: Iterable[str] = (), description: str | None = None,
-               projects: Mapping[str, Iterable[str]] | None = None) -> EnsureTenant:
+    def ensure(
+        self,
+        name: str,
+        tags: Iterable[str] = (),
+        description: str | None = None,
+        projects: Mapping[str, Iterable[str]] | None = None,
+    ) -> EnsureTenant:
         """A tenant named ``name`` exists with at least these tags and project connections.
 
         Created when missing; otherwise only what differs is changed.
         """
-        return EnsureTenant(name, as_names(tags, "tags"), description,
-                            tuple((p, as_names(e, "environments")) for p, e in (projects or {}).items()))
+        return EnsureTenant(
+            name,
+            as_names(tags, "tags"),
+            description,
+            tuple((p, as_names(e, "environments")) for p, e in (projects or {}).items()),
+        )
 
     # -- planning --------------------------------------------------------------
 
@@ -102,8 +135,18 @@ class Tenants(Selection):
             return []
         ctx.note(f"selects {len(selected)} tenant(s)")
         if any(v.name == "delete" for v in self.verbs):
-            return [Edit(TENANT, t.id, t.name, {}, (Intent("tenant.delete", {}, "delete"),),
-                         action="delete") for t in selected if t.id]
+            return [
+                Edit(
+                    TENANT,
+                    t.id,
+                    t.name,
+                    {},
+                    (Intent("tenant.delete", {}, "delete"),),
+                    action="delete",
+                )
+                for t in selected
+                if t.id
+            ]
         return [edit for tenant in selected for edit in self._edits(ctx, tenant, per_tenant)]
 
     def _edits(self, ctx: PlanContext, tenant: Tenant, per_tenant: list[PerTenant]) -> list[Edit]:
@@ -114,11 +157,22 @@ class Tenants(Selection):
         edits = []
         tenant_key = f"{TENANT}/{tenant.id}"
         if TENANT in wanted:
-            edits.append(Edit(TENANT, tenant.id, tenant.name, tenant.to_wire(), tuple(wanted[TENANT])))
+            edits.append(
+                Edit(TENANT, tenant.id, tenant.name, ctx.document("tenants", str(tenant.id)),
+                     tuple(wanted[TENANT]))
+            )
         if VARIABLES in wanted:
             document = ctx.get(f"tenants/{tenant.id}/variables")
-            edits.append(Edit(VARIABLES, tenant.id, tenant.name, document,
-                              tuple(wanted[VARIABLES]), after=(tenant_key,)))
+            edits.append(
+                Edit(
+                    VARIABLES,
+                    tenant.id,
+                    tenant.name,
+                    document,
+                    tuple(wanted[VARIABLES]),
+                    after=(tenant_key,),
+                )
+            )
         return edits
 
     def _select(self, ctx: PlanContext) -> list[Tenant]:
@@ -145,7 +199,9 @@ class Tenants(Selection):
             found = ctx.find("projects", Project, str(value), "project")
             return lambda t: found is not None and found.id in t.project_environments
         env = ctx.find("environments", Environment, str(value), "environment")
-        return lambda t: env is not None and any(env.id in e for e in t.project_environments.values())
+        return lambda t: (
+            env is not None and any(env.id in e for e in t.project_environments.values())
+        )
 
     # -- verbs → per-tenant intents ---------------------------------------------
 
@@ -155,73 +211,111 @@ class Tenants(Selection):
     def _resolve_delete(self, ctx: PlanContext) -> PerTenant:
         return _nothing  # deletes are planned as whole-document operations in plan()
 
-    def _resolve_add_project(self, ctx: PlanContext, project: str,
-                             environments: Sequence[str]) -> PerTenant:
+    def _resolve_add_project(
+        self, ctx: PlanContext, project: str, environments: Sequence[str]
+    ) -> PerTenant:
         found = resolve.tenanted_project(ctx, project)
         if found is None:
             resolve.environment_ids(ctx, environments)  # report bad names now, too
             return _nothing
         env_ids = resolve.project_environment_ids(ctx, found, environments)
         names = ", ".join(ctx.labels.get(e, e) for e in env_ids) or "no environments"
-        intent = Intent("tenant.connect_project", {"project_id": found.id, "environment_ids": env_ids},
-                        f"connect to {found.name} in {names}",
-                        f"already connected to {found.name} in {names}")
+        intent = Intent(
+            "tenant.connect_project",
+            {"project_id": found.id, "environment_ids": env_ids},
+            f"connect to {found.name} in {names}",
+            f"already connected to {found.name} in {names}",
+        )
         return lambda tenant: {TENANT: [intent]}
 
     def _resolve_remove_project(self, ctx: PlanContext, project: str) -> PerTenant:
         found = ctx.find("projects", Project, project, "project")
         if found is None:
             return _nothing
-        intent = Intent("tenant.disconnect_project", {"project_id": found.id},
-                        f"disconnect from {found.name}", f"not connected to {found.name}")
+        intent = Intent(
+            "tenant.disconnect_project",
+            {"project_id": found.id},
+            f"disconnect from {found.name}",
+            f"not connected to {found.name}",
+        )
         return lambda tenant: {TENANT: [intent]}
 
-    def _resolve_add_environments(self, ctx: PlanContext, project: str,
-                                  environments: Sequence[str]) -> PerTenant:
+    def _resolve_add_environments(
+        self, ctx: PlanContext, project: str, environments: Sequence[str]
+    ) -> PerTenant:
         found = resolve.tenanted_project(ctx, project)
         if found is None:
             resolve.environment_ids(ctx, environments)
             return _nothing
         env_ids = resolve.project_environment_ids(ctx, found, environments)
         names = ", ".join(ctx.labels.get(e, e) for e in env_ids)
-        intent = Intent("tenant.connect_project", {"project_id": found.id, "environment_ids": env_ids},
-                        f"add {names} to {found.name}", f"already in {names} for {found.name}")
+        intent = Intent(
+            "tenant.connect_project",
+            {"project_id": found.id, "environment_ids": env_ids},
+            f"add {names} to {found.name}",
+            f"already in {names} for {found.name}",
+        )
         return lambda t: {TENANT: [intent]} if found.id in t.project_environments else {}
 
-    def _resolve_remove_environments(self, ctx: PlanContext, project: str,
-                                     environments: Sequence[str]) -> PerTenant:
+    def _resolve_remove_environments(
+        self, ctx: PlanContext, project: str, environments: Sequence[str]
+    ) -> PerTenant:
         found = ctx.find("projects", Project, project, "project")
         env_ids = resolve.environment_ids(ctx, environments)
         if found is None:
             return _nothing
         names = ", ".join(ctx.labels.get(e, e) for e in env_ids)
-        intent = Intent("tenant.remove_environments",
-                        {"project_id": found.id, "environment_ids": env_ids},
-                        f"remove {names} from {found.name}", f"not in {names} for {found.name}")
+        intent = Intent(
+            "tenant.remove_environments",
+            {"project_id": found.id, "environment_ids": env_ids},
+            f"remove {names} from {found.name}",
+            f"not in {names} for {found.name}",
+        )
         return lambda tenant: {TENANT: [intent]}
 
     def _resolve_add_tag(self, ctx: PlanContext, tags: Sequence[str]) -> PerTenant:
         canonical = resolve.canonical_tags(ctx, tags)
-        intent = Intent("tenant.add_tags", {"tags": canonical}, f"tag {', '.join(canonical)}",
-                        f"already tagged {', '.join(canonical)}")
+        intent = Intent(
+            "tenant.add_tags",
+            {"tags": canonical},
+            f"tag {', '.join(canonical)}",
+            f"already tagged {', '.join(canonical)}",
+        )
         return lambda tenant: {TENANT: [intent]}
 
     def _resolve_remove_tag(self, ctx: PlanContext, tags: Sequence[str]) -> PerTenant:
         canonical = resolve.canonical_tags(ctx, tags)
-        intent = Intent("tenant.remove_tags", {"tags": canonical}, f"untag {', '.join(canonical)}",
-                        f"not tagged {', '.join(canonical)}")
+        intent = Intent(
+            "tenant.remove_tags",
+            {"tags": canonical},
+            f"untag {', '.join(canonical)}",
+            f"not tagged {', '.join(canonical)}",
+        )
         return lambda tenant: {TENANT: [intent]}
 
-    def _resolve_set_variable(self, ctx: PlanContext, template: str, value: str,
-                              project: str | None, environments: Sequence[str]) -> PerTenant:
+    def _resolve_set_variable(
+        self,
+        ctx: PlanContext,
+        template: str,
+        value: str,
+        project: str | None,
+        environments: Sequence[str],
+    ) -> PerTenant:
         return self._variable_intents(ctx, template, value, project, environments)
 
-    def _resolve_clear_variable(self, ctx: PlanContext, template: str, project: str | None,
-                                environments: Sequence[str]) -> PerTenant:
+    def _resolve_clear_variable(
+        self, ctx: PlanContext, template: str, project: str | None, environments: Sequence[str]
+    ) -> PerTenant:
         return self._variable_intents(ctx, template, None, project, environments)
 
-    def _variable_intents(self, ctx: PlanContext, template: str, value: str | None,
-                          project: str | None, environments: Sequence[str]) -> PerTenant:
+    def _variable_intents(
+        self,
+        ctx: PlanContext,
+        template: str,
+        value: str | None,
+        project: str | None,
+        environments: Sequence[str],
+    ) -> PerTenant:
         verb = "set" if value is not None else "clear"
         shown = f"{template} = {value!r}" if value is not None else f"clear {template}"
         if project is None:
@@ -242,10 +336,22 @@ class Tenants(Selection):
             if connected is None:
                 return {}
             envs = env_ids or connected
-            args = {"project_id": proj.id, "environment_ids": envs, "template_id": tmpl.id,
-                    "value": value}
-            return {VARIABLES: [Intent(f"tenant_variables.{verb}_project", args,
-                                       f"{shown} for {proj.name}", f"{shown}: already so")]}
+            args = {
+                "project_id": proj.id,
+                "environment_ids": envs,
+                "template_id": tmpl.id,
+                "value": value,
+            }
+            return {
+                VARIABLES: [
+                    Intent(
+                        f"tenant_variables.{verb}_project",
+                        args,
+                        f"{shown} for {proj.name}",
+                        f"{shown}: already so",
+                    )
+                ]
+            }
 
         return per_tenant
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import attrs
+from octoflow_plugins.tenants import resolve
+from octoflow_plugins.tenants.kinds import TENANT
 
 from octoflow.models import Tenant
 from octoflow.plan.compiler import Edit
 from octoflow.plan.context import PlanContext
 from octoflow.plan.model import Intent
-from octoflow_plugins.tenants import resolve
-from octoflow_plugins.tenants.kinds import TENANT
 
 
 @attrs.frozen
@@ -28,29 +28,50 @@ class EnsureTenant:
             return []
         for tenant in ctx.models("tenants", Tenant):
             if tenant.name.lower() == self.name.lower():
-                return [Edit(TENANT, tenant.id, tenant.name, tenant.to_wire(), tuple(intents))]
-        body = {"Name": self.name, "SpaceId": ctx.client.space_id, "TenantTags": [],
-                "ProjectEnvironments": {}}
+                return [Edit(TENANT, tenant.id, tenant.name,
+                             ctx.document("tenants", str(tenant.id)), tuple(intents))]
+        body = {
+            "Name": self.name,
+            "SpaceId": ctx.client.space_id,
+            "TenantTags": [],
+            "ProjectEnvironments": {},
+        }
         create = Intent("tenant.set_fields", {"fields": {"Name": self.name}}, "create tenant")
         return [Edit(TENANT, None, self.name, body, (create, *intents), action="create")]
 
     def _intents(self, ctx: PlanContext) -> list[Intent]:
         intents = []
         if self.description is not None:
-            intents.append(Intent("tenant.set_fields", {"fields": {"Description": self.description}},
-                                  f"description {self.description!r}", "description already so"))
+            intents.append(
+                Intent(
+                    "tenant.set_fields",
+                    {"fields": {"Description": self.description}},
+                    f"description {self.description!r}",
+                    "description already so",
+                )
+            )
         if self.tags:
             tags = resolve.canonical_tags(ctx, self.tags)
-            intents.append(Intent("tenant.add_tags", {"tags": tags}, f"tag {', '.join(tags)}",
-                                  f"already tagged {', '.join(tags)}"))
+            intents.append(
+                Intent(
+                    "tenant.add_tags",
+                    {"tags": tags},
+                    f"tag {', '.join(tags)}",
+                    f"already tagged {', '.join(tags)}",
+                )
+            )
         for project_name, environments in self.projects:
             project = resolve.tenanted_project(ctx, project_name)
             if project is None:
                 continue
             env_ids = resolve.project_environment_ids(ctx, project, environments)
             names = ", ".join(ctx.labels.get(e, e) for e in env_ids)
-            intents.append(Intent("tenant.connect_project",
-                                  {"project_id": project.id, "environment_ids": env_ids},
-                                  f"connect to {project.name} in {names}",
-                                  f"already connected to {project.name} in {names}"))
+            intents.append(
+                Intent(
+                    "tenant.connect_project",
+                    {"project_id": project.id, "environment_ids": env_ids},
+                    f"connect to {project.name} in {names}",
+                    f"already connected to {project.name} in {names}",
+                )
+            )
         return intents

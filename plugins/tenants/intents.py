@@ -24,7 +24,9 @@ def _union(existing: list[str], added: list[str]) -> list[str]:
 def connect_project(doc: Doc, args: Args) -> None:
     """Connect to a project, adding environments to any already connected."""
     envs = doc.setdefault("ProjectEnvironments", {})
-    envs[args["project_id"]] = _union(list(envs.get(args["project_id"], [])), args["environment_ids"])
+    envs[args["project_id"]] = _union(
+        list(envs.get(args["project_id"], [])), args["environment_ids"]
+    )
 
 
 def disconnect_project(doc: Doc, args: Args) -> None:

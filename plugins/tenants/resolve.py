@@ -30,15 +30,20 @@ def canonical_tags(ctx: PlanContext, names: Iterable[str]) -> list[str]:
     found = []
     for name in names:
         if "/" not in name:
-            ctx.problem(f"tag {name!r} is not a canonical tag name",
-                        "write it as TagSet/Tag, e.g. Region/EU")
+            ctx.problem(
+                f"tag {name!r} is not a canonical tag name",
+                "write it as TagSet/Tag, e.g. Region/EU",
+            )
             continue
         hit = by_name.get(name.strip().lower())
         if hit is None:
             ctx.problem(unknown_name_message("tag", name, [c for _, c in by_name.values()]))
         elif not hit[0].scoped_to_tenants:
-            ctx.problem(f"tag {hit[1]!r} belongs to tag set {hit[0].name!r}, which is not "
-                        "available to tenants", "add the Tenant scope to the tag set first")
+            ctx.problem(
+                f"tag {hit[1]!r} belongs to tag set {hit[0].name!r}, which is not "
+                "available to tenants",
+                "add the Tenant scope to the tag set first",
+            )
         else:
             found.append(hit[1])
     return found
@@ -101,8 +106,11 @@ def common_template(ctx: PlanContext, name: str) -> tuple[str, VariableTemplate]
         for template in lvs.templates:
             if template.name.lower() == name.lower() and lvs.id:
                 return lvs.id, _usable(ctx, template)
-    known = [t.name for lvs in ctx.models("libraryvariablesets", LibraryVariableSet)
-             for t in lvs.templates]
+    known = [
+        t.name
+        for lvs in ctx.models("libraryvariablesets", LibraryVariableSet)
+        for t in lvs.templates
+    ]
     ctx.problem(unknown_name_message("common variable template", name, known))
     return None
 
@@ -111,14 +119,20 @@ def project_template(ctx: PlanContext, project: Project, name: str) -> VariableT
     for template in project.templates:
         if template.name.lower() == name.lower():
             return _usable(ctx, template)
-    ctx.problem(unknown_name_message(
-        f"variable template of project {project.name!r}", name, [t.name for t in project.templates]
-    ))
+    ctx.problem(
+        unknown_name_message(
+            f"variable template of project {project.name!r}",
+            name,
+            [t.name for t in project.templates],
+        )
+    )
     return None
 
 
 def _usable(ctx: PlanContext, template: VariableTemplate) -> VariableTemplate:
     if template.is_sensitive:
-        ctx.problem(f"variable template {template.name!r} is sensitive",
-                    "octoflow does not set sensitive tenant variables yet")
+        ctx.problem(
+            f"variable template {template.name!r} is sensitive",
+            "octoflow does not set sensitive tenant variables yet",
+        )
     return template

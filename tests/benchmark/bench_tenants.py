@@ -1,0 +1,331 @@
+"""Benchmark octoflow's tenant recipe against the demo sandbox.
+
+Run from the repository root (takes a minute or two)::
+
+    python -m tests.benchmark.bench_tenants
+
+Prints a table of figures with their targets and the machine, and exits 1 when
+a target is missed. Not a pytest test: the figures depend on the machine.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import gc
+import json
+import math
+import os
+import platform
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import attrs
+import requests
+
+from octoflow.config import Connection
+from octoflow.plugin import PluginHost
+from octoflow.sandbox import IN_PROCESS_URL, SANDBOX_API_KEY, Sandbox, SandboxAdapter, SandboxServer
+from octoflow.session import Octoflow
+
+RECIPE = "tenants-add-project"
+TAG = "Region/EU"
+PROJECT = "Customer Portal"
+ENVIRONMENTS = ("Test", "Production")
+PARAMS = {"tag": TAG, "project": PROJECT, "environments": ",".join(ENVIRONMENTS)}
+SPACE = "Spaces-1"
+#: A key only this benchmark uses, for the loopback runs.
+KEY = "API-EXAMPLEBENCHMARKKEY0000000"
+
+LATENCY_MS = 20
+CONCURRENCY = 8
+SPEEDUP_TARGET = 5.0
+BIG_TENANT_COUNT = 10_000
+COMPILE_SECONDS_TARGET = 1.0
+COMPILE_MB_TARGET = 300.0
+
+
+@attrs.frozen
+class Row:
+    """One line of the table; ``passed`` is ``None`` for figures without a target."""
+
+    measure: str
+    result: str
+    target: str = ""
+    passed: bool | None = None
+
+    @property
+    def verdict(self) -> str:
+        return {True: "PASS", False: "FAIL", None: ""}[self.passed]
+
+
+# -- 1. requests per change ------------------------------------------------------
+
+
+def request_rows() -> list[Row]:
+    """Requests a plan + apply makes, against one write per changed tenant."""
+    octo = Octoflow.with_sandbox("demo")
+    octo.sandbox.clear_requests()
+    before = octo.client.request_count
+    report = octo.apply(octo.plan_recipe(RECIPE, PARAMS), concurrency=CONCURRENCY)
+    _require(report.succeeded, f"apply failed: {report.recap}")
+    made = octo.client.request_count - before
+    logged = octo.sandbox.requests
+    writes = sum(1 for r in logged if r.method != "GET")
+    changed = report.count("changed")
+    limit = math.floor(changed * 1.02) + 10
+    return [
+        Row("tenants changed (= minimum writes)", str(changed)),
+        Row("requests, plan + apply (client count)", str(made),
+            f"<= {limit} (changed + 2% + 10)", made <= limit),
+        Row("requests, plan + apply (sandbox log)",
+            f"{len(logged)} ({writes} writes, {len(logged) - writes} reads)", "= client count",
+            len(logged) == made),
+    ]
+
+
+# -- 2. wall time over loopback ---------------------------------------------------
+
+
+def wall_time_rows(areas: list[Any]) -> list[Row]:
+    """octoflow at concurrency 8 vs a sequential GET + PUT script, 20 ms per request.
+
+    The target applies with the sandbox in its own process, as a real server is.
+    The same race with the server as a thread of this process is shown too: there
+    the sandbox's CPU work per request competes with the client for the GIL.
+    """
+    with server_process() as url:
+        octoflow_seconds, script_seconds = race(url)
+    with server_thread(areas) as url:
+        octoflow_shared, script_shared = race(url)
+    ratio, shared_ratio = script_seconds / octoflow_seconds, script_shared / octoflow_shared
+    return [
+        Row(f"wall time, octoflow plan + apply (concurrency {CONCURRENCY})",
+            f"{octoflow_seconds:.2f} s"),
+        Row("wall time, sequential requests script", f"{script_seconds:.2f} s"),
+        Row("speed-up (script / octoflow)", f"{ratio:.1f}x", f">= {SPEEDUP_TARGET:.0f}x",
+            ratio >= SPEEDUP_TARGET),
+        Row("speed-up, sandbox as a thread of this process",
+            f"{shared_ratio:.1f}x ({script_shared:.2f} s / {octoflow_shared:.2f} s)"),
+    ]
+
+
+def race(url: str) -> tuple[float, float]:
+    """(octoflow seconds, script seconds), each from a fresh demo; both must do the same."""
+    control(url, "POST", "reset", json={"seed": "demo"})
+    octoflow_seconds = _timed(lambda: octoflow_run(url))
+    octoflow_result = connections(url)
+    control(url, "POST", "reset", json={"seed": "demo"})
+    script_seconds = _timed(lambda: script_run(url))
+    _require(connections(url) == octoflow_result, "octoflow and the script left different tenants")
+    return octoflow_seconds, script_seconds
+
+
+@contextmanager
+def server_process() -> Iterator[str]:
+    """``octoflow sandbox serve`` (a ``SandboxServer``) in a child process; yields its URL."""
+    command = [sys.executable, "-m", "octoflow.cli", "sandbox", "serve", "--port", "0",
+               "--latency-ms", str(LATENCY_MS), "--api-key", KEY]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
+        try:
+            first_line = process.stdout.readline() if process.stdout else ""
+            found = re.search(r"serving on (http://\S+)", first_line)
+            if found is None:
+                raise SystemExit(f"benchmark aborted: octoflow sandbox serve said {first_line!r}")
+            yield found.group(1)
+        finally:
+            process.terminate()
+
+
+@contextmanager
+def server_thread(areas: list[Any]) -> Iterator[str]:
+    sandbox = Sandbox(areas, seed="demo", api_keys=(KEY,), latency_ms=LATENCY_MS)
+    with SandboxServer(sandbox.app) as server:
+        yield server.url
+
+
+def control(url: str, method: str, action: str, **options: Any) -> Any:
+    """The sandbox's control plane (``/_sandbox/...``), outside the timed runs."""
+    response = requests.request(method, f"{url}/_sandbox/{action}",
+                                headers={"X-Octopus-ApiKey": KEY}, **options)
+    response.raise_for_status()
+    return response.json()
+
+
+def octoflow_run(url: str) -> None:
+    octo = Octoflow.connect(Connection(url, api_key=KEY))
+    report = octo.apply(octo.plan_recipe(RECIPE, PARAMS), concurrency=CONCURRENCY)
+    _require(report.succeeded, f"apply failed: {report.recap}")
+
+
+def script_run(url: str) -> None:
+    """What a hand-written API script does: list the tagged tenants, then GET and PUT each."""
+    with requests.Session() as http:
+        http.headers["X-Octopus-ApiKey"] = KEY
+
+        def get(path: str, **params: Any) -> Any:
+            response = http.get(f"{url}/api/{SPACE}/{path}", params=params)
+            response.raise_for_status()
+            return response.json()
+
+        project_id = next(p["Id"] for p in get("projects/all") if p["Name"] == PROJECT)
+        names = {e["Name"]: e["Id"] for e in get("environments/all")}
+        wanted = [names[n] for n in ENVIRONMENTS]
+        for listed in get("tenants", tags=TAG, skip=0, take=BIG_TENANT_COUNT)["Items"]:
+            tenant = get(f"tenants/{listed['Id']}")
+            connected = tenant["ProjectEnvironments"].setdefault(project_id, [])
+            connected.extend(e for e in wanted if e not in connected)
+            http.put(f"{url}/api/{SPACE}/tenants/{tenant['Id']}", json=tenant).raise_for_status()
+
+
+def connections(url: str) -> dict[str, dict[str, frozenset[str]]]:
+    """Each tenant's project connections, to check both runs did the same work."""
+    tenants = control(url, "GET", "state")["collections"]["Tenants"].values()
+    return {t["Id"]: {project: frozenset(envs) for project, envs in t["ProjectEnvironments"].items()}
+            for t in tenants}
+
+
+# -- 3. compiling a plan for 10,000 tenants --------------------------------------
+
+
+def compile_rows(areas: list[Any]) -> list[Row]:
+    """Time and peak memory of compiling three statements over 10,000 tenants."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "big.json"
+        path.write_text(json.dumps(big_state(Sandbox(areas, seed="demo").dump())))
+        sandbox = Sandbox(areas, seed=str(path))
+    timed = session_over(sandbox)
+    gc.collect()
+    rss_before = _maxrss_mb()
+    started = time.perf_counter()
+    plan = timed.plan(*big_statements(timed))
+    seconds = time.perf_counter() - started
+    rss_growth = _maxrss_mb() - rss_before
+    traced_mb = traced_peak_mb(session_over(sandbox))
+    tenants = len(sandbox.dump()["collections"]["Tenants"])
+    return [
+        Row(f"compile: {tenants} tenants, 3 statements", f"{seconds:.2f} s "
+            f"({len(plan.operations)} changes, {timed.client.request_count} requests)",
+            f"< {COMPILE_SECONDS_TARGET:.0f} s", seconds < COMPILE_SECONDS_TARGET),
+        Row("compile: peak traced memory (tracemalloc)", f"{traced_mb:.0f} MB",
+            f"< {COMPILE_MB_TARGET:.0f} MB", traced_mb < COMPILE_MB_TARGET),
+        Row("compile: growth of peak RSS (maxrss), untraced run", f"{rss_growth:.0f} MB"),
+    ]
+
+
+def big_state(demo: dict[str, Any]) -> dict[str, Any]:
+    """The demo state plus copies of its tenants up to ``BIG_TENANT_COUNT``."""
+    state = copy.deepcopy(demo)
+    tenants = state["collections"]["Tenants"]
+    originals = sorted(tenants.values(), key=lambda t: int(t["Id"].rsplit("-", 1)[1]))
+    last = state["counters"]["Tenants"]
+    for n in range(BIG_TENANT_COUNT - len(originals)):
+        clone = copied_tenant(originals[n % len(originals)], f"Tenants-{last + 1 + n}",
+                              f"copy {n // len(originals) + 1}")
+        tenants[clone["Id"]] = clone
+    state["counters"]["Tenants"] = last + BIG_TENANT_COUNT - len(originals)
+    return state
+
+
+def copied_tenant(original: dict[str, Any], new_id: str, suffix: str) -> dict[str, Any]:
+    """``original`` under a new id and a unique name (links follow the id)."""
+    own_id = re.compile(re.escape(original["Id"]) + r"(?!\d)")
+    clone = copy.deepcopy(original)
+    clone["Id"] = new_id
+    clone["Name"] = f"{original['Name']} ({suffix})"
+    if clone.get("Slug"):
+        clone["Slug"] = f"{original['Slug']}-{suffix.replace(' ', '-')}"
+    clone["Links"] = {k: own_id.sub(new_id, v) for k, v in (original.get("Links") or {}).items()}
+    return clone
+
+
+def big_statements(octo: Octoflow) -> list[Any]:
+    """Three statements whose selections overlap, so some tenants get coalesced edits."""
+    return [
+        octo.tenants.where(tag=TAG).add_project(PROJECT, environments=list(ENVIRONMENTS)),
+        octo.tenants.where(tag="Tier/Silver").add_tag("Tier/Gold"),
+        octo.tenants.where(tag="Region/APAC").remove_tag("Tier/Bronze"),
+    ]
+
+
+def session_over(sandbox: Sandbox) -> Octoflow:
+    """A fresh session (empty caches) on an in-process sandbox that is already built."""
+    connection = Connection(IN_PROCESS_URL, api_key=SANDBOX_API_KEY)
+    return Octoflow.connect(connection, adapter=SandboxAdapter(sandbox.app))
+
+
+def traced_peak_mb(octo: Octoflow) -> float:
+    """Peak memory allocated by Python during one compile (tracemalloc slows it down)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        octo.plan(*big_statements(octo))
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+# -- the table --------------------------------------------------------------------
+
+
+def machine() -> list[str]:
+    return [
+        f"date: {dt.date.today().isoformat()}",
+        f"CPUs: {os.cpu_count()}",
+        f"Python: {platform.python_version()} ({platform.python_implementation()})",
+        f"platform: {platform.platform()}",
+    ]
+
+
+def table(rows: list[Row]) -> str:
+    """A Markdown table, so it can be pasted into docs/benchmarks.md as is."""
+    header = Row("measure", "result", "target")
+    cells = [[r.measure, r.result, r.target, "verdict" if r is header else r.verdict]
+             for r in [header, *rows]]
+    widths = [max(len(line[i]) for line in cells) for i in range(4)]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(line, widths)) + " |" for line in cells]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    started = time.perf_counter()
+    areas = PluginHost.from_entry_points().build_registry().sandbox_areas
+    rows = request_rows() + wall_time_rows(areas) + compile_rows(areas)
+    print(table(rows))
+    print()
+    print("\n".join(machine()))
+    print(f"benchmark took {time.perf_counter() - started:.0f} s")
+    failed = [r.measure for r in rows if r.passed is False]
+    if failed:
+        print("FAILED: " + "; ".join(failed), file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _timed(run: Any) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+def _maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _require(condition: bool, message: str) -> None:
+    """Stop: a figure measured on a broken run would mean nothing."""
+    if not condition:
+        raise SystemExit(f"benchmark aborted: {message}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Golden HTTP traffic of the shipped recipes, recorded with vcrpy."""

@@ -1,0 +1,199 @@
+"""Golden HTTP traffic: exactly what each shipped recipe sends, plan + apply.
+
+Every run records ``octoflow apply <recipe> --concurrency 1`` against a fresh
+demo sandbox on loopback into a temporary vcrpy cassette and compares it with
+the committed one in ``cassettes/``. Recording scrubs the API key, the port and
+timestamps, keeps only stable headers, indents JSON bodies and reduces
+collection responses to their size; a cassette keeps every read but only the
+first few writes (and says how many there were), so it shows exactly what
+octoflow sends and stays reviewable. After an intended change, regenerate with::
+
+    OCTOFLOW_UPDATE_GOLDEN=1 pytest tests/golden
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import vcr
+import yaml
+
+from octoflow.cli import main
+from octoflow.plugin import PluginHost
+from octoflow.sandbox import Sandbox, SandboxServer
+
+CASSETTES = Path(__file__).parent / "cassettes"
+UPDATE_VARIABLE = "OCTOFLOW_UPDATE_GOLDEN"
+REGENERATE = f"{UPDATE_VARIABLE}=1 pytest tests/golden"
+#: The key the sandbox accepts in these tests; no cassette may contain it.
+API_KEY = "API-EXAMPLEGOLDENKEY0000000000"
+KEY_PLACEHOLDER = "<API-KEY>"
+#: Recorded URLs use this instead of the sandbox's ephemeral loopback address.
+HOST = "http://octopus.golden"
+#: Request headers set by requests/urllib3 rather than octoflow (they vary with their
+#: versions and installed codecs); any other header octoflow sends is recorded.
+DROPPED_REQUEST_HEADERS = {"accept-encoding", "connection", "content-length"}
+#: Response headers are the sandbox's; only the content type matters here.
+KEPT_RESPONSE_HEADERS = {"content-type"}
+WRITE_METHODS = ("POST", "PUT", "DELETE")
+#: Writes kept per cassette: enough to show what a write sends, few enough to review.
+WRITES_KEPT = 3
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
+
+REGISTRY = PluginHost.from_entry_points().build_registry()
+#: ``-p`` values per recipe. No demo tag selects fewer than 200 tenants, so these
+#: keep the run short and make every write show each part of the recipe.
+CASES: dict[str, dict[str, str]] = {
+    "tenants-add-project": {"tag": "Tier/Gold", "project": "Customer Portal",
+                            "environments": "Test,Production"},
+    "tenants-remove-project": {"tag": "Region/EU", "project": "Customer Portal"},
+    "tenants-tag": {"tag": "Tier/Gold", "add": "Tier/Silver", "remove": "Tier/Gold"},
+}
+
+
+@pytest.mark.parametrize("recipe", sorted(REGISTRY.recipes))
+def test_recipe_traffic_matches_the_golden_cassette(recipe, tmp_path, monkeypatch, capsys) -> None:
+    if recipe not in CASES:
+        pytest.fail(f"recipe {recipe!r} has no golden case: add its parameters to CASES in "
+                    f"{Path(__file__).name}, then run {REGENERATE}")
+    raw = tmp_path / "raw.yaml"
+    record(recipe, CASES[recipe], raw, monkeypatch, capsys)
+    assert API_KEY not in raw.read_text(encoding="utf-8"), "the API key leaked into the recording"
+    recorded = tmp_path / f"{recipe}.yaml"
+    recorded.write_text(dump(golden_form(load(raw))), encoding="utf-8")
+    assert KEY_PLACEHOLDER in recorded.read_text(encoding="utf-8")
+    assert load(recorded)["metadata"]["writes"] > 0, (
+        f"{recipe} with {CASES[recipe]} wrote nothing: choose parameters that change tenants")
+    golden = CASSETTES / recorded.name
+    if os.environ.get(UPDATE_VARIABLE):
+        shutil.copyfile(recorded, golden)
+    assert golden.exists(), f"no golden cassette {golden}; record it with {REGENERATE}"
+    difference = cassette_diff(golden, recorded)
+    if difference:
+        pytest.fail(f"{recipe} sends different HTTP traffic than its golden cassette:\n"
+                    f"{difference}\nIf the change is intended, regenerate: {REGENERATE}",
+                    pytrace=False)
+
+
+def test_no_committed_cassette_contains_the_api_key() -> None:
+    cassettes = sorted(CASSETTES.glob("*.yaml"))
+    assert cassettes, f"no cassettes in {CASSETTES}; record them with {REGENERATE}"
+    for cassette in cassettes:
+        text = cassette.read_text(encoding="utf-8")
+        assert API_KEY.removeprefix("API-") not in text, f"{cassette.name} holds the API key"
+
+
+# -- recording ---------------------------------------------------------------------
+
+
+def record(recipe: str, params: dict[str, str], cassette: Path, monkeypatch, capsys) -> None:
+    """Plan and apply ``recipe`` through the CLI against a fresh served demo, recording."""
+    sandbox = Sandbox(REGISTRY.sandbox_areas, seed="demo", api_keys=(API_KEY,))
+    with SandboxServer(sandbox.app) as server:
+        monkeypatch.setenv("OCTOPUS_URL", server.url)
+        monkeypatch.setenv("OCTOPUS_API_KEY", API_KEY)
+        monkeypatch.setenv("OCTOFLOW_HOME", str(cassette.parent / "home"))
+        monkeypatch.delenv("OCTOPUS_SPACE", raising=False)
+        args = [arg for name, value in params.items() for arg in ("-p", f"{name}={value}")]
+        with recorder(server.url).use_cassette(str(cassette)):
+            code = main(["apply", recipe, *args, "--yes", "--concurrency", "1"])
+    assert code == 0, capsys.readouterr().err
+
+
+def recorder(server_url: str) -> vcr.VCR:
+    """A vcrpy recorder that writes normalised, scrubbed cassettes."""
+    return vcr.VCR(
+        record_mode="all",
+        # Only ever recording: without matchers vcrpy stops comparing each new
+        # request with every recorded one (quadratic in the number of requests).
+        match_on=(),
+        filter_headers=[("X-Octopus-ApiKey", KEY_PLACEHOLDER)],
+        filter_query_parameters=[("apikey", KEY_PLACEHOLDER)],
+        before_record_request=lambda request: normalise_request(request, server_url),
+        before_record_response=normalise_response,
+        decode_compressed_response=True,
+    )
+
+
+def normalise_request(request: Any, server_url: str) -> Any:
+    request.uri = HOST + request.uri.removeprefix(server_url)
+    request.headers = {k: v for k, v in request.headers.items()
+                       if k.lower() not in DROPPED_REQUEST_HEADERS}
+    if request.body:
+        request.body = readable(request.body.decode("utf-8"))
+    return request
+
+
+def normalise_response(response: dict[str, Any]) -> dict[str, Any]:
+    response["headers"] = {k: v for k, v in response["headers"].items()
+                           if k.lower() in KEPT_RESPONSE_HEADERS}
+    body = response["body"]["string"].decode("utf-8")
+    response["body"]["string"] = readable(body, elide_collections=True).encode("utf-8")
+    return response
+
+
+def readable(text: str, elide_collections: bool = False) -> str:
+    """Indented JSON with timestamps masked; a collection optionally reduced to its size.
+
+    Collections (arrays and pages) are what the sandbox holds, not what octoflow
+    sends, and would make cassettes thousands of lines long.
+    """
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text
+    items = data.get("Items") if isinstance(data, dict) else data
+    if elide_collections and isinstance(items, list):
+        return f"<collection of {len(items)} item(s), elided>"
+    return _TIMESTAMP.sub("<timestamp>", json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def golden_form(cassette: dict[str, Any]) -> dict[str, Any]:
+    """Every read and the first ``WRITES_KEPT`` writes, with the number of writes made."""
+    kept, writes = [], 0
+    for interaction in cassette["interactions"]:
+        if interaction["request"]["method"] in WRITE_METHODS:
+            writes += 1
+            if writes > WRITES_KEPT:
+                continue
+        kept.append(interaction)
+    return {"version": cassette["version"],
+            "metadata": {"writes": writes, "writes_kept": min(writes, WRITES_KEPT)},
+            "interactions": kept}
+
+
+class _Dumper(yaml.SafeDumper):
+    """Multi-line strings (the indented JSON bodies) as literal blocks."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump(cassette: Any) -> str:
+    return yaml.dump(cassette, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def load(cassette: Path) -> dict[str, Any]:
+    return yaml.safe_load(cassette.read_text(encoding="utf-8"))
+
+
+# -- comparing -----------------------------------------------------------------------
+
+
+def cassette_diff(golden: Path, recorded: Path) -> str:
+    """A unified diff of the two cassettes, both re-serialised the same way."""
+    expected, actual = (dump(load(c)).splitlines() for c in (golden, recorded))
+    return "\n".join(difflib.unified_diff(expected, actual, f"golden/{golden.name}",
+                                          f"recorded/{recorded.name}", lineterm="", n=4))
