@@ -21,7 +21,13 @@ import attrs
 from octoflow.apply.journal import Journal
 from octoflow.apply.refresh import Refresher, collection_path, document_path
 from octoflow.client import OctopusClient
-from octoflow.errors import ConflictError, NotFoundError, OctoflowError
+from octoflow.errors import (
+    AuthenticationError,
+    ConflictError,
+    NotFoundError,
+    OctoflowError,
+    PermissionDeniedError,
+)
 from octoflow.plan.compiler import replay
 from octoflow.plan.diff import conflicts, diff
 from octoflow.plan.model import Operation, Plan
@@ -52,6 +58,8 @@ class ApplyReport:
     requests: int
     seconds: float
     interrupted: bool = False
+    #: Why apply stopped early (the server refused our credentials), if it did.
+    halted: str = ""
 
     def count(self, outcome: str) -> int:
         return sum(1 for r in self.results if r.outcome == outcome)
@@ -62,7 +70,7 @@ class ApplyReport:
 
     @property
     def succeeded(self) -> bool:
-        return not self.interrupted and self.count(FAILED) == 0 and self.count(SKIPPED) == 0
+        return not (self.interrupted or self.halted or self.count(FAILED) or self.count(SKIPPED))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +79,7 @@ class ApplyReport:
             "requests": self.requests,
             "seconds": round(self.seconds, 3),
             "interrupted": self.interrupted,
+            "halted": self.halted,
             "results": [attrs.asdict(r) for r in self.results],
         }
 
@@ -92,6 +101,7 @@ class Executor:
         self.journal = journal or Journal(None)
         self.on_result = on_result or (lambda result: None)
         self._results: dict[str, OperationResult] = {}
+        self._halted = ""
         self._lock = threading.Lock()
 
     def run(self, plan: Plan, preflight: bool = False) -> ApplyReport:
@@ -121,18 +131,24 @@ class Executor:
             self._schedule(ops)
         except KeyboardInterrupt:
             interrupted = True
+        why = "apply was interrupted" if interrupted else "apply stopped after a refusal"
         for key, op in ops.items():
             if key not in self._results:
-                self._record(op, SKIPPED, "not started: apply was interrupted", 0.0)
+                self._record(op, SKIPPED, f"not started: {why}", 0.0)
         report = ApplyReport(
             plan.id,
             tuple(self._results[op.key] for op in plan.operations),
             self.client.request_count - requests_before,
             time.monotonic() - started,
             interrupted,
+            self._halted,
         )
         self.journal.write(
-            "apply-finished", recap=report.recap, requests=report.requests, interrupted=interrupted
+            "apply-finished",
+            recap=report.recap,
+            requests=report.requests,
+            interrupted=interrupted,
+            halted=redact(self._halted),
         )
         return report
 
@@ -180,9 +196,16 @@ class Executor:
         return bool(failed)
 
     def _run_one(self, op: Operation) -> None:
+        if self._halted:
+            self._record(op, SKIPPED, "not started: apply stopped after a refusal", 0.0)
+            return
         started = time.monotonic()
         try:
             outcome, detail = self._perform(op)
+        except (AuthenticationError, PermissionDeniedError) as exc:
+            # Every other write would be refused the same way: stop scheduling.
+            self._halted = str(exc)
+            outcome, detail = FAILED, str(exc)
         except OctoflowError as exc:
             outcome, detail = FAILED, str(exc)
         except Exception as exc:  # a provider bug must not kill the whole run

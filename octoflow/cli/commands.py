@@ -14,13 +14,16 @@ from typing import Any
 from octoflow.apply.executor import ApplyReport
 from octoflow.cli.progress import Progress
 from octoflow.config import Connection
-from octoflow.errors import UsageError
+from octoflow.errors import AuthenticationError, UsageError
 from octoflow.plan.model import Plan
 from octoflow.plan.render import render_plan
 from octoflow.plugin import PluginHost
 from octoflow.recipe import Recipe, find_recipe
 from octoflow.secrets import redact
 from octoflow.session import Octoflow
+
+#: Apply stopped because the server refused the key (401/403).
+EXIT_REFUSED = AuthenticationError.exit_code
 
 
 def plan(args: argparse.Namespace) -> int:
@@ -62,6 +65,8 @@ def apply(args: argparse.Namespace) -> int:
     _show_report(report, args, journal)
     if report.interrupted:
         raise KeyboardInterrupt
+    if report.halted:
+        return EXIT_REFUSED
     return 0 if report.succeeded else 1
 
 
@@ -179,18 +184,31 @@ def _show_report(report: ApplyReport, args: argparse.Namespace, journal: Path) -
     if args.format == "json":
         print(dump_json(report.to_json()))
     else:
-        recap = report.recap
-        print(
-            f"Apply complete: {recap['changed']} changed, {recap['ok']} ok, "
-            f"{recap['failed']} failed, {recap['skipped']} skipped "
-            f"({report.requests} requests, {report.seconds:.1f}s)."
-        )
-        for result in report.results:
-            if result.outcome in ("failed", "skipped"):
-                print(f"  {result.outcome}: {result.kind} {result.name!r}: {result.detail}")
+        print(_recap_text(report))
     print(f"journal: {journal}", file=sys.stderr)
     if args.out:
         Path(args.out).write_text(dump_json(report.to_json()) + "\n", encoding="utf-8")
+
+
+def _recap_text(report: ApplyReport) -> str:
+    """The recap line, every failure, and skipped operations counted by reason."""
+    recap = report.recap
+    lines = []
+    if report.halted:
+        lines.append(f"Apply stopped: the server refused a write: {report.halted}")
+    lines.append(
+        f"Apply complete: {recap['changed']} changed, {recap['ok']} ok, "
+        f"{recap['failed']} failed, {recap['skipped']} skipped "
+        f"({report.requests} requests, {report.seconds:.1f}s)."
+    )
+    skipped: dict[str, int] = {}
+    for result in report.results:
+        if result.outcome == "failed":
+            lines.append(f"  failed: {result.kind} {result.name!r}: {result.detail}")
+        elif result.outcome == "skipped":
+            skipped[result.detail] = skipped.get(result.detail, 0) + 1
+    lines += [f"  skipped {count}: {why}" for why, count in skipped.items()]
+    return "\n".join(lines)
 
 
 def _confirm(the_plan: Plan, args: argparse.Namespace) -> None:

@@ -173,11 +173,24 @@ def resolve_space(req: Request, match: Match) -> None:
 
 def fault_response(fault: dict[str, Any]) -> Response:
     status = fault["status"]
+    if status == 403:
+        return error_response(permission_error(fault.get("permission") or "TenantEdit"))
     message = _FAULT_MESSAGES.get(status, "An injected sandbox fault failed this request.")
     headers = {}
     if fault.get("retry_after") is not None:
         headers["Retry-After"] = _seconds(fault["retry_after"])
     return error_response(SandboxError(status, message, headers=headers))
+
+
+def permission_error(permission: str) -> SandboxError:
+    """The real server's 403 shape: the missing permission in the message, help text beside it."""
+    return SandboxError(
+        403,
+        "You do not have permission to perform this action. Please contact your Octopus "
+        f"administrator. Missing permission: {permission}",
+        help_text=f"This action requires the {permission} permission. "
+        "None of your teams have this permission.",
+    )
 
 
 def error_response(exc: SandboxError) -> Response:

@@ -6,6 +6,8 @@ insensitive, against path and query) pick requests, ``times`` says how many
 
 * ``{"status": 503|500|429, "retry_after": 2}`` answers with that status (and a
   ``Retry-After`` header when ``retry_after`` is not null) instead of serving;
+  ``{"status": 403, "permission": "TenantEdit"}`` answers as the server does when
+  the key's user lacks that permission;
 * ``{"drop_connection": true}`` hangs up without answering;
 * ``{"edit": {"id": "Tenants-5", "set": {"Description": "edited meanwhile"}}}``
   serves the next GET whose response holds that document, then changes the
@@ -24,7 +26,7 @@ from typing import Any
 
 from octoflow.sandbox.errors import invalid
 
-FAULT_STATUSES = (429, 500, 502, 503, 504)
+FAULT_STATUSES = (403, 429, 500, 502, 503, 504)
 
 
 class Settings:

@@ -75,5 +75,9 @@ def run_cli_process(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Co
     full_env.update(env)
     return subprocess.run(
         [sys.executable, "-m", "octoflow.cli", *args],
-        env=full_env, cwd=cwd, capture_output=True, text=True, timeout=300,
+        env=full_env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )

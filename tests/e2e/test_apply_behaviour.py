@@ -93,7 +93,9 @@ def test_an_edit_made_between_plan_and_apply_survives(octo) -> None:
     target = plan.operations[0].resource_id
     api = api_for(octo.sandbox)
     tenant = api.get(f"/api/Spaces-1/tenants/{target}")
-    api.put(f"/api/Spaces-1/tenants/{target}", {**tenant, "Description": "edited in the UI meanwhile"})
+    api.put(
+        f"/api/Spaces-1/tenants/{target}", {**tenant, "Description": "edited in the UI meanwhile"}
+    )
 
     assert octo.apply(plan).succeeded
 
@@ -132,13 +134,22 @@ def test_a_saved_plan_refuses_a_contradicting_edit(octo) -> None:
 def test_cli_applies_a_saved_plan_later(areas, state_file, tmp_path, capsys) -> None:
     plan_file = tmp_path / "plan.json"
     params = [a for k, v in EU_TO_PORTAL.items() for a in ("-p", f"{k}={v}")]
-    code, _out, err = run_cli("plan", "tenants-add-project", "--sandbox", str(state_file), *params,
-                              "--out", str(plan_file), capsys=capsys)
+    code, _out, err = run_cli(
+        "plan",
+        "tenants-add-project",
+        "--sandbox",
+        str(state_file),
+        *params,
+        "--out",
+        str(plan_file),
+        capsys=capsys,
+    )
     assert code == 0, err
     planned = json.loads(plan_file.read_text())["summary"]["change"]
 
-    code, out, err = run_cli("apply", str(plan_file), "--sandbox", str(state_file), "--yes",
-                             capsys=capsys)
+    code, out, err = run_cli(
+        "apply", str(plan_file), "--sandbox", str(state_file), "--yes", capsys=capsys
+    )
 
     assert code == 0, err
     assert f"Apply complete: {planned} changed" in out

@@ -20,20 +20,35 @@ def cli(server, monkeypatch, capsys, tmp_path):
     return lambda *args: run_cli(*args, capsys=capsys)
 
 
-def add_project(tag: str = "Region/EU", project: str = "Customer Portal",
-                environments: str = "Test,Production") -> tuple[str, ...]:
-    return ("apply", "tenants-add-project", "-p", f"tag={tag}", "-p", f"project={project}",
-            "-p", f"environments={environments}", "--yes")
+def add_project(
+    tag: str = "Region/EU", project: str = "Customer Portal", environments: str = "Test,Production"
+) -> tuple[str, ...]:
+    return (
+        "apply",
+        "tenants-add-project",
+        "-p",
+        f"tag={tag}",
+        "-p",
+        f"project={project}",
+        "-p",
+        f"environments={environments}",
+        "--yes",
+    )
 
 
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (add_project(project="Customer Portl"), "unknown project 'Customer Portl': did you mean 'Customer Portal'"),
+        (
+            add_project(project="Customer Portl"),
+            "unknown project 'Customer Portl': did you mean 'Customer Portal'",
+        ),
         (add_project(environments="Test,Prod"), "unknown environment 'Prod'"),
         (add_project(project="Legacy Reporting"), "does not allow tenanted deployments"),
-        (add_project(project="Internal Tools", environments="Production"),
-         "not in the lifecycle of project 'Internal Tools'"),
+        (
+            add_project(project="Internal Tools", environments="Production"),
+            "not in the lifecycle of project 'Internal Tools'",
+        ),
         (add_project(tag="Hosting/Cloud"), "not available to tenants"),
         (add_project(tag="EU"), "not a canonical tag name"),
     ],
@@ -61,12 +76,34 @@ def test_every_problem_is_reported_in_one_run(server, cli) -> None:
     [
         (("plan", "tenants-add-project", "-p", "tag"), "malformed parameter 'tag'"),
         (("plan", "tenants-add-project", "-p", "tag=Region/EU"), "missing parameter 'project'"),
-        (("plan", "tenants-add-project", "-p", "tag=Region/EU", "-p", "project=Customer Portal",
-          "-p", "colour=red"), "unknown parameter 'colour'"),
+        (
+            (
+                "plan",
+                "tenants-add-project",
+                "-p",
+                "tag=Region/EU",
+                "-p",
+                "project=Customer Portal",
+                "-p",
+                "colour=red",
+            ),
+            "unknown parameter 'colour'",
+        ),
         (("plan", "tenant-add-project"), "did you mean 'tenants-add-project'"),
         (("plan", "tenants-tag", "-p", "tag=Region/EU"), "needs add or remove"),
-        (("plan", "tenants-add-project", "-p", "tag=Region/EU", "-p", "project=Customer Portal",
-          "--space", "Moonbase"), "unknown space 'Moonbase'"),
+        (
+            (
+                "plan",
+                "tenants-add-project",
+                "-p",
+                "tag=Region/EU",
+                "-p",
+                "project=Customer Portal",
+                "--space",
+                "Moonbase",
+            ),
+            "unknown space 'Moonbase'",
+        ),
     ],
 )
 def test_usage_errors_exit_2(server, cli, args, expected) -> None:
@@ -99,8 +136,9 @@ def test_an_unreachable_server_exits_4(monkeypatch, capsys) -> None:
         port = sock.getsockname()[1]
     monkeypatch.setenv("OCTOPUS_URL", f"http://127.0.0.1:{port}")
     monkeypatch.setenv("OCTOPUS_API_KEY", TEST_KEY)
-    code, _out, err = run_cli("plan", "tenants-tag", "-p", "tag=Region/EU", "-p", "add=Tier/Gold",
-                              capsys=capsys)
+    code, _out, err = run_cli(
+        "plan", "tenants-tag", "-p", "tag=Region/EU", "-p", "add=Tier/Gold", capsys=capsys
+    )
     assert code == 4
     assert "the connection failed" in err and f"127.0.0.1:{port}" in err
 
@@ -109,7 +147,33 @@ def test_missing_credentials_are_a_usage_error(monkeypatch, capsys) -> None:
     monkeypatch.setenv("OCTOPUS_URL", "http://127.0.0.1:9")
     monkeypatch.delenv("OCTOPUS_API_KEY", raising=False)
     monkeypatch.delenv("OCTOPUS_ACCESS_TOKEN", raising=False)
-    code, _out, err = run_cli("plan", "tenants-tag", "-p", "tag=Region/EU", "-p", "add=Tier/Gold",
-                              capsys=capsys)
+    code, _out, err = run_cli(
+        "plan", "tenants-tag", "-p", "tag=Region/EU", "-p", "add=Tier/Gold", capsys=capsys
+    )
     assert code == 2
     assert "OCTOPUS_API_KEY" in err
+
+
+def test_a_key_without_permission_exits_3_with_the_servers_reason(server, cli) -> None:
+    sandbox, _srv = server
+    sandbox.settings.add_fault(
+        {"status": 403, "permission": "TenantEdit", "method": "PUT", "times": None}
+    )
+    code, out, err = cli(*add_project())
+    assert code == 3
+    assert "Apply stopped: the server refused a write" in out
+    assert "Missing permission: TenantEdit" in out
+    refused = writes(sandbox)
+    assert refused and {r.status for r in refused} == {403}
+    assert len(refused) <= 8  # at most the writes already in flight; the rest never start
+
+
+def test_a_key_without_read_permission_stops_before_planning(server, cli) -> None:
+    sandbox, _srv = server
+    sandbox.settings.add_fault(
+        {"status": 403, "permission": "TenantView", "path_contains": "tenants", "times": None}
+    )
+    code, _out, err = cli(*add_project())
+    assert code == 3
+    assert "Missing permission: TenantView" in err and "None of your teams" in err
+    assert writes(sandbox) == []

@@ -16,11 +16,27 @@ def test_ctrl_c_stops_apply_cleanly_and_a_rerun_converges(server, tmp_path) -> N
     sandbox, srv = server
     sandbox.settings.latency_ms = 40
     journal = tmp_path / "journal.jsonl"
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("OCTOPUS_")},
-           "OCTOPUS_URL": srv.url, "OCTOPUS_API_KEY": TEST_KEY}
-    args = [sys.executable, "-m", "octoflow.cli", "apply", "tenants-add-project",
-            "-p", "tag=Region/EU", "-p", "project=Customer Portal", "--yes", "--concurrency", "2",
-            "--journal", str(journal)]
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("OCTOPUS_")},
+        "OCTOPUS_URL": srv.url,
+        "OCTOPUS_API_KEY": TEST_KEY,
+    }
+    args = [
+        sys.executable,
+        "-m",
+        "octoflow.cli",
+        "apply",
+        "tenants-add-project",
+        "-p",
+        "tag=Region/EU",
+        "-p",
+        "project=Customer Portal",
+        "--yes",
+        "--concurrency",
+        "2",
+        "--journal",
+        str(journal),
+    ]
     # stdout (the 400-tenant plan) goes to a file: an unread pipe would fill and block
     with (tmp_path / "out.txt").open("w") as out:
         proc = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.PIPE, text=True)

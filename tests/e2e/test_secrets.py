@@ -16,21 +16,47 @@ def leaks(text: str) -> bool:
     return TEST_KEY in text or TEST_KEY[4:] in text
 
 
-def test_no_key_in_anything_a_full_run_writes(server, monkeypatch, capsys, caplog, tmp_path) -> None:
+def test_no_key_in_anything_a_full_run_writes(
+    server, monkeypatch, capsys, caplog, tmp_path
+) -> None:
     _sandbox, srv = server
     monkeypatch.setenv("OCTOPUS_URL", srv.url)
     monkeypatch.setenv("OCTOPUS_API_KEY", TEST_KEY)
     monkeypatch.setenv("OCTOFLOW_HOME", str(tmp_path / "home"))
     caplog.set_level(logging.DEBUG)
-    plan_out, report_out, journal = tmp_path / "plan.json", tmp_path / "report.json", tmp_path / "j.jsonl"
+    plan_out, report_out, journal = (
+        tmp_path / "plan.json",
+        tmp_path / "report.json",
+        tmp_path / "j.jsonl",
+    )
     params = ("-p", "tag=Region/APAC", "-p", "add=Tier/Gold")
 
     outputs = [
         run_cli("plan", "tenants-tag", *params, "-v", "--out", str(plan_out), capsys=capsys),
-        run_cli("apply", "tenants-tag", *params, "-v", "--yes", "--format", "json",
-                "--out", str(report_out), "--journal", str(journal), capsys=capsys),
-        run_cli("apply", "tenants-tag", "-p", "tag=Region/Nope", "-p", "add=Tier/Gold", "--yes",
-                capsys=capsys),
+        run_cli(
+            "apply",
+            "tenants-tag",
+            *params,
+            "-v",
+            "--yes",
+            "--format",
+            "json",
+            "--out",
+            str(report_out),
+            "--journal",
+            str(journal),
+            capsys=capsys,
+        ),
+        run_cli(
+            "apply",
+            "tenants-tag",
+            "-p",
+            "tag=Region/Nope",
+            "-p",
+            "add=Tier/Gold",
+            "--yes",
+            capsys=capsys,
+        ),
     ]
 
     assert [code for code, _, _ in outputs] == [0, 0, 2]

@@ -16,8 +16,9 @@ def eu(tenant: dict) -> bool:
 def test_add_project_connects_exactly_the_tagged_tenants(areas, state_file, capsys) -> None:
     before = {t["Id"]: t for t in api_of_state(areas, state_file).tenants()}
 
-    code, out, err = run_cli("apply", "tenants-add-project", "--sandbox", str(state_file),
-                             *ADD, "--yes", capsys=capsys)
+    code, out, err = run_cli(
+        "apply", "tenants-add-project", "--sandbox", str(state_file), *ADD, "--yes", capsys=capsys
+    )
 
     assert code == 0, err
     api = api_of_state(areas, state_file)
@@ -34,30 +35,47 @@ def test_add_project_connects_exactly_the_tagged_tenants(areas, state_file, caps
         else:
             assert tenant["ProjectEnvironments"] == old["ProjectEnvironments"]
             assert tenant["TenantTags"] == old["TenantTags"]
-    changed = sum(1 for t in before.values() if eu(t)
-                  and not wanted <= set(t["ProjectEnvironments"].get(portal, [])))
+    changed = sum(
+        1
+        for t in before.values()
+        if eu(t) and not wanted <= set(t["ProjectEnvironments"].get(portal, []))
+    )
     assert f"Plan: 0 to add, {changed} to change, 0 to delete." in out
     assert f"Apply complete: {changed} changed, 0 ok, 0 failed, 0 skipped" in out
 
 
 def test_a_second_run_plans_zero_changes(areas, state_file, capsys) -> None:
-    run_cli("apply", "tenants-add-project", "--sandbox", str(state_file), *ADD, "--yes",
-            capsys=capsys)
+    run_cli(
+        "apply", "tenants-add-project", "--sandbox", str(state_file), *ADD, "--yes", capsys=capsys
+    )
 
-    code, out, err = run_cli("apply", "tenants-add-project", "--sandbox", str(state_file), *ADD,
-                             "--yes", capsys=capsys)
+    code, out, err = run_cli(
+        "apply", "tenants-add-project", "--sandbox", str(state_file), *ADD, "--yes", capsys=capsys
+    )
 
     assert code == 0
     assert "Plan: 0 to add, 0 to change, 0 to delete." in out
     assert "Nothing to do" in err
 
 
-def test_plan_writes_nothing_and_its_json_has_a_summary(areas, state_file, tmp_path, capsys) -> None:
+def test_plan_writes_nothing_and_its_json_has_a_summary(
+    areas, state_file, tmp_path, capsys
+) -> None:
     before = state_file.read_text()
     out_file = tmp_path / "plan.json"
 
-    code, out, _ = run_cli("plan", "tenants-add-project", "--sandbox", str(state_file), *ADD,
-                           "--format", "json", "--out", str(out_file), capsys=capsys)
+    code, out, _ = run_cli(
+        "plan",
+        "tenants-add-project",
+        "--sandbox",
+        str(state_file),
+        *ADD,
+        "--format",
+        "json",
+        "--out",
+        str(out_file),
+        capsys=capsys,
+    )
 
     assert code == 0
     printed = json.loads(out)
@@ -68,12 +86,22 @@ def test_plan_writes_nothing_and_its_json_has_a_summary(areas, state_file, tmp_p
 
 
 def test_remove_project_disconnects_only_the_tagged_tenants(areas, state_file, capsys) -> None:
-    run_cli("apply", "tenants-add-project", "--sandbox", str(state_file), *ADD, "--yes",
-            capsys=capsys)
+    run_cli(
+        "apply", "tenants-add-project", "--sandbox", str(state_file), *ADD, "--yes", capsys=capsys
+    )
 
-    code, out, err = run_cli("apply", "tenants-remove-project", "--sandbox", str(state_file),
-                             "-p", "tag=Region/EU", "-p", "project=Customer Portal", "--yes",
-                             capsys=capsys)
+    code, out, err = run_cli(
+        "apply",
+        "tenants-remove-project",
+        "--sandbox",
+        str(state_file),
+        "-p",
+        "tag=Region/EU",
+        "-p",
+        "project=Customer Portal",
+        "--yes",
+        capsys=capsys,
+    )
 
     assert code == 0, err
     api = api_of_state(areas, state_file)
@@ -84,9 +112,20 @@ def test_remove_project_disconnects_only_the_tagged_tenants(areas, state_file, c
 def test_tag_recipe_adds_and_removes_tags(areas, state_file, capsys) -> None:
     before = {t["Id"]: t for t in api_of_state(areas, state_file).tenants()}
 
-    code, out, err = run_cli("apply", "tenants-tag", "--sandbox", str(state_file),
-                             "-p", "tag=Region/APAC", "-p", "add=Tier/Gold",
-                             "-p", "remove=Tier/Bronze", "--yes", capsys=capsys)
+    code, out, err = run_cli(
+        "apply",
+        "tenants-tag",
+        "--sandbox",
+        str(state_file),
+        "-p",
+        "tag=Region/APAC",
+        "-p",
+        "add=Tier/Gold",
+        "-p",
+        "remove=Tier/Bronze",
+        "--yes",
+        capsys=capsys,
+    )
 
     assert code == 0, err
     for tenant in api_of_state(areas, state_file).tenants():
