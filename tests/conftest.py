@@ -47,5 +47,3 @@ def server_api(server) -> Api:
     session = requests.Session()
     session.headers["X-Octopus-ApiKey"] = TEST_KEY
     return Api(srv.url, session)
-
-

@@ -66,7 +66,7 @@ def test_a_wrong_key_is_an_authentication_error(server) -> None:
     _sandbox, srv = server
     client = OctopusClient(Connection(srv.url, api_key="API-EXAMPLEWRONGWRONGWRONG0"))
     with pytest.raises(AuthenticationError, match="You must be logged in"):
-        client.space_id
+        _ = client.space_id
 
 
 def test_a_url_that_is_not_octopus_is_a_usage_error(server) -> None:
@@ -78,8 +78,9 @@ def test_a_url_that_is_not_octopus_is_a_usage_error(server) -> None:
 
 def test_server_errors_after_every_retry_are_reported(server, client) -> None:
     sandbox, _srv = server
-    sandbox.settings.add_fault({"status": 500, "method": "GET", "path_contains": "environments",
-                                "times": None})
+    sandbox.settings.add_fault(
+        {"status": 500, "method": "GET", "path_contains": "environments", "times": None}
+    )
     with pytest.raises(ServerError, match="500"):
         client.get("/api/Spaces-1/environments/all")
     attempts = [r for r in sandbox.requests if "environments" in r.path]

@@ -39,9 +39,10 @@ def test_every_source_package_is_listed_in_setup_cfg() -> None:
 def wheel(tmp_path_factory) -> zipfile.ZipFile:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
-         "-w", str(out), str(ROOT)],
-        check=True, capture_output=True, text=True,
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     (path,) = out.glob("octoflow-*.whl")
     return zipfile.ZipFile(path)

@@ -13,11 +13,15 @@ def test_value_lists_compare_as_sets() -> None:
 def test_nested_keys_are_reported_by_path() -> None:
     before = {"ProjectEnvironments": {"Projects-1": ["E-1"]}}
     after = {"ProjectEnvironments": {"Projects-1": ["E-1"], "Projects-2": ["E-2"]}}
-    assert diff(before, after) == (FieldChange(("ProjectEnvironments", "Projects-2"), None, ["E-2"]),)
+    assert diff(before, after) == (
+        FieldChange(("ProjectEnvironments", "Projects-2"), None, ["E-2"]),
+    )
 
 
 def test_server_managed_fields_are_not_changes() -> None:
-    assert diff({"LastModifiedOn": "a", "Links": {}}, {"LastModifiedOn": "b", "Links": {"x": 1}}) == ()
+    assert (
+        diff({"LastModifiedOn": "a", "Links": {}}, {"LastModifiedOn": "b", "Links": {"x": 1}}) == ()
+    )
 
 
 def test_sensitive_values_never_appear_in_changes() -> None:

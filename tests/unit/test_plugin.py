@@ -43,7 +43,9 @@ def test_a_plugin_that_fails_while_registering_is_named() -> None:
         raise RuntimeError("boom")
 
     host = PluginHost.from_entry_points([("broken", plugin(octoflow_register=octoflow_register))])
-    with pytest.raises(PluginError, match="plugin 'broken' failed while registering: RuntimeError: boom"):
+    with pytest.raises(
+        PluginError, match="plugin 'broken' failed while registering: RuntimeError: boom"
+    ):
         host.build_registry()
 
 
@@ -74,6 +76,8 @@ def test_lifecycle_hooks_reach_plugins() -> None:
     def octoflow_plan_ready(plan):
         seen.append(plan)
 
-    host = PluginHost.from_entry_points([("audit", plugin(octoflow_plan_ready=octoflow_plan_ready))])
+    host = PluginHost.from_entry_points(
+        [("audit", plugin(octoflow_plan_ready=octoflow_plan_ready))]
+    )
     host.plan_ready(plan="a plan")
     assert seen == ["a plan"]

@@ -33,9 +33,14 @@ def test_real_samples_round_trip_unchanged(model, name) -> None:
 
 
 def test_unknown_fields_survive_a_read_modify_write() -> None:
-    data = {"Id": "Tenants-1", "Name": "Acme", "TenantTags": ["Region/EU"],
-            "ProjectEnvironments": {}, "Icon": {"Color": "#fff", "Id": "star"},
-            "SomeFutureField": [1, 2]}
+    data = {
+        "Id": "Tenants-1",
+        "Name": "Acme",
+        "TenantTags": ["Region/EU"],
+        "ProjectEnvironments": {},
+        "Icon": {"Color": "#fff", "Id": "star"},
+        "SomeFutureField": [1, 2],
+    }
     tenant = Tenant.from_wire(data)
     tenant.tenant_tags.append("Tier/Gold")
     out = tenant.to_wire()

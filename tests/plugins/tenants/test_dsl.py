@@ -33,8 +33,9 @@ def tenants(octo: Octoflow) -> list[dict]:
 def test_tags_of_one_set_are_ored_and_sets_are_anded(octo) -> None:
     everyone = tenants(octo)
     eu_or_us = {t["Name"] for t in everyone if {"Region/EU", "Region/US"} & set(t["TenantTags"])}
-    eu_silver = {t["Name"] for t in everyone
-                 if {"Region/EU", "Tier/Silver"} <= set(t["TenantTags"])}
+    eu_silver = {
+        t["Name"] for t in everyone if {"Region/EU", "Tier/Silver"} <= set(t["TenantTags"])
+    }
     assert selected(octo, octo.tenants.where(tag=["Region/EU", "Region/US"])) == eu_or_us
     assert selected(octo, octo.tenants.where(tag=["Region/EU", "Tier/Silver"])) == eu_silver
     chained = octo.tenants.where(tag="Region/EU").where(tag="Tier/Silver")
@@ -47,7 +48,8 @@ def test_name_partial_name_disabled_and_predicate(octo) -> None:
     assert selected(octo, octo.tenants.where(name=[first, second.upper()])) == {first, second}
     part = first.split()[0]
     assert selected(octo, octo.tenants.where(partial_name=part.lower())) == {
-        t["Name"] for t in everyone if part.lower() in t["Name"].lower()}
+        t["Name"] for t in everyone if part.lower() in t["Name"].lower()
+    }
     disabled = {t["Name"] for t in everyone if t["IsDisabled"]}
     assert disabled and selected(octo, octo.tenants.where(is_disabled=True)) == disabled
     long_names = octo.tenants.where(lambda t: len(t.name) > 25)
@@ -60,9 +62,11 @@ def test_connected_project_and_environment_criteria(octo) -> None:
     (test_env,) = api.environment_ids("Test")
     everyone = tenants(octo)
     assert selected(octo, octo.tenants.where(project="Customer Portal")) == {
-        t["Name"] for t in everyone if portal in t["ProjectEnvironments"]}
+        t["Name"] for t in everyone if portal in t["ProjectEnvironments"]
+    }
     assert selected(octo, octo.tenants.where(environment="Test")) == {
-        t["Name"] for t in everyone if any(test_env in e for e in t["ProjectEnvironments"].values())}
+        t["Name"] for t in everyone if any(test_env in e for e in t["ProjectEnvironments"].values())
+    }
 
 
 def test_a_misspelt_criterion_fails_at_the_call_site(octo) -> None:
@@ -98,14 +102,18 @@ def test_add_project_defaults_to_the_lifecycle_environments(fresh) -> None:
     tools = api.project_id("Internal Tools")
     us = [t for t in api.tenants() if "Region/US" in t["TenantTags"]]
     assert {tuple(sorted(t["ProjectEnvironments"][tools])) for t in us} == {
-        tuple(sorted(api.environment_ids("Development", "Test")))}
+        tuple(sorted(api.environment_ids("Development", "Test")))
+    }
 
 
 def test_common_and_project_variables_are_set_once_and_cleared(fresh) -> None:
     gold_eu = fresh.tenants.where(tag=["Region/EU"]).where(tag="Tier/Gold")
-    fresh.apply(fresh.plan(gold_eu.add_project("Customer Portal", environments=["Test", "Production"])))
+    fresh.apply(
+        fresh.plan(gold_eu.add_project("Customer Portal", environments=["Test", "Production"]))
+    )
     setting = gold_eu.set_variable("Customer.ContactEmail", "ops@example.com").set_variable(
-        "Portal.Theme", "dark", project="Customer Portal", environments=["Production"])
+        "Portal.Theme", "dark", project="Customer Portal", environments=["Production"]
+    )
     plan = fresh.plan(setting)
     assert plan.operations and {op.kind for op in plan.operations} == {"TenantVariables"}
     assert fresh.apply(plan).succeeded
@@ -128,8 +136,11 @@ def test_common_and_project_variables_are_set_once_and_cleared(fresh) -> None:
 
 def test_unknown_and_sensitive_templates_are_plan_errors(fresh) -> None:
     with pytest.raises(PlanError) as info:
-        fresh.plan(fresh.tenants.where(tag="Region/EU").set_variable("Customer.ContactEmial", "x")
-                   .set_variable("Customer.ApiKey", "secret"))
+        fresh.plan(
+            fresh.tenants.where(tag="Region/EU")
+            .set_variable("Customer.ContactEmial", "x")
+            .set_variable("Customer.ApiKey", "secret")
+        )
     text = str(info.value)
     assert "did you mean 'Customer.ContactEmail'" in text
     assert "'Customer.ApiKey' is sensitive" in text
@@ -137,8 +148,12 @@ def test_unknown_and_sensitive_templates_are_plan_errors(fresh) -> None:
 
 
 def test_ensure_creates_once_then_only_updates(fresh) -> None:
-    ensure = fresh.tenants.ensure("Zeta Widgets", tags=["Region/EU"], description="new customer",
-                                  projects={"Customer Portal": ["Test"]})
+    ensure = fresh.tenants.ensure(
+        "Zeta Widgets",
+        tags=["Region/EU"],
+        description="new customer",
+        projects={"Customer Portal": ["Test"]},
+    )
     created = fresh.plan(ensure)
     assert created.summary == {"add": 1, "change": 0, "delete": 0}
     assert fresh.apply(created).succeeded
