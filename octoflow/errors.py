@@ -130,7 +130,7 @@ class AuthenticationError(ApiError):
 
     def advice(self) -> str:
         return (
-            "Check the API key (OCTOPUS_API_KEY or --api-key-env); "
+            "Check the API key (OCTOPUS_API_KEY, or OCTOPUS_ACCESS_TOKEN); "
             "it may be wrong, expired or for another server."
         )
 
