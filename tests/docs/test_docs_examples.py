@@ -1,0 +1,557 @@
+"""The docs are tested, datasette style.
+
+* Every ``python`` block in ``docs/*.md`` sits between ``<!-- example: NAME -->``
+  markers and is identical to ``docs/examples/NAME``; every example file is shown
+  somewhere and has a check here that runs it against the demo sandbox.
+* ``<!-- output: NAME -->`` blocks show lines the example really prints.
+* Every ``$ octoflow …`` line in a ``console`` block runs (in this process,
+  against the in-process sandbox, or ``sandbox serve`` as a real process) and
+  prints the lines shown under it; ``$ echo $?`` states a non-zero exit code.
+* Every hook and its arguments, and every shipped recipe and its parameters,
+  appear in the reference pages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+import runpy
+import shlex
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from octoflow import Octoflow, PlanError, hookspecs
+from octoflow.cli import main
+from octoflow.plugin import ENTRY_POINT_GROUP, PluginHost
+from octoflow.recipe import Recipe
+from octoflow.sandbox import IN_PROCESS_URL, SANDBOX_API_KEY, Sandbox, SandboxServer
+from octoflow.sandbox.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+EXAMPLES = DOCS / "examples"
+PAGES = sorted(DOCS.glob("*.md"))
+
+EXAMPLE = re.compile(r"<!-- example: (?P<name>\S+) -->\n(?P<body>.*?)<!-- /example -->", re.S)
+OUTPUT = re.compile(
+    r"<!-- output: (?P<name>\S+) -->\n```text\n(?P<body>.*?)```\n<!-- /output -->", re.S
+)
+FENCE = re.compile(r"^```(?P<lang>[\w-]*)\n(?P<body>.*?)^```$", re.S | re.M)
+
+
+def fences(page: Path, lang: str) -> list[str]:
+    return [m["body"] for m in FENCE.finditer(page.read_text()) if m["lang"] == lang]
+
+
+# -- comparing shown output with real output ------------------------------------------
+
+_NORMALISE = (
+    (re.compile(r"\b[0-9a-f]{12}\b"), "<id>"),  # plan ids
+    (re.compile(r"\d+\.\d+s\)"), "<t>s)"),  # timings
+    (re.compile(r"127\.0\.0\.1:\d+"), "127.0.0.1:<port>"),  # served ports
+)
+
+
+def normalise(line: str) -> str:
+    for pattern, replacement in _NORMALISE:
+        line = pattern.sub(replacement, line)
+    return line.rstrip()
+
+
+def assert_shows(shown: list[str], actual: str, what: str) -> None:
+    """Every shown line (except ``...`` and blank ones) is a line of the real output."""
+    real = {normalise(line) for line in actual.splitlines()}
+    missing = [line for line in shown if line.strip() not in ("", "...")
+               and normalise(line) not in real]
+    assert not missing, f"{what}: shown but not printed:\n" + "\n".join(missing) + \
+        "\n--- real output ---\n" + actual[-3000:]
+
+
+# -- (a) the Markdown shows exactly the tested files -------------------------------------
+
+
+def shown_examples() -> list[tuple[Path, str, str]]:
+    return [(page, m["name"], m["body"])
+            for page in PAGES for m in EXAMPLE.finditer(page.read_text())]
+
+
+@pytest.mark.parametrize(("page", "name", "body"), shown_examples(),
+                         ids=[f"{p.name}:{n}" for p, n, _ in shown_examples()])
+def test_a_marked_block_is_identical_to_its_file(page: Path, name: str, body: str) -> None:
+    source = (EXAMPLES / name).read_text()
+    assert body == f"```python\n{source}```\n", f"{page.name}: the block for {name} is stale"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_every_python_block_is_a_marked_example(page: Path) -> None:
+    text = page.read_text()
+    assert len(fences(page, "python")) == len(EXAMPLE.findall(text))
+    assert text.count("<!-- example:") == text.count("<!-- /example -->")
+    assert text.count("<!-- output:") == text.count("<!-- /output -->") == len(OUTPUT.findall(text))
+
+
+def test_every_example_file_is_shown_and_checked() -> None:
+    files = {p.name for p in EXAMPLES.glob("*.py")}
+    assert files == {name for _, name, _ in shown_examples()}
+    assert files == set(CHECKS)
+
+
+# -- (b) every example runs against the demo sandbox ----------------------------------------
+
+Run = Callable[..., tuple[dict[str, Any], str]]
+CHECKS: dict[str, Callable[[Run], str]] = {}
+
+
+def check(name: str) -> Callable[[Callable[[Run], str]], Callable[[Run], str]]:
+    """Register the check of ``docs/examples/<name>``; it returns what the example printed."""
+
+    def register(fn: Callable[[Run], str]) -> Callable[[Run], str]:
+        CHECKS[name] = fn
+        return fn
+
+    return register
+
+
+def demo_state() -> dict[str, Any]:
+    return Octoflow.with_sandbox("demo").sandbox.dump()["collections"]
+
+
+def tenants_of(octo: Octoflow) -> list[dict[str, Any]]:
+    return list(octo.sandbox.dump()["collections"]["Tenants"].values())
+
+
+@check("getting_started_library.py")
+def _(run: Run) -> str:
+    ns, out = run("getting_started_library.py")
+    assert ns["plan"].summary == {"add": 0, "change": 400, "delete": 0}
+    assert ns["report"].recap == {"ok": 0, "changed": 400, "failed": 0, "skipped": 0}
+    portal = {"Test": "Environments-2", "Production": "Environments-4"}
+    for tenant in tenants_of(ns["octo"]):
+        if "Region/EU" in tenant["TenantTags"]:
+            assert set(portal.values()) <= set(tenant["ProjectEnvironments"]["Projects-1"])
+    return out
+
+
+@check("connect.py")
+def _(run: Run) -> str:
+    key = "API-EXAMPLEDOCSCONNECT00000000"
+    areas = PluginHost.from_entry_points().build_registry().sandbox_areas
+    sandbox = Sandbox(areas, seed="demo", api_keys=[key])
+    with SandboxServer(sandbox.app) as server:
+        ns, out = run("connect.py", env={"OCTOPUS_URL": server.url, "OCTOPUS_API_KEY": key,
+                                         "OCTOPUS_SPACE": "Default"})
+    assert ns["plan"].server == server.url
+    assert "Plan: 0 to add, 400 to change, 0 to delete." in out
+    assert not [r for r in sandbox.requests if r.method != "GET"]
+    return out
+
+
+@check("dsl_select.py")
+def _(run: Run) -> str:
+    ns, out = run("dsl_select.py")
+    tenants = list(demo_state()["Tenants"].values())
+    tags = [set(t["TenantTags"]) for t in tenants]
+    eu_or_us_gold = sum(1 for t in tags if t & {"Region/EU", "Region/US"} and "Tier/Gold" in t)
+    portal = sum(1 for t in tenants
+                 if "Projects-1" in t["ProjectEnvironments"] and not t["IsDisabled"])
+    production = sum(1 for t in tenants
+                     if any("Environments-4" in e for e in t["ProjectEnvironments"].values()))
+    acme = sum(1 for t in tenants if "acme" in t["Name"].lower())
+    unconnected = sum(1 for t in tenants if not t["ProjectEnvironments"])
+    counts = [int(n) for n in re.findall(r"selects (\d+) tenant", out)]
+    assert counts == [eu_or_us_gold, portal, production, 2, acme, unconnected]
+    return out
+
+
+@check("dsl_projects.py")
+def _(run: Run) -> str:
+    ns, out = run("dsl_projects.py")
+    assert ns["report"].succeeded
+    for tenant in tenants_of(ns["octo"]):
+        envs = tenant["ProjectEnvironments"]
+        if "Region/EU" in tenant["TenantTags"]:
+            assert {"Environments-2", "Environments-4"} <= set(envs["Projects-5"])
+        if "Region/US" in tenant["TenantTags"]:
+            assert "Projects-2" not in envs
+        if "Region/APAC" in tenant["TenantTags"] and "Projects-1" in envs:
+            assert "Environments-1" not in envs["Projects-1"]
+    return out
+
+
+@check("dsl_tags.py")
+def _(run: Run) -> str:
+    ns, out = run("dsl_tags.py")
+    assert ns["report"].succeeded
+    for tenant in tenants_of(ns["octo"]):
+        if "Region/APAC" in tenant["TenantTags"]:
+            assert "Tier/Gold" in tenant["TenantTags"]
+            assert not {"Tier/Silver", "Tier/Bronze"} & set(tenant["TenantTags"])
+    return out
+
+
+@check("dsl_variables.py")
+def _(run: Run) -> str:
+    ns, out = run("dsl_variables.py")
+    assert ns["plan"].summary["change"] == 40 + 25
+    assert ns["report"].recap["changed"] == 65
+    octo = ns["octo"]
+    doc = octo.client.get(octo.client.space_path("tenants/Tenants-107/variables"))
+    common = doc["LibraryVariables"]["LibraryVariableSets-1"]["Variables"]
+    assert "Premium" in common.values()
+    assert "dark" in doc["ProjectVariables"]["Projects-1"]["Variables"]["Environments-2"].values()
+    return out
+
+
+@check("dsl_ensure_delete.py")
+def _(run: Run) -> str:
+    ns, out = run("dsl_ensure_delete.py")
+    assert ns["plan"].summary == {"add": 1, "change": 0, "delete": 12}
+    assert ns["report"].succeeded
+    tenants = tenants_of(ns["octo"])
+    assert len(tenants) == 1000 - 12 + 1
+    globex = next(t for t in tenants if t["Name"] == "Globex")
+    assert set(globex["TenantTags"]) == {"Region/EU", "Tier/Silver"}
+    assert globex["ProjectEnvironments"] == {"Projects-1": ["Environments-2", "Environments-4"]}
+    return out
+
+
+@check("dsl_coalescing.py")
+def _(run: Run) -> str:
+    ns, out = run("dsl_coalescing.py")
+    plan = ns["plan"]
+    assert len({op.key for op in plan.operations}) == len(plan.operations)
+    assert len(ns["busiest"].intents) == 3
+    return out
+
+
+@check("dsl_noop.py")
+def _(run: Run) -> str:
+    ns, out = run("dsl_noop.py")
+    assert ns["again"].is_empty
+    assert len(ns["again"].unchanged) == 400
+    return out
+
+
+@check("dsl_plan_errors.py")
+def _(run: Run) -> str:
+    ns, out = run("dsl_plan_errors.py")
+    assert len(out.splitlines()) == 3  # one line per problem, all from one plan
+    assert not [r for r in ns["octo"].sandbox.requests if r.method != "GET"]
+    return out
+
+
+@check("dsl_saved_plan.py")
+def _(run: Run) -> str:
+    ns, out = run("dsl_saved_plan.py")
+    assert "nothing was applied" in out and "no longer exists" in out
+    assert [r.method for r in ns["octo"].sandbox.requests if r.method != "GET"] == ["DELETE"]
+    return out
+
+
+@check("dsl_apply.py")
+def _(run: Run) -> str:
+    ns, out = run("dsl_apply.py")
+    assert ns["report"].recap == {"ok": 0, "changed": 300, "failed": 0, "skipped": 0}
+    events = [json.loads(line)["event"] for line in Path("journal.jsonl").read_text().splitlines()]
+    assert events[0] == "apply-started" and events[-1] == "apply-finished"
+    assert events.count("operation") == 300
+    return out
+
+
+@check("onboard_region.py")
+def _(run: Run) -> str:
+    recipe = Recipe.load(EXAMPLES / "onboard_region.py")
+    assert [p.name for p in recipe.params] == ["region", "project", "environments", "tier"]
+    octo = Octoflow.with_sandbox("demo")
+    plan = octo.plan_recipe(str(EXAMPLES / "onboard_region.py"),
+                            {"region": "APAC", "project": "Mobile Backend"})
+    assert plan.title == "onboard-region"
+    assert plan.summary == {"add": 0, "change": 250, "delete": 0}
+    assert all(len(op.intents) == 2 for op in plan.operations)
+    return ""
+
+
+@check("audit_plugin.py")
+def _(run: Run) -> str:
+    ns, out = run("audit_plugin.py")
+    host = PluginHost.from_entry_points([("audit", ns["Audit"]())])
+    assert "audit" in {i.name for i in host.describe()}
+    assert {"octoflow_plan_ready", "octoflow_operation_done", "octoflow_apply_done"} <= set(
+        next(i for i in host.describe() if i.name == "audit").hooks)
+    return out
+
+
+@check("use_audit_plugin.py")
+def _(run: Run) -> str:
+    ns, out = run("use_audit_plugin.py")
+    audit, report = ns["audit"], ns["report"]
+    assert audit.plans == [(ns["plan"].id, {"add": 0, "change": 203, "delete": 0})]
+    assert audit.outcomes == {"changed": 203}
+    assert audit.reports == [report.recap]
+    return out
+
+
+@check("environments_provider.py")
+def _(run: Run) -> str:
+    ns, out = run("environments_provider.py")
+    import environments_provider  # docs/examples is on sys.path while checks run
+
+    host = PluginHost.from_entry_points([("environments", environments_provider)])
+    registry = host.build_registry()
+    assert registry.has_collection("environments")
+    assert registry.contributed_by("intent", "environment.set_guided_failure") == "environments"
+    assert "environments-guided-failure" in registry.recipes
+    octo = Octoflow.with_sandbox("demo", plugins=[("environments", environments_provider)])
+    with pytest.raises(PlanError, match="unknown environment 'Prod': did you mean 'Production'"):
+        octo.plan(octo.environments.where(name="Prod").use_guided_failure())
+    return out
+
+
+@check("guided_failure.py")
+def _(run: Run) -> str:
+    import environments_provider  # docs/examples is on sys.path while checks run
+
+    octo = Octoflow.with_sandbox("demo", plugins=[("environments", environments_provider)])
+    plan = octo.plan_recipe(str(EXAMPLES / "guided_failure.py"), {"environments": "Test"})
+    assert plan.summary == {"add": 0, "change": 1, "delete": 0}
+    octo.apply(plan)
+    off = octo.plan_recipe("environments-guided-failure",
+                           {"environments": "Test,Staging", "enabled": "false"})
+    assert [op.name for op in off.operations] == ["Test"]
+    return ""
+
+
+@check("use_environments_provider.py")
+def _(run: Run) -> str:
+    ns, out = run("use_environments_provider.py")
+    assert [u.reasons for u in ns["again"].unchanged] == [("guided failure already on",)] * 2
+    environments = ns["octo"].sandbox.dump()["collections"]["Environments"].values()
+    assert {e["Name"]: e["UseGuidedFailure"] for e in environments} == {
+        "Development": False, "Test": False, "Staging": True, "Production": True}
+    return out
+
+
+@check("sandbox_in_process.py")
+def _(run: Run) -> str:
+    ns, out = run("sandbox_in_process.py")
+    saved = json.loads(Path("state.json").read_text())
+    assert saved["format"] == "octoflow-sandbox-state/1"
+    reloaded = Octoflow.with_sandbox("state.json")
+    assert reloaded.plan(reloaded.tenants.where(tag="Region/EU").add_tag("Tier/Gold")).is_empty
+    return out
+
+
+@check("sandbox_loopback.py")
+def _(run: Run) -> str:
+    ns, out = run("sandbox_loopback.py")
+    assert ns["plan"].summary["change"] == 320
+    assert len(ns["sandbox"].dump()["collections"].get("Tenants", {})) == 0  # reset to empty
+    return out
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
+    """Run a docs example in a temporary directory; returns (its globals, what it printed)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(EXAMPLES))
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)  # no __pycache__ in docs/examples
+    monkeypatch.setenv("OCTOFLOW_HOME", str(tmp_path / "home"))
+    for name in ("OCTOPUS_URL", "OCTOPUS_API_KEY", "OCTOPUS_ACCESS_TOKEN", "OCTOPUS_SPACE"):
+        monkeypatch.delenv(name, raising=False)
+
+    def run_example(name: str, env: dict[str, str] | None = None) -> tuple[dict[str, Any], str]:
+        for key, value in (env or {}).items():
+            monkeypatch.setenv(key, value)
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            ns = runpy.run_path(str(EXAMPLES / name), run_name="__docs_example__")
+        return ns, printed.getvalue()
+
+    return run_example
+
+
+def shown_outputs(name: str) -> list[str]:
+    return [line for page in PAGES for m in OUTPUT.finditer(page.read_text())
+            if m["name"] == name for line in m["body"].splitlines()]
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_example_runs_and_prints_what_the_docs_show(name: str, run: Run) -> None:
+    printed = CHECKS[name](run)
+    assert_shows(shown_outputs(name), printed, name)
+
+
+# -- shell examples ------------------------------------------------------------------------
+
+
+def console_commands(page: Path) -> list[tuple[str, list[str], int]]:
+    """``(command, shown output lines, expected exit code)`` of each ``$ …`` line."""
+    commands: list[tuple[str, list[str], int]] = []
+    for block in fences(page, "console"):
+        echoed = False
+        for line in block.splitlines():
+            if line == "$ echo $?":
+                echoed = True
+            elif echoed:
+                command, shown, _ = commands[-1]
+                commands[-1] = (command, shown, int(line))
+                echoed = False
+            elif line.startswith("$ "):
+                commands.append((line[2:], [], 0))
+            elif commands:
+                commands[-1][1].append(line)
+    return commands
+
+
+CONSOLE_PAGES = [p for p in PAGES if console_commands(p)]
+
+
+@pytest.fixture
+def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working directory like a checkout's: ``docs/examples`` is there."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "examples").symlink_to(EXAMPLES)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("OCTOFLOW_HOME", str(tmp_path / "home"))
+    for name in ("OCTOPUS_URL", "OCTOPUS_API_KEY", "OCTOPUS_ACCESS_TOKEN", "OCTOPUS_SPACE",
+                 "OCTOFLOW_BLOCK_PLUGINS", "OCTOFLOW_TRACE_PLUGINS"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+@pytest.mark.parametrize("page", CONSOLE_PAGES, ids=[p.name for p in CONSOLE_PAGES])
+def test_console_commands_run_and_print_what_the_docs_show(
+    page: Path, shell: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for command, shown, exit_code in console_commands(page):
+        args = shlex.split(command)
+        assert args[0] == "octoflow", f"{page.name}: console blocks hold octoflow commands"
+        assert shown, f"{page.name}: show at least one line of what `{command}` prints"
+        if args[1:3] == ["sandbox", "serve"]:
+            code, printed = serve(args[1:], shell)
+        else:
+            assert args[1] not in ("plan", "apply") or "--sandbox" in args, \
+                f"{page.name}: `{command}` needs a server; put it in a sh block"
+            code = main(args[1:])
+            out, err = capsys.readouterr()
+            printed = out + "\n" + err
+        assert code == exit_code, f"{page.name}: `{command}` exited {code}:\n{printed[-2000:]}"
+        assert_shows(shown, printed, f"{page.name}: {command}")
+
+
+def serve(args: list[str], cwd: Path) -> tuple[int, str]:
+    """``octoflow sandbox serve …`` as a real process on a free port: use it, then Ctrl-C."""
+    previous = ["", *args[:-1]]
+    args = [("0" if before == "--port" else a) for before, a in zip(previous, args, strict=True)]
+    key = args[args.index("--api-key") + 1] if "--api-key" in args else SANDBOX_API_KEY
+    process = subprocess.Popen([sys.executable, "-m", "octoflow.cli", *args], cwd=cwd,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = list(_until(process, "Press Ctrl-C"))
+        url = re.search(r"http://127\.0\.0\.1:\d+", lines[0])
+        assert url, lines
+        answer = requests.get(url[0] + "/api/Spaces-1/tenants", params={"take": 1},
+                              headers={"X-Octopus-ApiKey": key}, timeout=10)
+        assert answer.status_code == 200 and answer.json()["TotalResults"] == 1000
+        process.send_signal(signal.SIGINT)
+        rest, _ = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    if "--state" in args:
+        assert (cwd / args[args.index("--state") + 1]).is_file()
+    return process.returncode, "".join(lines) + rest
+
+
+def _until(process: subprocess.Popen[str], marker: str) -> Iterator[str]:
+    assert process.stdout is not None
+    for line in process.stdout:
+        yield line
+        if marker in line:
+            return
+    raise AssertionError("the sandbox server stopped before it was ready")
+
+
+def test_shell_examples_that_use_the_sandbox_are_all_run() -> None:
+    for page in PAGES:
+        for lang in ("sh", "shell", "bash"):
+            for block in fences(page, lang):
+                assert "--sandbox" not in block, \
+                    f"{page.name}: put --sandbox commands in console blocks, where they are run"
+
+
+# -- reference pages cover the code --------------------------------------------------------
+
+
+def section(text: str, heading: str) -> str:
+    """From ``heading`` to the next heading of level 2 or 3."""
+    body_start = text.index(heading) + len(heading)
+    following = re.search(r"^#{2,3} ", text[body_start:], re.M)
+    return text[body_start : body_start + following.start()] if following else text[body_start:]
+
+
+def test_every_hook_and_its_arguments_are_documented() -> None:
+    import inspect
+
+    text = (DOCS / "hooks.md").read_text()
+    hooks = [getattr(hookspecs, n) for n in dir(hookspecs) if n.startswith("octoflow_")]
+    assert hooks
+    for hook in hooks:
+        args = list(inspect.signature(hook).parameters)
+        heading = f"### `{hook.__name__}({', '.join(args)})`"
+        assert heading in text, f"hooks.md lacks {heading}"
+        body = section(text, heading)
+        for arg in args:
+            assert f"- `{arg}`" in body, f"hooks.md: {hook.__name__} does not describe {arg}"
+
+
+def test_every_shipped_recipe_and_its_parameters_are_documented() -> None:
+    text = (DOCS / "recipes.md").read_text()
+    shipped = PluginHost.from_entry_points().build_registry().recipes
+    assert shipped
+    for name, path in shipped.items():
+        body = section(text, f"### `{name}`")
+        for param in Recipe.load(path, name).params:
+            row = f"| `{param.name}` | {param.kind} |"
+            assert row in body, f"recipes.md: {name} lacks {param.name}"
+
+
+def test_entry_point_snippets_name_the_real_group() -> None:
+    page = DOCS / "writing-a-provider.md"
+    snippets = fences(page, "toml") + fences(page, "ini")
+    assert len(snippets) == 2
+    for snippet in snippets:
+        assert ENTRY_POINT_GROUP in snippet
+
+
+def test_fault_examples_are_accepted_by_the_sandbox() -> None:
+    blocks = fences(DOCS / "sandbox.md", "json")
+    assert blocks
+    for block in blocks:
+        Settings().update(json.loads(block))
+
+
+def test_in_process_url_and_key_are_as_documented() -> None:
+    text = (DOCS / "sandbox.md").read_text()
+    assert f"`{IN_PROCESS_URL}`" in text
+    assert SANDBOX_API_KEY.startswith("API-EXAMPLE")
+
+
+def test_the_documented_where_keyword_error_is_real() -> None:
+    from octoflow.errors import UsageError
+
+    octo = Octoflow.with_sandbox("empty")
+    with pytest.raises(UsageError) as raised:
+        octo.tenants.where(tags="Region/EU")
+    shown = f"octoflow.errors.UsageError: {raised.value}"
+    assert any(shown in block for block in fences(DOCS / "dsl-tenants.md", "text")), shown
