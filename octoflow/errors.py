@@ -16,8 +16,10 @@
     │   ├── RateLimitedError        429 still returned after every retry        (4)
     │   └── ServerError             5xx and anything unexpected                 (4)
     ├── TransportError              no answer: unreachable, timeout, TLS        (4)
-    ├── ConflictError               the server changed since the plan           (5)
-    └── ApplyFailedError            apply ran; some operations failed           (1)
+    └── ConflictError               the server changed since the plan           (5)
+
+An apply that ran but had failed operations is not an exception: its report
+says so, and the CLI exits 1.
 
 No ``requests`` exception ever leaves octoflow: ``octoflow.client`` turns
 every response and transport failure into one of these in one place.
@@ -166,9 +168,3 @@ class ConflictError(OctoflowError):
     contradicts the plan. Re-plan to see the current state."""
 
     exit_code = 5
-
-
-class ApplyFailedError(OctoflowError):
-    """Apply finished but some operations failed (and their dependents were skipped)."""
-
-    exit_code = 1

@@ -76,7 +76,10 @@ class PluginHost:
         try:
             host.pm.check_pending()
         except pluggy.PluginValidationError as exc:
-            raise PluginError(f"a plugin implements an unknown hook: {exc}") from exc
+            name = host.pm.get_name(exc.plugin) or "?"
+            raise PluginError(
+                f"plugin {name!r} implements a hook octoflow does not have: {exc}"
+            ) from exc
         return host
 
     def register(self, name: str, plugin: Any, dist: tuple[str, str] = ("<local>", "")) -> None:
@@ -96,9 +99,10 @@ class PluginHost:
         registry = Registry()
         for impl in self.pm.hook.octoflow_register.get_hookimpls():
             registry.current_plugin = impl.plugin_name
-            kwargs = {"registry": registry}
+            others = [p for p in self.pm.get_plugins() if p is not impl.plugin]
+            only_this = self.pm.subset_hook_caller("octoflow_register", remove_plugins=others)
             try:
-                impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
+                only_this(registry=registry)
             except PluginError:
                 raise
             except Exception as exc:
@@ -123,7 +127,9 @@ class PluginHost:
 
     def describe(self) -> list[PluginInfo]:
         infos = []
-        for name, plugin in sorted(self.pm.list_name_plugin()):
+        for name, plugin in sorted(self.pm.list_name_plugin(), key=lambda pair: pair[0]):
+            if plugin is None:  # blocked
+                continue
             dist, version = self._dists.get(name, ("<local>", ""))
             hooks = tuple(sorted(c.name for c in self.pm.get_hookcallers(plugin) or ()))
             infos.append(PluginInfo(name, dist, version, hooks))

@@ -97,9 +97,13 @@ class Recipe:
     description: str
     params: tuple[Param, ...]
     build: Callable[..., Any] = attrs.field(repr=False)
+    #: How the user named it: a shipped name, or the path of the file.
+    ref: str = ""
 
     @classmethod
     def load(cls, path: Path, name: str | None = None) -> Recipe:
+        """Load a recipe file; ``name`` is given for shipped recipes (else the file's path
+        is how users refer to it)."""
         module = _import(path)
         doc = (module.__doc__ or "").strip()
         if not doc:
@@ -118,6 +122,7 @@ class Recipe:
             description.strip(),
             params,
             build,
+            ref=name or str(path),
         )
 
     def bind(self, raw: Mapping[str, str]) -> dict[str, Any]:
@@ -136,7 +141,7 @@ class Recipe:
             else:
                 values[param.name] = param.default
         if problems:
-            raise UsageError("; ".join(problems) + f" (see `octoflow recipes {self.name}`)")
+            raise UsageError("; ".join(problems) + f" (see `octoflow recipes {self.ref}`)")
         return values
 
     def statements(self, octo: Any, values: Mapping[str, Any]) -> list[Any]:

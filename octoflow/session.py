@@ -7,7 +7,7 @@
     octo = octoflow.connect()                 # OCTOPUS_URL / OCTOPUS_API_KEY / OCTOPUS_SPACE
     octo = octoflow.Octoflow.with_sandbox("demo")  # or rehearse against the embedded sandbox
     plan = octo.plan(octo.tenants.where(tag="Region/EU").add_project("Customer Portal"))
-    print(plan.render())
+    print(octoflow.render_plan(plan))
     report = octo.apply(plan)
 
 A session owns its client, its plugin host and the registry the plugins
@@ -16,6 +16,7 @@ filled; nothing is global.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -32,6 +33,8 @@ from octoflow.plan.model import Plan
 from octoflow.plugin import PluginHost
 from octoflow.recipe import Recipe, find_recipe, flatten
 from octoflow.registry import Registry, unknown_name_message
+
+log = logging.getLogger("octoflow")
 
 
 class Octoflow:
@@ -73,11 +76,11 @@ class Octoflow:
         **client_options: Any,
     ) -> Octoflow:
         """A session against an in-process sandbox (``seed``: empty, demo or a state file)."""
-        from octoflow.sandbox import IN_PROCESS_URL, SANDBOX_API_KEY, Sandbox, SandboxAdapter
+        from octoflow.sandbox import IN_PROCESS_URL, SANDBOX_API_KEY, SandboxAdapter
 
         host = PluginHost.from_entry_points(plugins)
         registry = host.build_registry()
-        sandbox = Sandbox(registry.sandbox_areas, seed=seed, latency_ms=latency_ms)
+        sandbox = build_sandbox(registry, seed, latency_ms=latency_ms)
         connection = Connection(IN_PROCESS_URL, api_key=SANDBOX_API_KEY, space=space)
         client = OctopusClient(connection, adapter=SandboxAdapter(sandbox.app), **client_options)
         return cls(client, host, registry, sandbox)
@@ -133,7 +136,11 @@ class Octoflow:
         self.check_target(plan)
 
         def done(result: OperationResult) -> None:
-            self.host.operation_done(result)
+            try:
+                self.host.operation_done(result)
+            except Exception as exc:  # a broken audit plugin must not break the apply
+                log.warning("a plugin's octoflow_operation_done failed: %s: %s",
+                            type(exc).__name__, exc)
             if on_result is not None:
                 on_result(result)
 
@@ -154,6 +161,16 @@ class Octoflow:
                 f"this plan was made for space {plan.space_id}, not "
                 f"{self.client.space_id}; plan again in this space"
             )
+
+
+def build_sandbox(registry: Registry, seed: str, **options: Any) -> Any:
+    """A sandbox with every provider's area; a bad seed or state file is a usage error."""
+    from octoflow.sandbox import Sandbox
+
+    try:
+        return Sandbox(registry.sandbox_areas, seed=seed, **options)
+    except (ValueError, OSError) as exc:
+        raise UsageError(f"cannot start the sandbox from {seed!r}: {exc}") from None
 
 
 def connect(**options: Any) -> Octoflow:

@@ -9,7 +9,6 @@ written; 3 authentication or permission; 4 server unreachable or failing;
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -17,7 +16,7 @@ import traceback
 from collections.abc import Sequence
 
 from octoflow.cli import commands
-from octoflow.errors import OctoflowError, UsageError
+from octoflow.errors import OctoflowError
 from octoflow.secrets import redact
 
 EXIT_INTERRUPTED = 130
@@ -153,13 +152,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
-        level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+        level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,
         format="octoflow: %(message)s",
     )
     for handler in logging.getLogger().handlers:
         handler.addFilter(_RedactingFilter())
     try:
         return int(args.handler(args) or 0)
+    except BrokenPipeError:
+        # The reader went away (e.g. `octoflow plan ... | head`): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("octoflow: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -182,27 +185,6 @@ class _RedactingFilter(logging.Filter):
         record.msg = redact(record.getMessage())
         record.args = ()
         return True
-
-
-def parse_params(pairs: Sequence[str]) -> dict[str, str]:
-    """``["tag=Region/EU", ...]`` → ``{"tag": "Region/EU"}``; malformed pairs are a usage error."""
-    values: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise UsageError(f"malformed parameter {pair!r}: write -p NAME=VALUE")
-        if name.strip() in values:
-            raise UsageError(f"parameter {name.strip()!r} given twice")
-        values[name.strip()] = value
-    return values
-
-
-def dump_json(data: object) -> str:
-    return redact(json.dumps(data, indent=2, default=str))
-
-
-def env() -> dict[str, str]:
-    return dict(os.environ)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from octoflow.plan.render import render_plan
 from octoflow.plugin import PluginHost
 from octoflow.recipe import Recipe, find_recipe
 from octoflow.secrets import redact
-from octoflow.session import Octoflow
+from octoflow.session import Octoflow, build_sandbox
 
 #: Apply stopped because the server refused the key (401/403).
 EXIT_REFUSED = AuthenticationError.exit_code
@@ -43,8 +44,11 @@ def apply(args: argparse.Namespace) -> int:
         octo.check_target(the_plan)
     else:
         the_plan = _plan_recipe(octo, args)
-    _show_plan(the_plan, args, write_out=False)
+    if args.format == "text":
+        _show_plan(the_plan, args, write_out=False)
     if the_plan.is_empty:
+        if args.format == "json":
+            print(dump_json({"plan": the_plan.to_json(), "report": None}))
         print("Nothing to do: the server already matches.", file=sys.stderr)
         _save_sandbox(octo, args)
         return 0
@@ -62,7 +66,7 @@ def apply(args: argparse.Namespace) -> int:
     finally:
         progress.finish()
         _save_sandbox(octo, args)
-    _show_report(report, args, journal)
+    _show_report(the_plan, report, args, journal)
     if report.interrupted:
         raise KeyboardInterrupt
     if report.halted:
@@ -115,22 +119,21 @@ def plugins(args: argparse.Namespace) -> int:
 
 
 def sandbox_serve(args: argparse.Namespace) -> int:
-    from octoflow.sandbox import SANDBOX_API_KEY, Sandbox, SandboxServer
+    from octoflow.sandbox import SANDBOX_API_KEY, SandboxServer
 
     registry = PluginHost.from_entry_points().build_registry()
-    seed = args.state if args.state and Path(args.state).exists() else args.seed
+    existing = bool(args.state) and Path(args.state).exists()
     api_key = args.api_key or SANDBOX_API_KEY
-    sandbox = Sandbox(
-        registry.sandbox_areas, seed=seed, api_keys=(api_key,), latency_ms=args.latency_ms
+    sandbox = build_sandbox(
+        registry, args.state or args.seed, api_keys=(api_key,), latency_ms=args.latency_ms
     )
+    if args.state and not existing:
+        sandbox.reset(args.seed)  # a new state file starts from the chosen seed
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with SandboxServer(sandbox.app, host=args.host, port=args.port) as server:
-        print(
-            f"octoflow sandbox ({args.seed if seed == args.seed else 'state ' + args.state}) "
-            f"serving on {server.url}",
-            flush=True,
-        )
+        origin = f"state {args.state}" if existing else f"seed {args.seed}"
+        print(f"octoflow sandbox ({origin}) serving on {server.url}", flush=True)
         print(f"  export OCTOPUS_URL={server.url}", flush=True)
         print(f"  export OCTOPUS_API_KEY={api_key}", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
@@ -164,8 +167,6 @@ def _session(args: argparse.Namespace) -> Octoflow:
 
 
 def _plan_recipe(octo: Octoflow, args: argparse.Namespace) -> Plan:
-    from octoflow.cli import parse_params
-
     return octo.plan_recipe(args.recipe, parse_params(args.param))
 
 
@@ -178,11 +179,11 @@ def _show_plan(the_plan: Plan, args: argparse.Namespace, write_out: bool = True)
         Path(args.out).write_text(redact(the_plan.dumps()) + "\n", encoding="utf-8")
 
 
-def _show_report(report: ApplyReport, args: argparse.Namespace, journal: Path) -> None:
-    from octoflow.cli import dump_json
-
+def _show_report(
+    the_plan: Plan, report: ApplyReport, args: argparse.Namespace, journal: Path
+) -> None:
     if args.format == "json":
-        print(dump_json(report.to_json()))
+        print(dump_json({"plan": the_plan.to_json(), "report": report.to_json()}))
     else:
         print(_recap_text(report))
     print(f"journal: {journal}", file=sys.stderr)
@@ -260,11 +261,32 @@ def _recipe_json(recipe: Recipe) -> dict[str, Any]:
     }
 
 
+def _default_text(default: Any) -> str:
+    return "" if default in (None, "", [], ()) else f"default {default!r}"
+
+
 def _recipe_text(recipe: Recipe, detailed: bool) -> str:
     lines = [f"{recipe.name}: {recipe.summary}"]
     if detailed and recipe.description:
         lines += ["", *("  " + line for line in recipe.description.splitlines()), ""]
     for p in recipe.params:
-        need = "required" if p.required else f"default {p.default!r}"
-        lines.append(f"    -p {p.name}=<{p.kind}>  {p.help} ({need})")
+        need = "required" if p.required else _default_text(p.default)
+        lines.append(f"    -p {p.name}=<{p.kind}>  {p.help}" + (f" ({need})" if need else ""))
     return "\n".join(lines)
+
+
+def parse_params(pairs: Sequence[str]) -> dict[str, str]:
+    """``["tag=Region/EU", ...]`` → ``{"tag": "Region/EU"}``; malformed pairs are a usage error."""
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"malformed parameter {pair!r}: write -p NAME=VALUE")
+        if name.strip() in values:
+            raise UsageError(f"parameter {name.strip()!r} given twice")
+        values[name.strip()] = value
+    return values
+
+
+def dump_json(data: object) -> str:
+    return redact(json.dumps(data, indent=2, default=str))

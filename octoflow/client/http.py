@@ -7,6 +7,8 @@ the resolved space are shared. Every failure leaves as an octoflow error.
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import logging
 import random
 import re
@@ -177,6 +179,8 @@ class OctopusClient:
         while True:
             self.throttle.wait_turn()
             response = self._send_once(method, url, params, json, attempt)
+            if response is not None:
+                log.debug("%s %s -> %s", method, path, response.status_code)
             if response is not None and response.status_code < 400:
                 return _body(response)
             wait = self._retry_wait(method, response, attempt)
@@ -261,13 +265,21 @@ def _body(response: requests.Response) -> Any:
 
 
 def _retry_after_seconds(response: requests.Response) -> float | None:
+    """``Retry-After`` as seconds: either a number of seconds or an HTTP date."""
     value = response.headers.get("Retry-After")
     if value is None:
         return None
     try:
         return max(0.0, float(value))
     except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
         return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
 
 
 def _display(url: str) -> str:

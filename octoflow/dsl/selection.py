@@ -28,7 +28,8 @@ class Criterion:
 
     def describe(self) -> str:
         if callable(self.value):
-            return f"{self.key}=<{getattr(self.value, '__name__', 'predicate')}>"
+            name = getattr(self.value, "__name__", "predicate").strip("<>")
+            return f"{self.key}=<{name}>"
         return f"{self.key}={self.value!r}"
 
 
@@ -79,6 +80,8 @@ class Selection:
         return attrs.evolve(self, criteria=self.criteria + tuple(added))
 
     def _with_verb(self: S, name: str, **args: Any) -> S:
+        if any(v.name == "delete" for v in self.verbs):
+            raise UsageError(f"{self.collection}.{name}() cannot follow delete()")
         return attrs.evolve(self, verbs=self.verbs + (Verb(name, args),))
 
     def describe(self) -> str:

@@ -10,6 +10,7 @@ the plan shows exactly what apply will send.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -108,18 +109,44 @@ def _collect(statements: Sequence[Statement], ctx: PlanContext) -> dict[str, lis
 
 def _coalesce(key: str, edits: list[Edit], registry: Registry) -> Operation | Unchanged:
     first = edits[0]
-    intents = tuple(i for e in edits for i in e.intents)
+    intents = _unique(i for e in edits for i in e.intents)
     if first.action == "delete":
         return Operation(key, "delete", first.kind, first.resource_id, first.name, intents)
-    desired = replay(first.document, intents, registry)
+    desired, effective = _replay_effective(first.document, intents, registry)
     changes = diff({} if first.action == "create" else first.document, desired)
     if first.action == "update" and not changes:
         reasons = tuple(dict.fromkeys(i.noop or f"{i.summary}: already so" for i in intents))
         return Unchanged(first.kind, str(first.resource_id), first.name, reasons)
     body = desired if first.action == "create" else None
     return Operation(
-        key, first.action, first.kind, first.resource_id, first.name, intents, changes, (), body
+        key, first.action, first.kind, first.resource_id, first.name, effective, changes, (), body
     )
+
+
+def _unique(intents: Iterable[Intent]) -> tuple[Intent, ...]:
+    """Intents without repeats (two statements may ask for the same thing)."""
+    seen: dict[str, Intent] = {}
+    for intent in intents:
+        seen.setdefault(json.dumps([intent.name, intent.args], sort_keys=True), intent)
+    return tuple(seen.values())
+
+
+def _replay_effective(
+    document: Mapping[str, Any], intents: tuple[Intent, ...], registry: Registry
+) -> tuple[dict[str, Any], tuple[Intent, ...]]:
+    """The document with every intent applied, and the intents that changed something.
+
+    Only effective intents go into the plan: one that does nothing for this
+    document now must not start doing something at apply time unseen.
+    """
+    desired = clone(dict(document))
+    effective = []
+    for intent in intents:
+        before = clone(desired)
+        registry.intent(intent.name)(desired, intent.args)
+        if desired != before:
+            effective.append(intent)
+    return desired, tuple(effective)
 
 
 def _link(operations: list[Operation], grouped: dict[str, list[Edit]]) -> list[Operation]:

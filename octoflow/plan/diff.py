@@ -26,6 +26,10 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[FieldChan
 def _diff(before: Any, after: Any, path: tuple[str, ...]) -> list[FieldChange]:
     if before == after:
         return []
+    if before is None and isinstance(after, dict) and after:
+        before = {}  # a new object: show its fields one by one
+    elif after is None and isinstance(before, dict) and before:
+        after = {}
     if isinstance(before, dict) and isinstance(after, dict):
         changes: list[FieldChange] = []
         for key in _keys(before, after):
@@ -36,7 +40,13 @@ def _diff(before: Any, after: Any, path: tuple[str, ...]) -> list[FieldChange]:
     if _is_value_list(before) and _is_value_list(after):
         same = _as_set(before) == _as_set(after)
         return [] if same else [FieldChange(path, list(before), list(after))]
+    if path and path[-1] == "NewValue":
+        before, after = _mask(before), _mask(after)
     return [] if before == after else [FieldChange(path, scrub(before), scrub(after))]
+
+
+def _mask(value: Any) -> Any:
+    return None if value is None else "********"
 
 
 def scrub(value: Any) -> Any:

@@ -105,7 +105,10 @@ class Tenants(Selection):
         )
 
     def delete(self) -> Tenants:
-        """Delete every selected tenant."""
+        """Delete every selected tenant (cannot be combined with other verbs)."""
+        if self.verbs:
+            raise UsageError("tenants.delete() cannot follow other verbs: deleted tenants "
+                             "cannot also be changed")
         return self._with_verb("delete")
 
     def ensure(
@@ -158,8 +161,13 @@ class Tenants(Selection):
         tenant_key = f"{TENANT}/{tenant.id}"
         if TENANT in wanted:
             edits.append(
-                Edit(TENANT, tenant.id, tenant.name, ctx.document("tenants", str(tenant.id)),
-                     tuple(wanted[TENANT]))
+                Edit(
+                    TENANT,
+                    tenant.id,
+                    tenant.name,
+                    ctx.document("tenants", str(tenant.id)),
+                    tuple(wanted[TENANT]),
+                )
             )
         if VARIABLES in wanted:
             document = ctx.get(f"tenants/{tenant.id}/variables")
@@ -322,9 +330,17 @@ class Tenants(Selection):
             found = resolve.common_template(ctx, template)
             if found is None:
                 return _nothing
-            args = {"library_variable_set_id": found[0], "template_id": found[1].id, "value": value}
+            lvs_id, tmpl = found
+            including = resolve.projects_including(ctx, lvs_id)
+            ctx.note(
+                f"common variables apply only to tenants connected to a project that "
+                f"includes {ctx.labels.get(lvs_id, lvs_id)}; other tenants are skipped"
+            )
+            args = {"library_variable_set_id": lvs_id, "template_id": tmpl.id, "value": value}
             intent = Intent(f"tenant_variables.{verb}_common", args, shown, f"{shown}: already so")
-            return lambda tenant: {VARIABLES: [intent]}
+            return lambda t: (
+                {VARIABLES: [intent]} if including & set(t.project_environments) else {}
+            )
         proj = ctx.find("projects", Project, project, "project")
         tmpl = resolve.project_template(ctx, proj, template) if proj else None
         env_ids = resolve.environment_ids(ctx, environments)

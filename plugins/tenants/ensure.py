@@ -28,8 +28,15 @@ class EnsureTenant:
             return []
         for tenant in ctx.models("tenants", Tenant):
             if tenant.name.lower() == self.name.lower():
-                return [Edit(TENANT, tenant.id, tenant.name,
-                             ctx.document("tenants", str(tenant.id)), tuple(intents))]
+                return [
+                    Edit(
+                        TENANT,
+                        tenant.id,
+                        tenant.name,
+                        ctx.document("tenants", str(tenant.id)),
+                        tuple(intents),
+                    )
+                ]
         body = {
             "Name": self.name,
             "SpaceId": ctx.client.space_id,

@@ -73,7 +73,10 @@ def tenanted_project(ctx: PlanContext, name: str) -> Project | None:
 
 def lifecycle_environment_ids(ctx: PlanContext, project: Project) -> list[str]:
     """Environments a project's lifecycle reaches (all of them when it has no phases)."""
-    all_ids = [str(e.id) for e in ctx.models("environments", Environment)]
+    environments = ctx.models("environments", Environment)
+    for env in environments:
+        ctx.label(env)
+    all_ids = [str(e.id) for e in environments]
     for lifecycle in ctx.models("lifecycles", Lifecycle):
         if lifecycle.id == project.lifecycle_id:
             return lifecycle.environment_ids(all_ids)
@@ -105,6 +108,8 @@ def common_template(ctx: PlanContext, name: str) -> tuple[str, VariableTemplate]
     for lvs in ctx.models("libraryvariablesets", LibraryVariableSet):
         for template in lvs.templates:
             if template.name.lower() == name.lower() and lvs.id:
+                ctx.label(lvs)
+                ctx.label(template)
                 return lvs.id, _usable(ctx, template)
     known = [
         t.name
@@ -118,6 +123,7 @@ def common_template(ctx: PlanContext, name: str) -> tuple[str, VariableTemplate]
 def project_template(ctx: PlanContext, project: Project, name: str) -> VariableTemplate | None:
     for template in project.templates:
         if template.name.lower() == name.lower():
+            ctx.label(template)
             return _usable(ctx, template)
     ctx.problem(
         unknown_name_message(
@@ -127,6 +133,15 @@ def project_template(ctx: PlanContext, project: Project, name: str) -> VariableT
         )
     )
     return None
+
+
+def projects_including(ctx: PlanContext, library_variable_set_id: str) -> set[str]:
+    """Ids of the projects that include a library variable set."""
+    return {
+        str(p.id)
+        for p in ctx.models("projects", Project)
+        if library_variable_set_id in p.included_library_variable_set_ids
+    }
 
 
 def _usable(ctx: PlanContext, template: VariableTemplate) -> VariableTemplate:

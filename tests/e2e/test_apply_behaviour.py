@@ -55,14 +55,18 @@ def test_transient_server_errors_and_dropped_connections_are_retried(octo) -> No
 
 
 def test_rate_limiting_slows_the_whole_run_down(octo) -> None:
-    names = [t["Name"] for t in api_for(octo.sandbox).tenants()[:8]]
-    plan = octo.plan(octo.tenants.where(name=names).add_tag("Tier/Gold", "Region/EU"))
-    octo.sandbox.settings.add_fault({"status": 429, "retry_after": 0, "method": "PUT", "times": 2})
+    names = [t["Name"] for t in api_for(octo.sandbox).tenants() if "Tier/Gold" not in t["TenantTags"]]
+    names = names[:30]
+    plan = octo.plan(octo.tenants.where(name=names).add_tag("Tier/Gold"))
+    late = plan.operations[25].resource_id  # by then enough requests to measure a rate
+    octo.sandbox.settings.add_fault(
+        {"status": 429, "retry_after": 0, "method": "PUT", "path_contains": f"/{late}", "times": 2}
+    )
 
-    report = octo.apply(plan)
+    report = octo.apply(plan, concurrency=1)
 
     assert report.succeeded
-    assert report.count("changed") == len(plan.operations) == 8
+    assert report.count("changed") == len(plan.operations) == 30
     assert octo.client.throttle.per_minute is not None
     assert len([r for r in octo.sandbox.requests if r.status == 429]) == 2
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import types
-
 import pytest
 
 from octoflow import hookimpl
@@ -12,8 +10,9 @@ from octoflow.plugin import PluginHost
 from octoflow.registry import ResourceKind
 
 
-def plugin(**hooks) -> types.SimpleNamespace:
-    return types.SimpleNamespace(**hooks)
+def plugin(**hooks) -> object:
+    """A plugin object carrying the given hook functions (plugins are hashable objects)."""
+    return type("Plugin", (), {name: staticmethod(fn) for name, fn in hooks.items()})()
 
 
 def test_builtin_providers_load_through_entry_points() -> None:

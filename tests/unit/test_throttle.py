@@ -55,3 +55,41 @@ def test_unlimited_until_the_server_objects() -> None:
     throttle.server_said_wait(1.0, rate_limited=True)
     observed = 50 / 4.9 * 60  # 50 requests over 4.9 s
     assert throttle.per_minute == pytest.approx(observed * 0.75)
+
+
+def test_a_lowered_rate_recovers_after_a_quiet_spell() -> None:
+    clock = FakeClock()
+    throttle = Throttle(clock=clock, sleep=clock.sleep)
+    for _ in range(40):
+        throttle.wait_turn()
+        clock.now += 0.05
+    throttle.server_said_wait(0, rate_limited=True)
+    lowered = throttle.per_minute
+    assert lowered is not None
+    clock.now += 31
+    throttle.wait_turn()
+    assert throttle.per_minute == pytest.approx(lowered * 1.25)
+    for _ in range(40):
+        clock.now += 31
+        throttle.wait_turn()
+    assert throttle.per_minute is None
+
+
+def test_too_few_requests_to_measure_means_pause_only() -> None:
+    clock = FakeClock()
+    throttle = Throttle(clock=clock, sleep=clock.sleep)
+    throttle.wait_turn()
+    throttle.server_said_wait(1.0, rate_limited=True)
+    assert throttle.per_minute is None
+    throttle.wait_turn()
+    assert clock.slept == [1.0]
+
+
+def test_recovery_never_exceeds_max_rate() -> None:
+    clock = FakeClock()
+    throttle = Throttle(max_per_minute=100, clock=clock, sleep=clock.sleep)
+    throttle.server_said_wait(0, rate_limited=True)
+    for _ in range(10):
+        clock.now += 31
+        throttle.wait_turn()
+    assert throttle.per_minute == 100

@@ -172,3 +172,37 @@ def test_delete_removes_exactly_the_selected_tenants(fresh) -> None:
     assert plan.summary["delete"] == len(disabled)
     assert fresh.apply(plan).succeeded
     assert {t["Id"] for t in tenants(fresh)} == {t["Id"] for t in before} - disabled
+
+
+def test_delete_cannot_be_combined_with_other_verbs(octo) -> None:
+    eu = octo.tenants.where(tag="Region/EU")
+    with pytest.raises(UsageError, match="cannot follow other verbs"):
+        eu.add_tag("Tier/Gold").delete()
+    with pytest.raises(UsageError, match="cannot follow delete"):
+        eu.delete().add_tag("Tier/Gold")
+
+
+def test_common_variables_skip_tenants_without_a_project_using_the_set(fresh) -> None:
+    plan = fresh.plan(fresh.tenants.where(tag="Region/EU").set_variable(
+        "Customer.SupportTier", "Premium"))
+    api = api_for(fresh.sandbox)
+    including = {p["Id"] for p in api.get("/api/Spaces-1/projects/all")
+                 if "LibraryVariableSets-1" in p["IncludedLibraryVariableSetIds"]}
+    eligible = {t["Id"] for t in api.tenants() if "Region/EU" in t["TenantTags"]
+                and including & set(t["ProjectEnvironments"])}
+    assert {op.resource_id for op in plan.operations} == eligible
+    assert any("other tenants are skipped" in note for note in plan.notes)
+    assert fresh.apply(plan).succeeded
+
+
+def test_plan_text_names_environments_and_templates(fresh) -> None:
+    from octoflow import render_plan
+
+    gold_eu = fresh.tenants.where(tag="Region/EU").where(tag="Tier/Gold")
+    text = render_plan(fresh.plan(gold_eu.add_project("Customer Portal")))
+    assert "in Development, Test, Staging, Production" in text
+    assert "Environments-" not in text
+    fresh.apply(fresh.plan(gold_eu.add_project("Customer Portal")))
+    text = render_plan(fresh.plan(gold_eu.set_variable("Customer.SupportTier", "Premium")))
+    assert "Customer Settings" in text and "Customer.SupportTier" in text
+    assert "LibraryVariableSets-" not in text
