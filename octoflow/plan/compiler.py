@@ -140,11 +140,14 @@ def _replay_effective(
     document now must not start doing something at apply time unseen.
     """
     desired = clone(dict(document))
+    if len(intents) == 1:
+        registry.intent(intents[0].name)(desired, intents[0].args)
+        return desired, intents if desired != document else ()
     effective = []
     for intent in intents:
-        before = clone(desired)
+        before = json.dumps(desired)  # cheaper than a deep copy to compare against
         registry.intent(intent.name)(desired, intent.args)
-        if desired != before:
+        if json.dumps(desired) != before:
             effective.append(intent)
     return desired, tuple(effective)
 
