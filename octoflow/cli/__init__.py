@@ -70,6 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
     plugins.add_argument("--format", choices=("text", "json"), default="text")
     plugins.set_defaults(handler=commands.plugins)
 
+    templates = sub.add_parser("step-templates", help="recipes as Octopus step templates")
+    templates_sub = templates.add_subparsers(dest="templates_command", required=True,
+                                             metavar="ACTION")
+    export = templates_sub.add_parser(
+        "export", help="write one step template (JSON) per recipe, plus a generic one"
+    )
+    export.add_argument("directory", help="where to write the .json files")
+    export.set_defaults(handler=commands.step_templates_export)
+
     sandbox = sub.add_parser("sandbox", help="the embedded Octopus-compatible sandbox")
     sandbox_sub = sandbox.add_subparsers(dest="sandbox_command", required=True, metavar="ACTION")
     serve = sandbox_sub.add_parser("serve", help="serve the sandbox over HTTP until stopped")

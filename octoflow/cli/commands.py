@@ -118,6 +118,16 @@ def plugins(args: argparse.Namespace) -> int:
     return 0
 
 
+def step_templates_export(args: argparse.Namespace) -> int:
+    from octoflow.steptemplates import export
+
+    registry = PluginHost.from_entry_points().build_registry()
+    recipes = [find_recipe(name, registry.recipes) for name in registry.recipes]
+    for path in export(Path(args.directory), recipes):
+        print(path)
+    return 0
+
+
 def sandbox_serve(args: argparse.Namespace) -> int:
     from octoflow.sandbox import SANDBOX_API_KEY, SandboxServer
 

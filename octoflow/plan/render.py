@@ -61,7 +61,7 @@ def _unchanged_lines(plan: Plan, verbose: bool) -> list[str]:
 
 def describe_change(change: FieldChange, labels: Mapping[str, str]) -> str:
     """``ProjectEnvironments.Customer Portal: + Test, + Production``."""
-    path = ".".join(labels.get(part, part) for part in change.path)
+    path = change_field(change, labels)
     before, after = change.before, change.after
     if isinstance(before, list) or isinstance(after, list):
         old, new = list(before or []), list(after or [])
@@ -69,6 +69,22 @@ def describe_change(change: FieldChange, labels: Mapping[str, str]) -> str:
         removed = [f"- {_label(v, labels)}" for v in old if v not in new]
         return f"{path}: {', '.join(added + removed) or 'reordered'}"
     return f"{path}: {_value(before, labels)} -> {_value(after, labels)}"
+
+
+def change_field(change: FieldChange, labels: Mapping[str, str]) -> str:
+    """The changed field's path with ids replaced by names."""
+    return ".".join(labels.get(part, part) for part in change.path)
+
+
+def change_values(change: FieldChange, labels: Mapping[str, str]) -> tuple[str, str]:
+    """Before and after as readable text (lists joined, ids named, secrets hidden)."""
+    return _readable(change.before, labels), _readable(change.after, labels)
+
+
+def _readable(value: Any, labels: Mapping[str, str]) -> str:
+    if isinstance(value, list):
+        return ", ".join(_label(v, labels) for v in value) or "(none)"
+    return _value(value, labels)
 
 
 def _label(value: Any, labels: Mapping[str, str]) -> str:

@@ -1,0 +1,116 @@
+"""Running a recipe inside an Octopus "Run a Script" step (Python).
+
+The step's script body hands its variables over explicitly::
+
+    import sys
+    from octoflow.step import run
+    sys.exit(run(octopusvariables))
+
+The plan goes to the task log (summary highlighted, details verbose), apply
+progress to the task's progress bar, a Markdown and an HTML report become
+artifacts, and output variables tell later steps what happened:
+``Octoflow.Changed`` (True/False), ``Octoflow.Summary`` (JSON),
+``Octoflow.CreatedIds`` (JSON list) and ``Octoflow.PlanId``. On failure the
+step gets a result message and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TextIO
+
+from octoflow.apply.executor import CHANGED, ApplyReport, OperationResult
+from octoflow.errors import OctoflowError
+from octoflow.plan.model import Plan
+from octoflow.plan.render import render_plan, summary_line
+from octoflow.session import Octoflow
+from octoflow.step.inputs import StepInputs
+from octoflow.step.messages import ServiceMessages
+from octoflow.step.report import render_report
+
+__all__ = ["run"]
+
+EXIT_INTERNAL = 70
+
+
+def run(
+    octopusvariables: Mapping[str, str],
+    *,
+    out: TextIO | None = None,
+    workdir: Path | None = None,
+    session: Octoflow | None = None,
+) -> int:
+    """Plan (and, with ``Octoflow.Apply``, apply) the step's recipe; returns the exit code.
+
+    :param octopusvariables: the step's variables, as Octopus gives them to the script.
+    :param out: where service messages go (default: standard output).
+    :param workdir: where the report files are written (default: the current directory).
+    :param session: an existing session to use instead of connecting from the variables.
+    """
+    messages = ServiceMessages(out)
+    try:
+        inputs = StepInputs.from_variables(octopusvariables)
+        octo = session or Octoflow.connect(inputs.connection)
+        return _run(octo, inputs, messages, Path(workdir or "."))
+    except OctoflowError as exc:
+        messages.result(f"octoflow: {exc}")
+        messages.info(f"octoflow: error: {exc}")
+        return exc.exit_code
+    except Exception as exc:  # never a raw traceback in a task log; still a failure
+        messages.result(f"octoflow: internal error: {type(exc).__name__}: {exc}")
+        return EXIT_INTERNAL
+
+
+def _run(octo: Octoflow, inputs: StepInputs, messages: ServiceMessages, workdir: Path) -> int:
+    plan = octo.plan_recipe(inputs.recipe, inputs.params)
+    messages.highlight(f"octoflow {plan.title}: {summary_line(plan)}")
+    messages.verbose(render_plan(plan, verbose=True))
+    report = None
+    if inputs.apply and not plan.is_empty:
+        report = octo.apply(plan, concurrency=inputs.concurrency,
+                            on_result=_progress(messages, len(plan.operations)))
+    elif not inputs.apply and not plan.is_empty:
+        messages.info("Plan only: set Octoflow.Apply to True to apply it.")
+    _attach_reports(plan, report, messages, workdir)
+    _set_outputs(plan, report, messages)
+    if report is not None and not report.succeeded:
+        recap = report.recap
+        messages.result(f"octoflow: {recap['failed']} operation(s) failed, "
+                        f"{recap['skipped']} skipped; see the report artifact")
+        return 1
+    return 0
+
+
+def _progress(messages: ServiceMessages, total: int):  # type: ignore[no-untyped-def]
+    done = [0]
+
+    def report(result: OperationResult) -> None:
+        done[0] += 1
+        if result.outcome == "failed":
+            messages.warning(f"{result.kind} {result.name}: {result.detail}")
+        messages.progress(100 * done[0] // total, f"{done[0]}/{total} applied")
+
+    return report
+
+
+def _attach_reports(plan: Plan, report: ApplyReport | None, messages: ServiceMessages,
+                    workdir: Path) -> None:
+    workdir.mkdir(parents=True, exist_ok=True)
+    for fmt in ("md", "html"):
+        path = workdir / f"octoflow-{plan.id}.{fmt}"
+        path.write_text(render_report(plan, report, fmt), encoding="utf-8")
+        messages.artifact(str(path), path.name)
+
+
+def _set_outputs(plan: Plan, report: ApplyReport | None, messages: ServiceMessages) -> None:
+    changed = bool(report and report.count(CHANGED))
+    summary = {"plan": plan.summary, "applied": report is not None,
+               "recap": report.recap if report else None}
+    created = [r.resource_id for r in (report.results if report else ())
+               if r.action == "create" and r.outcome == CHANGED and r.resource_id]
+    messages.set_variable("Octoflow.PlanId", plan.id)
+    messages.set_variable("Octoflow.Changed", str(changed))
+    messages.set_variable("Octoflow.Summary", json.dumps(summary))
+    messages.set_variable("Octoflow.CreatedIds", json.dumps(created))

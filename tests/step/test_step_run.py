@@ -1,0 +1,144 @@
+"""A recipe run as Octopus runs a Python script step: exported template body, variables,
+service messages, artifacts and output variables, against the sandbox over HTTP."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from octoflow.plugin import PluginHost
+from octoflow.recipe import find_recipe
+from octoflow.steptemplates import generic_template, recipe_template
+from tests.e2e.support import TEST_KEY, writes
+from tests.step.harness import run_step
+
+
+def body(recipe_name: str | None = None) -> str:
+    if recipe_name is None:
+        template = generic_template()
+    else:
+        registry = PluginHost.from_entry_points().build_registry()
+        template = recipe_template(find_recipe(recipe_name, registry.recipes))
+    return template["Properties"]["Octopus.Action.Script.ScriptBody"]
+
+
+@pytest.fixture
+def variables(server) -> dict[str, str]:
+    _sandbox, srv = server
+    return {
+        "Octoflow.Octopus.Url": srv.url,
+        "Octoflow.Octopus.ApiKey": TEST_KEY,
+        "Octoflow.Octopus.Space": "Default",
+        "Octoflow.Param.tag": "Region/APAC",
+        "Octoflow.Param.add": "Tier/Gold",
+        "Octoflow.Param.remove": "",
+        "Octopus.Web.ServerUri": "https://octopus.example.com",
+    }
+
+
+def apac_without_gold(api) -> int:
+    return sum(1 for t in api.tenants()
+               if "Region/APAC" in t["TenantTags"] and "Tier/Gold" not in t["TenantTags"])
+
+
+def assert_no_key(run, tmp_path) -> None:
+    texts = [run.stdout, run.stderr] + [p.read_text() for p in tmp_path.glob("octoflow-*")]
+    assert not [t for t in texts if TEST_KEY in t or TEST_KEY[4:] in t]
+
+
+def test_plan_only_reports_and_changes_nothing(server, server_api, variables, tmp_path) -> None:
+    sandbox, _srv = server
+    pending = apac_without_gold(server_api)
+
+    run = run_step(body("tenants-tag"), variables, tmp_path)
+
+    assert run.code == 0, run.stdout + run.stderr
+    assert writes(sandbox) == []
+    assert any(f"Plan: 0 to add, {pending} to change, 0 to delete." in b
+               for b in run.blocks("highlight"))
+    assert any("~ Tenant" in b for b in run.blocks("verbose"))
+    outputs = run.output_variables
+    assert outputs["Octoflow.Changed"] == "False"
+    assert json.loads(outputs["Octoflow.Summary"])["applied"] is False
+    names = sorted(a["name"] for a in run.artifacts)
+    assert [n.rsplit(".", 1)[1] for n in names] == ["html", "md"]
+    report = (tmp_path / names[1]).read_text()
+    assert "Not applied" in report and f"{pending} to change" in report
+    assert all(int(a["length"]) > 0 for a in run.artifacts)
+    assert_no_key(run, tmp_path)
+
+
+def test_apply_changes_exactly_the_plan(server, server_api, variables, tmp_path) -> None:
+    sandbox, _srv = server
+    pending = apac_without_gold(server_api)
+
+    run = run_step(body("tenants-tag"), {**variables, "Octoflow.Apply": "True"}, tmp_path)
+
+    assert run.code == 0, run.stdout + run.stderr
+    assert apac_without_gold(server_api) == 0
+    assert len(writes(sandbox)) == pending
+    outputs = run.output_variables
+    assert outputs["Octoflow.Changed"] == "True"
+    summary = json.loads(outputs["Octoflow.Summary"])
+    assert summary["recap"]["changed"] == summary["plan"]["change"] == pending
+    assert json.loads(outputs["Octoflow.CreatedIds"]) == []
+    progress = run.all("progress")
+    assert len(progress) == pending and progress[-1]["percentage"] == "100"
+    html = next(tmp_path.glob("octoflow-*.html")).read_text()
+    assert f"{pending} changed" in html and "Tier/Gold" in html
+    assert_no_key(run, tmp_path)
+
+
+def test_the_generic_template_takes_recipe_and_parameter_lines(server_api, variables,
+                                                               tmp_path) -> None:
+    generic = {k: v for k, v in variables.items() if not k.startswith("Octoflow.Param.")}
+    generic.update({"Octoflow.Recipe": "tenants-tag", "Octoflow.Apply": "true",
+                    "Octoflow.Parameters": "tag=Region/APAC\n# a comment\nadd=Tier/Gold\n"})
+
+    run = run_step(body(), generic, tmp_path)
+
+    assert run.code == 0, run.stdout + run.stderr
+    assert apac_without_gold(server_api) == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"Octoflow.Apply": "maybe"}, "Octoflow.Apply must be true or false, not 'maybe'"),
+        ({"Octoflow.Param.colour": "red"}, "unknown parameter 'colour'"),
+        ({"Octoflow.Param.tag": "Region/Mars"}, "unknown tag 'Region/Mars'"),
+        ({"Octoflow.Octopus.ApiKey": ""}, "Octoflow.Octopus.ApiKey is not set"),
+        ({"Octoflow.Concurrency": "0"}, "Octoflow.Concurrency must be a whole number"),
+    ],
+)
+def test_bad_variables_fail_the_step_and_write_nothing(server, variables, tmp_path, change,
+                                                        expected) -> None:
+    sandbox, _srv = server
+    run = run_step(body("tenants-tag"), {**variables, "Octoflow.Apply": "True", **change},
+                   tmp_path)
+    assert run.code == 2
+    (result,) = run.all("resultMessage")
+    assert expected in result["message"]
+    assert writes(sandbox) == []
+    assert_no_key(run, tmp_path)
+
+
+def test_a_missing_recipe_fails_the_generic_step(variables, tmp_path) -> None:
+    run = run_step(body(), variables, tmp_path)
+    assert run.code == 2
+    assert "Octoflow.Recipe is not set" in run.all("resultMessage")[0]["message"]
+
+
+def test_failed_operations_fail_the_step(server, server_api, variables, tmp_path) -> None:
+    sandbox, _srv = server
+    victim = next(t["Id"] for t in server_api.tenants()  # 3 digits: no other id extends it
+                  if "Region/APAC" in t["TenantTags"] and "Tier/Gold" not in t["TenantTags"]
+                  and len(t["Id"]) == len("Tenants-100"))
+    sandbox.settings.add_fault({"status": 500, "method": "PUT", "path_contains": f"/{victim}",
+                                "times": None})
+    run = run_step(body("tenants-tag"), {**variables, "Octoflow.Apply": "True"}, tmp_path)
+    assert run.code == 1
+    assert "1 operation(s) failed" in run.all("resultMessage")[0]["message"]
+    assert run.output_variables["Octoflow.Changed"] == "True"
+    assert any(victim in w for w in run.blocks("warning"))
