@@ -85,6 +85,14 @@ class Octoflow:
         client = OctopusClient(connection, adapter=SandboxAdapter(sandbox.app), **client_options)
         return cls(client, host, registry, sandbox)
 
+    def in_space(self, space: str) -> Octoflow:
+        """This session's server (or sandbox) and providers, working in another space."""
+        return Octoflow(self.client.for_space(space), self.host, self.registry, self.sandbox)
+
+    def space_ids(self) -> list[str]:
+        """Every space on the server, by id."""
+        return [str(s["Id"]) for s in self.client.get("/api/spaces/all")]
+
     # -- the DSL ---------------------------------------------------------------
 
     def __getattr__(self, name: str) -> Any:

@@ -118,7 +118,14 @@ def _connection_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("connection")
     group.add_argument("--server", metavar="URL", help="Octopus server URL (default OCTOPUS_URL)")
     group.add_argument(
-        "--space", metavar="SPACE", help="space name, slug or id (default OCTOPUS_SPACE)"
+        "--space",
+        metavar="SPACE",
+        action="append",
+        help="space name, slug or id (default OCTOPUS_SPACE); repeat to run the recipe in "
+        "several spaces",
+    )
+    group.add_argument(
+        "--all-spaces", action="store_true", help="run the recipe in every space of the server"
     )
     group.add_argument(
         "--sandbox",

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from octoflow.apply.executor import ApplyReport
+from octoflow.cli import spaces
 from octoflow.cli.progress import Progress
 from octoflow.config import Connection
 from octoflow.errors import AuthenticationError, UsageError
@@ -28,14 +29,23 @@ EXIT_REFUSED = AuthenticationError.exit_code
 
 
 def plan(args: argparse.Namespace) -> int:
-    octo = _session(args)
-    result = _plan_recipe(octo, args)
+    sessions = _sessions(args)
+    if len(sessions) > 1:
+        plans = spaces.plan_all(sessions, args.recipe, parse_params(args.param))
+        spaces.show(plans, args)
+        if args.out:
+            spaces.write_out(plans, args.out)
+        return 0
+    result = _plan_recipe(sessions[0], args)
     _show_plan(result, args)
     return 0
 
 
 def apply(args: argparse.Namespace) -> int:
-    octo = _session(args)
+    sessions = _sessions(args)
+    if len(sessions) > 1:
+        return _apply_spaces(sessions, args)
+    octo = sessions[0]
     saved = args.recipe.endswith(".json")
     if saved:
         if args.param:
@@ -52,7 +62,15 @@ def apply(args: argparse.Namespace) -> int:
         print("Nothing to do: the server already matches.", file=sys.stderr)
         _save_sandbox(octo, args)
         return 0
-    _confirm(the_plan, args)
+    _confirm(the_plan.summary, args)
+    report, journal = _apply_one(octo, the_plan, args, preflight=saved)
+    _show_report(the_plan, report, args, journal)
+    return _exit_code(report)
+
+
+def _apply_one(
+    octo: Octoflow, the_plan: Plan, args: argparse.Namespace, preflight: bool = False
+) -> tuple[ApplyReport, Path]:
     progress = Progress(len(the_plan.operations))
     journal = Path(args.journal) if args.journal else _default_journal(the_plan)
     try:
@@ -61,17 +79,43 @@ def apply(args: argparse.Namespace) -> int:
             concurrency=args.concurrency,
             journal=journal,
             on_result=progress,
-            preflight=saved,
+            preflight=preflight,
         )
     finally:
         progress.finish()
         _save_sandbox(octo, args)
-    _show_report(the_plan, report, args, journal)
     if report.interrupted:
+        _show_report(the_plan, report, args, journal)
         raise KeyboardInterrupt
+    return report, journal
+
+
+def _exit_code(report: ApplyReport) -> int:
     if report.halted:
         return EXIT_REFUSED
     return 0 if report.succeeded else 1
+
+
+def _apply_spaces(sessions: list[Octoflow], args: argparse.Namespace) -> int:
+    if args.recipe.endswith(".json"):
+        raise UsageError("a saved plan is for one space: apply it with a single --space")
+    plans = spaces.plan_all(sessions, args.recipe, parse_params(args.param))
+    if args.format == "text":
+        spaces.show(plans, args)
+    if spaces.nothing_to_do(plans):
+        return 0
+    _confirm(spaces.combined_summary(plans), args)
+    reports, codes = [], []
+    for octo, the_plan in zip(sessions, plans, strict=True):
+        report, journal = _apply_one(octo, the_plan, args)
+        reports.append(report)
+        codes.append(_exit_code(report))
+        if args.format == "text":
+            print(f"space {the_plan.space_id}: {_recap_text(report)}")
+            print(f"journal: {journal}", file=sys.stderr)
+    if args.format == "json":
+        spaces.show(plans, args, reports)
+    return max(codes)
 
 
 def recipes(args: argparse.Namespace) -> int:
@@ -160,7 +204,18 @@ def sandbox_serve(args: argparse.Namespace) -> int:
 # -- helpers --------------------------------------------------------------------
 
 
-def _session(args: argparse.Namespace) -> Octoflow:
+def _sessions(args: argparse.Namespace) -> list[Octoflow]:
+    """One session per space the run covers (``--space`` repeated, or ``--all-spaces``)."""
+    wanted = list(dict.fromkeys(args.space or []))
+    if args.all_spaces and wanted:
+        raise UsageError("use either --space or --all-spaces, not both")
+    first = _session(args, wanted[0] if wanted else None)
+    if args.all_spaces:
+        return [first.in_space(space_id) for space_id in first.space_ids()]
+    return [first] + [first.in_space(space) for space in wanted[1:]]
+
+
+def _session(args: argparse.Namespace, space: str | None) -> Octoflow:
     options: dict[str, Any] = {
         "max_per_minute": args.max_rate,
         "timeout": args.timeout,
@@ -169,9 +224,9 @@ def _session(args: argparse.Namespace) -> Octoflow:
     if args.sandbox:
         if args.server:
             raise UsageError("use either --server or --sandbox, not both")
-        return Octoflow.with_sandbox(args.sandbox, space=args.space, **options)
+        return Octoflow.with_sandbox(args.sandbox, space=space, **options)
     connection = Connection.from_env(
-        os.environ, url=args.server, space=args.space, verify_tls=not args.insecure
+        os.environ, url=args.server, space=space, verify_tls=not args.insecure
     )
     return Octoflow.connect(connection, **options)
 
@@ -222,12 +277,11 @@ def _recap_text(report: ApplyReport) -> str:
     return "\n".join(lines)
 
 
-def _confirm(the_plan: Plan, args: argparse.Namespace) -> None:
+def _confirm(s: dict[str, int], args: argparse.Namespace) -> None:
     if args.yes:
         return
     if not sys.stdin.isatty():
         raise UsageError("not applying: pass --yes to apply when not running in a terminal")
-    s = the_plan.summary
     answer = input(f"Apply {s['add']} add, {s['change']} change, {s['delete']} delete? [y/N] ")
     if answer.strip().lower() not in ("y", "yes"):
         raise UsageError("not applying: not confirmed")

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+import attrs
 import requests
 from requests.adapters import BaseAdapter, HTTPAdapter
 
@@ -74,6 +75,16 @@ class OctopusClient:
         self._request_count = 0
         self._space_id: str | None = None
         self._root: dict[str, Any] | None = None
+
+    def for_space(self, space: str) -> OctopusClient:
+        """A client of the same server in another space, sharing this one's rate limits."""
+        other = OctopusClient(
+            attrs.evolve(self.connection, space=space), self._adapter, None, self.timeout,
+            self.retries, self.backoff_seconds, self._pool_size,
+        )
+        other.throttle = self.throttle
+        other._root = self._root
+        return other
 
     # -- counting ------------------------------------------------------------
 

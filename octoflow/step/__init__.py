@@ -69,16 +69,21 @@ def _run(octo: Octoflow, inputs: StepInputs, messages: ServiceMessages, workdir:
     messages.verbose(render_plan(plan, verbose=True))
     report = None
     if inputs.apply and not plan.is_empty:
-        report = octo.apply(plan, concurrency=inputs.concurrency,
-                            on_result=_progress(messages, len(plan.operations)))
+        report = octo.apply(
+            plan,
+            concurrency=inputs.concurrency,
+            on_result=_progress(messages, len(plan.operations)),
+        )
     elif not inputs.apply and not plan.is_empty:
         messages.info("Plan only: set Octoflow.Apply to True to apply it.")
     _attach_reports(plan, report, messages, workdir)
     _set_outputs(plan, report, messages)
     if report is not None and not report.succeeded:
         recap = report.recap
-        messages.result(f"octoflow: {recap['failed']} operation(s) failed, "
-                        f"{recap['skipped']} skipped; see the report artifact")
+        messages.result(
+            f"octoflow: {recap['failed']} operation(s) failed, "
+            f"{recap['skipped']} skipped; see the report artifact"
+        )
         return 1
     return 0
 
@@ -95,8 +100,9 @@ def _progress(messages: ServiceMessages, total: int):  # type: ignore[no-untyped
     return report
 
 
-def _attach_reports(plan: Plan, report: ApplyReport | None, messages: ServiceMessages,
-                    workdir: Path) -> None:
+def _attach_reports(
+    plan: Plan, report: ApplyReport | None, messages: ServiceMessages, workdir: Path
+) -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     for fmt in ("md", "html"):
         path = workdir / f"octoflow-{plan.id}.{fmt}"
@@ -106,10 +112,16 @@ def _attach_reports(plan: Plan, report: ApplyReport | None, messages: ServiceMes
 
 def _set_outputs(plan: Plan, report: ApplyReport | None, messages: ServiceMessages) -> None:
     changed = bool(report and report.count(CHANGED))
-    summary = {"plan": plan.summary, "applied": report is not None,
-               "recap": report.recap if report else None}
-    created = [r.resource_id for r in (report.results if report else ())
-               if r.action == "create" and r.outcome == CHANGED and r.resource_id]
+    summary = {
+        "plan": plan.summary,
+        "applied": report is not None,
+        "recap": report.recap if report else None,
+    }
+    created = [
+        r.resource_id
+        for r in (report.results if report else ())
+        if r.action == "create" and r.outcome == CHANGED and r.resource_id
+    ]
     messages.set_variable("Octoflow.PlanId", plan.id)
     messages.set_variable("Octoflow.Changed", str(changed))
     messages.set_variable("Octoflow.Summary", json.dumps(summary))

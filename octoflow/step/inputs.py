@@ -66,7 +66,7 @@ def _params(variables: Mapping[str, str], lines: str) -> dict[str, str]:
         params[name.strip()] = value.strip()
     for key, value in variables.items():
         if key.startswith(PARAM_PREFIX) and str(value or "").strip():
-            params[key[len(PARAM_PREFIX):]] = str(value).strip()
+            params[key[len(PARAM_PREFIX) :]] = str(value).strip()
     return params
 
 
@@ -79,11 +79,15 @@ def _positive(text: str, name: str) -> int:
 def _connection(get: Callable[[str], str]) -> Connection:
     url = get("Octoflow.Octopus.Url") or get("Octopus.Web.ServerUri")
     if not url:
-        raise UsageError("no Octopus URL: set Octoflow.Octopus.Url (or run inside Octopus, "
-                         "which provides Octopus.Web.ServerUri)")
+        raise UsageError(
+            "no Octopus URL: set Octoflow.Octopus.Url (or run inside Octopus, "
+            "which provides Octopus.Web.ServerUri)"
+        )
     api_key = get("Octoflow.Octopus.ApiKey")
     if not api_key:
-        raise UsageError("Octoflow.Octopus.ApiKey is not set: give the step an API key "
-                         "(a sensitive variable) for the Octopus instance it manages")
+        raise UsageError(
+            "Octoflow.Octopus.ApiKey is not set: give the step an API key "
+            "(a sensitive variable) for the Octopus instance it manages"
+        )
     space = get("Octoflow.Octopus.Space") or get("Octopus.Space.Id") or None
     return Connection(url, api_key=api_key, space=space)

@@ -31,8 +31,13 @@ class OperationView:
 def render_report(plan: Plan, report: ApplyReport | None, fmt: str) -> str:
     """Every planned change with before/after, and what apply did (if it ran)."""
     operations = [
-        OperationView(op, tuple(ChangeRow(change_field(c, plan.labels),
-                                          *change_values(c, plan.labels)) for c in op.changes))
+        OperationView(
+            op,
+            tuple(
+                ChangeRow(change_field(c, plan.labels), *change_values(c, plan.labels))
+                for c in op.changes
+            ),
+        )
         for op in plan.operations
     ]
     text = render(

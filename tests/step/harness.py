@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-BOOTSTRAP = '''import base64, os, sys
+BOOTSTRAP = """import base64, os, sys
 
 octopusvariables = {variables}
 
@@ -63,7 +63,7 @@ def printhighlight(message):
 
 printverbose(sys.version)
 
-'''
+"""
 
 _MESSAGE = re.compile(r"^##octopus\[(?P<name>[\w-]+)(?P<attrs>(?: \w+='[^']*')*)\]$")
 _ATTR = re.compile(r"(\w+)='([^']*)'")
@@ -111,8 +111,9 @@ def run_step(script_body: str, variables: dict[str, str], workdir: Path) -> Step
     """Run ``script_body`` as a Python script step with ``variables``, in ``workdir``."""
     script = workdir / "Script.py"
     script.write_text(BOOTSTRAP.format(variables=json.dumps(variables)) + script_body)
-    done = subprocess.run([sys.executable, str(script)], cwd=workdir, capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(script)], cwd=workdir, capture_output=True, text=True, timeout=300
+    )
     return StepRun(done.returncode, done.stdout, done.stderr, tuple(_messages(done.stdout)))
 
 

@@ -38,8 +38,11 @@ def variables(server) -> dict[str, str]:
 
 
 def apac_without_gold(api) -> int:
-    return sum(1 for t in api.tenants()
-               if "Region/APAC" in t["TenantTags"] and "Tier/Gold" not in t["TenantTags"])
+    return sum(
+        1
+        for t in api.tenants()
+        if "Region/APAC" in t["TenantTags"] and "Tier/Gold" not in t["TenantTags"]
+    )
 
 
 def assert_no_key(run, tmp_path) -> None:
@@ -55,8 +58,9 @@ def test_plan_only_reports_and_changes_nothing(server, server_api, variables, tm
 
     assert run.code == 0, run.stdout + run.stderr
     assert writes(sandbox) == []
-    assert any(f"Plan: 0 to add, {pending} to change, 0 to delete." in b
-               for b in run.blocks("highlight"))
+    assert any(
+        f"Plan: 0 to add, {pending} to change, 0 to delete." in b for b in run.blocks("highlight")
+    )
     assert any("~ Tenant" in b for b in run.blocks("verbose"))
     outputs = run.output_variables
     assert outputs["Octoflow.Changed"] == "False"
@@ -90,11 +94,17 @@ def test_apply_changes_exactly_the_plan(server, server_api, variables, tmp_path)
     assert_no_key(run, tmp_path)
 
 
-def test_the_generic_template_takes_recipe_and_parameter_lines(server_api, variables,
-                                                               tmp_path) -> None:
+def test_the_generic_template_takes_recipe_and_parameter_lines(
+    server_api, variables, tmp_path
+) -> None:
     generic = {k: v for k, v in variables.items() if not k.startswith("Octoflow.Param.")}
-    generic.update({"Octoflow.Recipe": "tenants-tag", "Octoflow.Apply": "true",
-                    "Octoflow.Parameters": "tag=Region/APAC\n# a comment\nadd=Tier/Gold\n"})
+    generic.update(
+        {
+            "Octoflow.Recipe": "tenants-tag",
+            "Octoflow.Apply": "true",
+            "Octoflow.Parameters": "tag=Region/APAC\n# a comment\nadd=Tier/Gold\n",
+        }
+    )
 
     run = run_step(body(), generic, tmp_path)
 
@@ -112,11 +122,11 @@ def test_the_generic_template_takes_recipe_and_parameter_lines(server_api, varia
         ({"Octoflow.Concurrency": "0"}, "Octoflow.Concurrency must be a whole number"),
     ],
 )
-def test_bad_variables_fail_the_step_and_write_nothing(server, variables, tmp_path, change,
-                                                        expected) -> None:
+def test_bad_variables_fail_the_step_and_write_nothing(
+    server, variables, tmp_path, change, expected
+) -> None:
     sandbox, _srv = server
-    run = run_step(body("tenants-tag"), {**variables, "Octoflow.Apply": "True", **change},
-                   tmp_path)
+    run = run_step(body("tenants-tag"), {**variables, "Octoflow.Apply": "True", **change}, tmp_path)
     assert run.code == 2
     (result,) = run.all("resultMessage")
     assert expected in result["message"]
@@ -132,11 +142,16 @@ def test_a_missing_recipe_fails_the_generic_step(variables, tmp_path) -> None:
 
 def test_failed_operations_fail_the_step(server, server_api, variables, tmp_path) -> None:
     sandbox, _srv = server
-    victim = next(t["Id"] for t in server_api.tenants()  # 3 digits: no other id extends it
-                  if "Region/APAC" in t["TenantTags"] and "Tier/Gold" not in t["TenantTags"]
-                  and len(t["Id"]) == len("Tenants-100"))
-    sandbox.settings.add_fault({"status": 500, "method": "PUT", "path_contains": f"/{victim}",
-                                "times": None})
+    victim = next(
+        t["Id"]
+        for t in server_api.tenants()  # 3 digits: no other id extends it
+        if "Region/APAC" in t["TenantTags"]
+        and "Tier/Gold" not in t["TenantTags"]
+        and len(t["Id"]) == len("Tenants-100")
+    )
+    sandbox.settings.add_fault(
+        {"status": 500, "method": "PUT", "path_contains": f"/{victim}", "times": None}
+    )
     run = run_step(body("tenants-tag"), {**variables, "Octoflow.Apply": "True"}, tmp_path)
     assert run.code == 1
     assert "1 operation(s) failed" in run.all("resultMessage")[0]["message"]

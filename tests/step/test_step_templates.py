@@ -10,9 +10,21 @@ import pytest
 from octoflow.cli import main
 from octoflow.plugin import PluginHost
 
-TOP_KEYS = {"Id", "Name", "Description", "ActionType", "Version", "CommunityActionTemplateId",
-            "Packages", "Properties", "Parameters", "StepPackageId", "$Meta", "LastModifiedBy",
-            "Category"}
+TOP_KEYS = {
+    "Id",
+    "Name",
+    "Description",
+    "ActionType",
+    "Version",
+    "CommunityActionTemplateId",
+    "Packages",
+    "Properties",
+    "Parameters",
+    "StepPackageId",
+    "$Meta",
+    "LastModifiedBy",
+    "Category",
+}
 CONTROL_TYPES = {"SingleLineText", "MultiLineText", "Sensitive", "Checkbox", "Select"}
 
 
@@ -26,7 +38,8 @@ def exported(tmp_path_factory) -> dict[str, dict]:
 def test_one_template_per_recipe_and_a_generic_one(exported) -> None:
     recipes = PluginHost.from_entry_points().build_registry().recipes
     assert set(exported) == {f"octoflow-{r}.json" for r in recipes} | {
-        "octoflow-run-an-octoflow-recipe.json"}
+        "octoflow-run-an-octoflow-recipe.json"
+    }
 
 
 def test_templates_have_the_library_shape(exported) -> None:
@@ -43,8 +56,14 @@ def test_templates_have_the_library_shape(exported) -> None:
         names = [p["Name"] for p in template["Parameters"]]
         assert len(names) == len(set(names))
         for param in template["Parameters"]:
-            assert set(param) == {"Id", "Name", "Label", "HelpText", "DefaultValue",
-                                  "DisplaySettings"}
+            assert set(param) == {
+                "Id",
+                "Name",
+                "Label",
+                "HelpText",
+                "DefaultValue",
+                "DisplaySettings",
+            }
             assert param["DisplaySettings"]["Octopus.ControlType"] in CONTROL_TYPES
             ids.add(uuid.UUID(param["Id"]))
     assert len(ids) == len(exported) + sum(len(t["Parameters"]) for t in exported.values())
@@ -55,8 +74,9 @@ def test_recipe_parameters_become_template_parameters(exported) -> None:
     params = {p["Name"]: p for p in template["Parameters"]}
     assert params["Octoflow.Param.tag"]["HelpText"].endswith("Required.")
     assert params["Octoflow.Param.environments"]["DefaultValue"] == ""
-    assert params["Octoflow.Octopus.ApiKey"]["DisplaySettings"]["Octopus.ControlType"] == \
-        "Sensitive"
+    assert (
+        params["Octoflow.Octopus.ApiKey"]["DisplaySettings"]["Octopus.ControlType"] == "Sensitive"
+    )
     assert params["Octoflow.Apply"]["DisplaySettings"]["Octopus.ControlType"] == "Checkbox"
     assert params["Octoflow.Apply"]["DefaultValue"] == "False"
     assert "'tenants-add-project'" in template["Properties"]["Octopus.Action.Script.ScriptBody"]
@@ -67,4 +87,5 @@ def test_exports_are_stable(exported, tmp_path) -> None:
     again = json.loads((tmp_path / "octoflow-tenants-tag.json").read_text())
     first = exported["octoflow-tenants-tag.json"]
     assert {k: v for k, v in again.items() if k != "$Meta"} == {
-        k: v for k, v in first.items() if k != "$Meta"}
+        k: v for k, v in first.items() if k != "$Meta"
+    }

@@ -1,0 +1,68 @@
+"""One recipe across several spaces: a plan per space, one combined summary.
+
+Everything is planned before anything is applied, so a bad name in any space
+stops the run with nothing written; one confirmation covers every space.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from octoflow.plan.model import Plan
+from octoflow.plan.render import render_plan
+from octoflow.secrets import redact
+from octoflow.session import Octoflow
+
+
+def combined_summary(plans: list[Plan]) -> dict[str, int]:
+    total = {"add": 0, "change": 0, "delete": 0}
+    for plan in plans:
+        for key, count in plan.summary.items():
+            total[key] += count
+    return total
+
+
+def summary_text(plans: list[Plan]) -> str:
+    s = combined_summary(plans)
+    return (
+        f"Across {len(plans)} spaces: {s['add']} to add, {s['change']} to change, "
+        f"{s['delete']} to delete."
+    )
+
+
+def plan_all(sessions: list[Octoflow], recipe: str, params: dict[str, str]) -> list[Plan]:
+    return [octo.plan_recipe(recipe, params) for octo in sessions]
+
+
+def show(plans: list[Plan], args: argparse.Namespace, reports: list[object] | None = None) -> None:
+    if args.format == "json":
+        spaces = [
+            {
+                "space": p.space_id,
+                "plan": p.to_json(),
+                "report": reports[i].to_json() if reports else None,
+            }  # type: ignore[attr-defined]
+            for i, p in enumerate(plans)
+        ]
+        document = {"summary": combined_summary(plans), "spaces": spaces}
+        print(redact(json.dumps(document, indent=2, default=str)))
+        return
+    for plan in plans:
+        print(redact(render_plan(plan, verbose=args.verbose)))
+        print()
+    print(summary_text(plans))
+
+
+def write_out(plans: list[Plan], path: str) -> None:
+    document = {"summary": combined_summary(plans), "spaces": [p.to_json() for p in plans]}
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(redact(json.dumps(document, indent=2, default=str)) + "\n")
+
+
+def nothing_to_do(plans: list[Plan]) -> bool:
+    if all(p.is_empty for p in plans):
+        print("Nothing to do: every space already matches.", file=sys.stderr)
+        return True
+    return False
