@@ -360,6 +360,27 @@ def _(run: Run) -> str:
     return out
 
 
+@check("step_script_body.py")
+def _(run: Run) -> str:
+    key = "API-EXAMPLEDOCSSTEPKEY00000000"
+    areas = PluginHost.from_entry_points().build_registry().sandbox_areas
+    sandbox = Sandbox(areas, seed="demo", api_keys=[key])
+    variables = {"Octoflow.Recipe": "tenants-tag", "Octoflow.Param.tag": "Region/APAC",
+                 "Octoflow.Param.add": "Tier/Gold", "Octoflow.Octopus.ApiKey": key}
+    printed = io.StringIO()
+    with SandboxServer(sandbox.app) as server, contextlib.redirect_stdout(printed):
+        variables["Octoflow.Octopus.Url"] = server.url
+        with pytest.raises(SystemExit) as exited:
+            runpy.run_path(str(EXAMPLES / "step_script_body.py"),
+                           init_globals={"octopusvariables": variables})
+    out = printed.getvalue()
+    assert exited.value.code == 0
+    assert "##octopus[setVariable" in out and "##octopus[createArtifact" in out
+    assert not [r for r in sandbox.requests if r.method != "GET"]  # plan only by default
+    assert key not in out
+    return out
+
+
 @pytest.fixture
 def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
     """Run a docs example in a temporary directory; returns (its globals, what it printed)."""
