@@ -20,6 +20,12 @@ from octoflow.errors import PluginError, UsageError
 #: JSON-able arguments the planner resolved (ids, not names). It must be
 #: deterministic and idempotent: applying it twice changes nothing the second time.
 IntentFn = Callable[[dict[str, Any], Mapping[str, Any]], None]
+#: An apply-time intent (``add_intent(..., at_apply=True)``) also gets
+#: ``secret_row(path, header, row)``: it runs only on the body of a document apply is
+#: about to create, never while planning, so what it makes (an initial password) is in
+#: no plan; ``secret_row`` hands such a value to the private file the user named
+#: (see :mod:`octoflow.apply.secretfiles`).
+ApplyIntentFn = Callable[[dict[str, Any], Mapping[str, Any], Callable[..., None]], None]
 
 
 @attrs.frozen
@@ -32,6 +38,9 @@ class ResourceKind:
     :param batch_read: whether the collection accepts ``?ids=`` for batched re-reads.
     :param document_path: a path template for the document when it is not
         ``<collection>/{id}`` (e.g. ``tenants/{id}/variables``).
+    :param version_conflict: for documents with a ``Version`` the server checks
+        (processes), text of the 400 it answers when someone saved in between our
+        read and our write; apply then re-reads the document and re-applies.
     """
 
     name: str
@@ -39,6 +48,7 @@ class ResourceKind:
     space_scoped: bool = True
     batch_read: bool = True
     document_path: str | None = None
+    version_conflict: str = ""
 
     def path(self, resource_id: str) -> str:
         """The document's path relative to the space (or ``/api`` when unscoped)."""
@@ -70,6 +80,7 @@ class Registry:
 
     def __init__(self) -> None:
         self.current_plugin = "<unknown>"
+        self._at_apply: set[str] = set()
         self._tables: dict[str, dict[str, Entry]] = {
             "collection": {},
             "resource kind": {},
@@ -87,9 +98,15 @@ class Registry:
     def add_resource_kind(self, kind: ResourceKind) -> None:
         self._add("resource kind", kind.name, kind)
 
-    def add_intent(self, name: str, fn: IntentFn) -> None:
-        """Register an intent by a dotted name such as ``tenant.add_project``."""
+    def add_intent(self, name: str, fn: IntentFn | ApplyIntentFn, at_apply: bool = False) -> None:
+        """Register an intent by a dotted name such as ``tenant.add_project``.
+
+        With ``at_apply``, ``fn`` is an :data:`ApplyIntentFn`: it only ever runs at apply
+        time, on documents being created (planning and updates leave it out).
+        """
         self._add("intent", name, fn)
+        if at_apply:
+            self._at_apply.add(name)
 
     def add_sandbox_area(self, area: SandboxArea) -> None:
         self._add("sandbox area", area.name, area)
@@ -118,6 +135,10 @@ class Registry:
 
     def intent(self, name: str) -> IntentFn:
         return self._get("intent", name)
+
+    def runs_at_apply(self, intent_name: str) -> bool:
+        """Whether the intent was registered with ``at_apply`` (see :meth:`add_intent`)."""
+        return intent_name in self._at_apply
 
     def recipe(self, name: str) -> Path:
         return self._get("recipe", name)

@@ -12,7 +12,7 @@ import requests
 
 from octoflow.plugin import PluginHost
 from octoflow.sandbox import Sandbox, SandboxServer
-from tests.e2e.support import TEST_KEY, Api
+from tests.e2e.support import TEST_KEY, Api, run_cli
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +47,14 @@ def server_api(server) -> Api:
     session = requests.Session()
     session.headers["X-Octopus-ApiKey"] = TEST_KEY
     return Api(srv.url, session)
+
+
+@pytest.fixture
+def cli(server, monkeypatch, capsys, tmp_path):
+    """Run the CLI in-process against the loopback sandbox; returns (code, out, err)."""
+    _sandbox, srv = server
+    monkeypatch.setenv("OCTOPUS_URL", srv.url)
+    monkeypatch.setenv("OCTOPUS_API_KEY", TEST_KEY)
+    monkeypatch.setenv("OCTOFLOW_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("OCTOPUS_SPACE", raising=False)
+    return lambda *args: run_cli(*args, capsys=capsys)

@@ -20,21 +20,28 @@ import attrs
 
 from octoflow.apply.journal import Journal
 from octoflow.apply.refresh import Refresher, collection_path, document_path
+from octoflow.apply.secretfiles import SecretFiles
 from octoflow.client import OctopusClient
 from octoflow.errors import (
+    ApiError,
     AuthenticationError,
     ConflictError,
     NotFoundError,
     OctoflowError,
     PermissionDeniedError,
+    ValidationError,
 )
+from octoflow.jsondata import clone
 from octoflow.plan.compiler import replay
 from octoflow.plan.diff import conflicts, diff
-from octoflow.plan.model import Operation, Plan
+from octoflow.plan.model import Intent, Operation, Plan
+from octoflow.plan.refs import resolve_created
 from octoflow.registry import Registry, ResourceKind
 from octoflow.secrets import redact
 
 CHANGED, UNCHANGED, FAILED, SKIPPED = "changed", "ok", "failed", "skipped"
+#: Times an update is re-read and re-applied after the server reports a version conflict.
+VERSION_RETRIES = 3
 
 
 @attrs.frozen
@@ -101,6 +108,10 @@ class Executor:
         self.journal = journal or Journal(None)
         self.on_result = on_result or (lambda result: None)
         self._results: dict[str, OperationResult] = {}
+        self._created: dict[str, str] = {}
+        self._secrets = SecretFiles()
+        self._bodies: dict[str, Any] = {}  # create bodies with apply-time values
+        self._refused: set[str] = set()  # operations the server answered with a 4xx
         self._halted = ""
         self._lock = threading.Lock()
 
@@ -119,6 +130,7 @@ class Executor:
         )
         if preflight:
             self._preflight(plan)
+        self._prepare_creates(plan)
         self.journal.write(
             "apply-started",
             plan=plan.id,
@@ -135,6 +147,7 @@ class Executor:
         for key, op in ops.items():
             if key not in self._results:
                 self._record(op, SKIPPED, f"not started: {why}", 0.0)
+        self._settle_secrets()
         report = ApplyReport(
             plan.id,
             tuple(self._results[op.key] for op in plan.operations),
@@ -151,6 +164,37 @@ class Executor:
             halted=redact(self._halted),
         )
         return report
+
+    def _prepare_creates(self, plan: Plan) -> None:
+        """Run apply-time intents on new documents' bodies, then write their secret files.
+
+        Both happen before the first write, so nothing the server receives is missing
+        from the files; a file that exists already stops the apply here.
+        """
+        for op in plan.operations:
+            later = [i for i in op.intents if self.registry.runs_at_apply(i.name)]
+            if op.action != "create" or not later:
+                continue
+            body = clone(dict(op.body or {}))
+            secret_row = self._secrets.sink(op.key)
+            for intent in later:
+                self._run_at_apply(intent, body, secret_row)
+            self._bodies[op.key] = body
+        self._secrets.write()
+
+    def _run_at_apply(self, intent: Intent, body: dict[str, Any], secret_row: Any) -> None:
+        self.registry.intent(intent.name)(body, intent.args, secret_row)  # type: ignore[call-arg]
+
+    def _settle_secrets(self) -> None:
+        """Drop secret rows of creations the server refused or that never started."""
+        if not self._secrets.paths:
+            return
+
+        def happened(key: str) -> bool:
+            result = self._results.get(key)
+            return result is not None and result.outcome != SKIPPED and key not in self._refused
+
+        self.journal.write("secret-files", rows=self._secrets.keep_only(happened))
 
     def _preflight(self, plan: Plan) -> None:
         problems = []
@@ -206,8 +250,11 @@ class Executor:
             # Every other write would be refused the same way: stop scheduling.
             self._halted = str(exc)
             outcome, detail = FAILED, str(exc)
+            self._refused.add(op.key)
         except OctoflowError as exc:
             outcome, detail = FAILED, str(exc)
+            if isinstance(exc, ApiError) and exc.status < 500:
+                self._refused.add(op.key)
         except Exception as exc:  # a provider bug must not kill the whole run
             outcome, detail = FAILED, f"unexpected {type(exc).__name__}: {exc}"
         self._record(op, outcome, detail, time.monotonic() - started)
@@ -215,8 +262,12 @@ class Executor:
     def _perform(self, op: Operation) -> tuple[str, str]:
         kind = self.registry.resource_kind(op.kind)
         if op.action == "create":
-            created = self.client.request("POST", collection_path(self.client, kind), json=op.body)
-            return CHANGED, f"created {created.get('Id', '') if isinstance(created, dict) else ''}"
+            body = resolve_created(self._bodies.get(op.key, op.body), self._created)
+            created = self.client.request("POST", collection_path(self.client, kind), json=body)
+            new_id = str(created.get("Id", "")) if isinstance(created, dict) else ""
+            with self._lock:
+                self._created[op.key] = new_id
+            return CHANGED, f"created {new_id}"
         if op.action == "delete":
             try:
                 self.client.request("DELETE", document_path(self.client, kind, str(op.resource_id)))
@@ -226,13 +277,22 @@ class Executor:
         return self._update(op, kind)
 
     def _fresh_desired(
-        self, op: Operation, kind: ResourceKind
+        self, op: Operation, kind: ResourceKind, reread: bool = False
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The document as the server has it now, and with our intents replayed on it."""
-        fresh = self._refresher.fresh(kind, str(op.resource_id))
+        """The document as the server has it now, and with our intents replayed on it.
+
+        ``reread`` reads it again on its own, bypassing the batched first read.
+        """
+        if reread:
+            fresh = self._refresher.read_now(kind, str(op.resource_id))
+        else:
+            fresh = self._refresher.fresh(kind, str(op.resource_id))
         if fresh is None:
             raise ConflictError(f"{op.kind} {op.name!r} ({op.resource_id}) no longer exists")
-        desired = replay(fresh, op.intents, self.registry)
+        intents = [
+            attrs.evolve(i, args=resolve_created(dict(i.args), self._created)) for i in op.intents
+        ]
+        desired = replay(fresh, intents, self.registry)
         contradictions = conflicts(op.changes, fresh)
         if contradictions:
             raise ConflictError(
@@ -243,13 +303,25 @@ class Executor:
         return fresh, desired
 
     def _update(self, op: Operation, kind: ResourceKind) -> tuple[str, str]:
-        fresh, desired = self._fresh_desired(op, kind)
-        if not diff(fresh, desired):
-            return UNCHANGED, "already as planned on the server"
-        self.client.request(
-            "PUT", document_path(self.client, kind, str(op.resource_id)), json=desired
-        )
-        return CHANGED, "; ".join(i.summary for i in op.intents)
+        """Re-read, replay, write; a ``Version`` conflict (someone saved in between)
+        re-reads and replays again, up to ``VERSION_RETRIES`` times."""
+        retries = VERSION_RETRIES if kind.version_conflict else 0
+        attempt = 0
+        while True:
+            fresh, desired = self._fresh_desired(op, kind, reread=attempt > 0)
+            if not diff(fresh, desired):
+                return UNCHANGED, "already as planned on the server"
+            try:
+                self.client.request(
+                    "PUT", document_path(self.client, kind, str(op.resource_id)), json=desired
+                )
+            except ValidationError as exc:
+                if attempt >= retries or not _is_version_conflict(kind, exc):
+                    raise
+                attempt += 1
+                continue
+            again = f" (re-applied after {attempt} concurrent save(s))" if attempt else ""
+            return CHANGED, "; ".join(i.summary for i in op.intents) + again
 
     def _record(self, op: Operation, outcome: str, detail: str, seconds: float) -> None:
         result = OperationResult(
@@ -260,9 +332,14 @@ class Executor:
             outcome,
             redact(detail),
             round(seconds, 4),
-            op.resource_id,
+            op.resource_id or self._created.get(op.key),
         )
         with self._lock:
             self._results[op.key] = result
         self.journal.write("operation", **attrs.asdict(result))
         self.on_result(result)
+
+
+def _is_version_conflict(kind: ResourceKind, exc: ValidationError) -> bool:
+    text = " ".join((exc.error_message, *exc.errors)).lower()
+    return bool(kind.version_conflict) and kind.version_conflict.lower() in text

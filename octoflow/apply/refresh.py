@@ -47,6 +47,10 @@ class Refresher:
         for resource_id in batch:
             self._fresh[(kind.name, resource_id)] = found.get(resource_id)
 
+    def read_now(self, kind: ResourceKind, resource_id: str) -> dict[str, Any] | None:
+        """The document read again on its own, now (after a write was refused as stale)."""
+        return self._read_one(kind, resource_id)
+
     def _read_one(self, kind: ResourceKind, resource_id: str) -> dict[str, Any] | None:
         try:
             return self._client.get(document_path(self._client, kind, resource_id))

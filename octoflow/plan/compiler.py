@@ -112,7 +112,13 @@ def _coalesce(key: str, edits: list[Edit], registry: Registry) -> Operation | Un
     intents = _unique(i for e in edits for i in e.intents)
     if first.action == "delete":
         return Operation(key, "delete", first.kind, first.resource_id, first.name, intents)
+    # Apply-time intents never run while planning, and only for documents being created.
+    at_apply = tuple(i for i in intents if registry.runs_at_apply(i.name))
+    if at_apply:
+        intents = tuple(i for i in intents if i not in at_apply)
     desired, effective = _replay_effective(first.document, intents, registry)
+    if first.action == "create":
+        effective += at_apply
     changes = diff({} if first.action == "create" else first.document, desired)
     if first.action == "update" and not changes:
         reasons = tuple(dict.fromkeys(i.noop or f"{i.summary}: already so" for i in intents))
@@ -165,10 +171,11 @@ def _link(operations: list[Operation], grouped: dict[str, list[Edit]]) -> list[O
 def replay(
     document: Mapping[str, Any], intents: Iterable[Intent], registry: Registry
 ) -> dict[str, Any]:
-    """A copy of ``document`` with every intent applied, in order."""
+    """A copy of ``document`` with every intent applied, in order (apply-time ones left out)."""
     desired = clone(dict(document))
     for intent in intents:
-        registry.intent(intent.name)(desired, intent.args)
+        if not registry.runs_at_apply(intent.name):
+            registry.intent(intent.name)(desired, intent.args)
     return desired
 
 

@@ -42,7 +42,11 @@ class PlanContext:
     # -- reading -------------------------------------------------------------
 
     def documents(self, collection: str) -> list[dict[str, Any]]:
-        """Every document of a space collection, fetched once per plan."""
+        """Every document of a collection, fetched once per plan.
+
+        ``collection`` is a space collection's segment (``tenants``) or, for a system
+        collection, its absolute path (``/api/users``).
+        """
         if collection not in self._documents:
             self._documents[collection] = self._fetch_all(collection)
         return self._documents[collection]
@@ -65,12 +69,13 @@ class PlanContext:
         return self.client.get(self.client.space_path(path), params)
 
     def _fetch_all(self, collection: str) -> list[dict[str, Any]]:
+        path = collection if collection.startswith("/") else self.client.space_path(collection)
         try:
-            return list(self.client.get(self.client.space_path(f"{collection}/all")))
+            return list(self.client.get(f"{path}/all"))
         except ApiError as exc:
             if exc.status not in (404, 405):
                 raise
-            return self.client.list_all(self.client.space_path(collection))
+            return self.client.list_all(path)
 
     # -- names ---------------------------------------------------------------
 

@@ -2,7 +2,10 @@
 
 Objects are compared key by key; lists of plain values are compared as sets
 (Octopus treats ``TenantTags``, ``Roles``, environment lists as unordered);
-anything else is compared whole. The same rules decide whether a fresh copy
+lists of objects that each have their own ``Id`` (a process's steps and
+actions) are compared item by item, the path naming the item's id, with added
+and removed items whole and a change of order as the list of ids; anything
+else is compared whole. The same rules decide whether a fresh copy
 read at apply time conflicts with what was planned.
 """
 
@@ -37,6 +40,8 @@ def _diff(before: Any, after: Any, path: tuple[str, ...]) -> list[FieldChange]:
                 continue
             changes += _diff(before.get(key, _MISSING), after.get(key, _MISSING), path + (key,))
         return changes
+    if _is_keyed_list(before) and _is_keyed_list(after):
+        return _keyed_diff(before, after, path)
     if _is_value_list(before) and _is_value_list(after):
         same = _as_set(before) == _as_set(after)
         return [] if same else [FieldChange(path, list(before), list(after))]
@@ -70,8 +75,37 @@ def _as_set(values: list[Any]) -> set[Any]:
     return set(values)
 
 
+def _is_keyed_list(value: Any) -> bool:
+    """A list of objects that each carry their own unique ``Id`` (steps, actions)."""
+    if not isinstance(value, list):
+        return False
+    ids = [item.get("Id") if isinstance(item, dict) else None for item in value]
+    return all(isinstance(i, str) and i for i in ids) and len(set(ids)) == len(ids)
+
+
+def _keyed_diff(before: list[Any], after: list[Any], path: tuple[str, ...]) -> list[FieldChange]:
+    old = {item["Id"]: item for item in before}
+    new = {item["Id"]: item for item in after}
+    changes: list[FieldChange] = []
+    if [i for i in old if i in new] != [i for i in new if i in old]:
+        changes.append(FieldChange(path, list(old), list(new)))  # the order changed
+    for key, item in old.items():
+        if key in new:
+            changes += _diff(item, new[key], path + (key,))
+        else:
+            changes.append(FieldChange(path + (key,), scrub(item), None))
+    changes += [FieldChange(path + (k,), None, scrub(v)) for k, v in new.items() if k not in old]
+    return changes
+
+
 def lookup(document: Any, path: tuple[str, ...]) -> Any:
+    """The value at ``path``; in a list of objects with ids, a part names an item's id."""
     for key in path:
+        if isinstance(document, list):
+            document = next(
+                (i for i in document if isinstance(i, Mapping) and i.get("Id") == key), _MISSING
+            )
+            continue
         if not isinstance(document, Mapping):
             return _MISSING
         document = document.get(key, _MISSING)

@@ -63,11 +63,17 @@ def describe_change(change: FieldChange, labels: Mapping[str, str]) -> str:
     """``ProjectEnvironments.Customer Portal: + Test, + Production``."""
     path = change_field(change, labels)
     before, after = change.before, change.after
+    if before is None and isinstance(after, dict):
+        return f"{path}: added"  # a whole new item of a list (a process step)
+    if after is None and isinstance(before, dict):
+        return f"{path}: removed"
     if isinstance(before, list) or isinstance(after, list):
         old, new = list(before or []), list(after or [])
         added = [f"+ {_label(v, labels)}" for v in new if v not in old]
         removed = [f"- {_label(v, labels)}" for v in old if v not in new]
-        return f"{path}: {', '.join(added + removed) or 'reordered'}"
+        if added or removed:
+            return f"{path}: {', '.join(added + removed)}"
+        return f"{path}: {'(none) -> (empty)' if before is None else 'reordered'}"
     return f"{path}: {_value(before, labels)} -> {_value(after, labels)}"
 
 

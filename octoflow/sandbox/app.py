@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 from octoflow.sandbox.errors import UNAUTHORIZED_MESSAGE, DropConnection, SandboxError
 from octoflow.sandbox.request import Query, Request
-from octoflow.sandbox.router import BY_DEFAULT_SPACE, BY_SPACE_ID, Match
+from octoflow.sandbox.router import BY_DEFAULT_SPACE, BY_SPACE_ID, Match, split_path
 
 if TYPE_CHECKING:
     from octoflow.sandbox.sandbox import Sandbox
@@ -84,13 +84,19 @@ class App:
         self, environ: dict[str, Any], method: str, path: str, query: str, target: str = ""
     ) -> Response:
         try:
-            if not is_anonymous(method, path):
-                self.authenticate(environ, Query(query))
-            match = self.sandbox.router.match(method, path)
+            router = self.sandbox.router
+            user_id = None
+            if not (is_anonymous(method, path) or router.is_anonymous(method, path)):
+                user_id = self.authenticate(environ, Query(query))
+            match = router.match(method, path)
             req = self.request(environ, method, path, query, match)
+            req.user_id = user_id
             state = self.sandbox.state
             with state.lock:
                 resolve_space(req, match)
+                if match.route.kind != "control":
+                    for guard in router.guards:
+                        guard(req)
                 status, body = _result(match.route.handler(req))
                 payload = _encode(body)
                 if method == "GET" and status == 200 and match.route.kind != "control":
@@ -107,7 +113,8 @@ class App:
             body = dict(err.body(), FullException=traceback.format_exc())
             return status, headers, _encode(body)
 
-    def authenticate(self, environ: dict[str, Any], query: Query) -> None:
+    def authenticate(self, environ: dict[str, Any], query: Query) -> str | None:
+        """The user whose key was offered (``None`` for the sandbox's own keys), else 401."""
         keys = self.sandbox.api_keys
         bearer = environ.get("HTTP_AUTHORIZATION", "")
         offered = [
@@ -115,8 +122,16 @@ class App:
             query.get("apikey"),
             bearer[7:].strip() if bearer.lower().startswith("bearer ") else None,
         ]
-        if not any(key in keys for key in offered if key):
-            raise SandboxError(401, UNAUTHORIZED_MESSAGE)
+        offered = [key for key in offered if key]
+        if any(key in keys for key in offered):
+            return None
+        with self.sandbox.state.lock:
+            for key in offered:
+                for owner in self.sandbox.router.key_owners:
+                    user_id = owner(self.sandbox.state, key)
+                    if user_id:
+                        return user_id
+        raise SandboxError(401, UNAUTHORIZED_MESSAGE)
 
     def request(
         self, environ: dict[str, Any], method: str, path: str, query: str, match: Match
@@ -128,6 +143,7 @@ class App:
             method, path, Query(query), body, self.sandbox, router.field_names, router.notify
         )
         req.path_params = dict(match.params)
+        req.relative_path = "/".join(split_path(path)[match.route.prefix_length :])
         return req
 
     def apply_edits(self, target: str, body: Any) -> None:

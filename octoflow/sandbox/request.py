@@ -77,6 +77,11 @@ class Request:
         self.path_params: dict[str, str] = {}
         #: The space a space-scoped route resolved to ("" for other routes).
         self.space_id = ""
+        #: The path after ``/api`` and the space, e.g. ``tenants/Tenants-1``.
+        self.relative_path = ""
+        #: The user whose API key the sandbox issued and was sent; ``None`` for the
+        #: sandbox's own keys (``api_keys``), which act as the built-in administrator.
+        self.user_id: str | None = None
         #: The document a create copies (``?clone=``), set by the CRUD layer.
         self.clone_source: dict[str, Any] | None = None
         self.sandbox = sandbox

@@ -20,6 +20,10 @@ from octoflow.sandbox.errors import SandboxError
 
 Handler = Callable[[Any], Any]
 Listener = Callable[[Any, "dict | None", "dict | None"], None]
+#: ``owner(state, api_key)``: the id of the user a key the sandbox issued belongs to, or None.
+KeyOwner = Callable[[Any, str], "str | None"]
+#: ``guard(request)``: runs before every API handler (under the state lock); may raise (403).
+Guard = Callable[[Any], None]
 
 _PARAM_RE = re.compile(r"^\{(\w+)(?::(.+))?\}$")
 
@@ -55,10 +59,16 @@ class Route:
     handler: Handler
     kind: str  # "space", "system" or "control"
     space_form: str | None = None
+    anonymous: bool = False  # served without an API key (e.g. signing in)
 
     @property
     def rank(self) -> tuple[int, ...]:
         return tuple(s.rank for s in self.segments)
+
+    @property
+    def prefix_length(self) -> int:
+        """Leading segments that name the API and the space (``api``, ``Spaces-1``)."""
+        return {BY_SPACE_ID: 2, BY_SPACE_REF: 3}.get(self.space_form or "", 1)
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,8 @@ class Router:
         self.links: dict[str, tuple[str, bool]] = {}
         self.field_names = FieldNames()
         self._listeners: dict[str, list[Listener]] = defaultdict(list)
+        self.key_owners: list[KeyOwner] = []
+        self.guards: list[Guard] = []
 
     # -- registration ---------------------------------------------------------
 
@@ -105,9 +117,13 @@ class Router:
         for form, prefix in forms:
             self._add(Route(method.upper(), prefix + rest, handler, "space", form))
 
-    def system(self, method: str, template: str, handler: Handler) -> None:
-        """A route under ``/api`` that is not space-scoped (``/api/spaces``, ``/api/users``)."""
-        self._add(Route(method.upper(), parse_template("/api" + template), handler, "system"))
+    def system(self, method: str, template: str, handler: Handler, anonymous: bool = False) -> None:
+        """A route under ``/api`` that is not space-scoped (``/api/spaces``, ``/api/users``).
+
+        ``anonymous`` routes need no API key (like signing in on a real server).
+        """
+        segments = parse_template("/api" + template)
+        self._add(Route(method.upper(), segments, handler, "system", anonymous=anonymous))
 
     def control(self, method: str, template: str, handler: Handler) -> None:
         """A control-plane route under the reserved ``/_sandbox`` prefix."""
@@ -126,6 +142,14 @@ class Router:
         """Call ``listener(req, old, new)`` after a document of ``collection`` changes."""
         self._listeners[collection].append(listener)
 
+    def key_owner(self, owner: KeyOwner) -> None:
+        """Accept API keys that ``owner`` recognises, besides the sandbox's own keys."""
+        self.key_owners.append(owner)
+
+    def guard(self, guard: Guard) -> None:
+        """Check every API request before it is handled (permissions, for example)."""
+        self.guards.append(guard)
+
     def notify(self, req: Any, collection: str, old: dict | None, new: dict | None) -> None:
         for listener in self._listeners[collection]:
             listener(req, old, new)
@@ -137,6 +161,12 @@ class Router:
         routes.append(route)
 
     # -- lookup ---------------------------------------------------------------
+
+    def is_anonymous(self, method: str, path: str) -> bool:
+        try:
+            return self.match(method, path).route.anonymous
+        except SandboxError:
+            return False
 
     def match(self, method: str, path: str) -> Match:
         parts = split_path(path)

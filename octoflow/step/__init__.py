@@ -16,8 +16,10 @@ step gets a result message and a non-zero exit code.
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TextIO
 
@@ -88,14 +90,17 @@ def _run(octo: Octoflow, inputs: StepInputs, messages: ServiceMessages, workdir:
     return 0
 
 
-def _progress(messages: ServiceMessages, total: int):  # type: ignore[no-untyped-def]
-    done = [0]
+def _progress(messages: ServiceMessages, total: int) -> Callable[[OperationResult], None]:
+    """A progress callback; apply calls it from its worker threads."""
+    done = itertools.count(1)
+    lock = threading.Lock()
 
     def report(result: OperationResult) -> None:
-        done[0] += 1
-        if result.outcome == "failed":
-            messages.warning(f"{result.kind} {result.name}: {result.detail}")
-        messages.progress(100 * done[0] // total, f"{done[0]}/{total} applied")
+        with lock:
+            count = next(done)
+            if result.outcome == "failed":
+                messages.warning(f"{result.kind} {result.name}: {result.detail}")
+            messages.progress(100 * count // total, f"{count}/{total} applied")
 
     return report
 

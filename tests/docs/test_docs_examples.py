@@ -381,6 +381,283 @@ def _(run: Run) -> str:
     return out
 
 
+def targets_of(octo: Octoflow) -> dict[str, dict[str, Any]]:
+    return {t["Name"]: t for t in octo.sandbox.dump()["collections"]["Machines"].values()}
+
+
+@check("targets_select.py")
+def _(run: Run) -> str:
+    ns, out = run("targets_select.py")
+    rows = list(targets_of(ns["octo"]).values())
+    counts = [int(n) for n in re.findall(r"selects (\d+) target", out)]
+    assert counts == [
+        sum(1 for t in rows if "web" in t["Roles"] and "Environments-2" in t["EnvironmentIds"]),
+        sum(1 for t in rows if {"db", "worker"} & set(t["Roles"])
+            and "Environments-4" in t["EnvironmentIds"]),
+        sum(1 for t in rows if "Region/EU" in t["TenantTags"]),
+        sum(1 for t in rows if "Tenants-130" in t["TenantIds"]),
+        sum(1 for t in rows if t["HealthStatus"] in ("Unavailable", "Unhealthy")
+            and not t["IsDisabled"]),
+        sum(1 for t in rows if t["Endpoint"]["CommunicationStyle"] == "Kubernetes"
+            and "prod-" in t["Name"]),
+        sum(1 for t in rows if t["TenantedDeploymentParticipation"] == "Tenanted"),
+    ]
+    return out
+
+
+@check("targets_update.py")
+def _(run: Run) -> str:
+    ns, out = run("targets_update.py")
+    assert ns["report"].recap == {"ok": 0, "changed": 11, "failed": 0, "skipped": 0}
+    for name, target in targets_of(ns["octo"]).items():
+        if name.startswith("test-web-"):
+            assert {"web", "api"} <= set(target["Roles"])
+            assert "Environments-3" in target["EnvironmentIds"]
+    return out
+
+
+@check("targets_tenants.py")
+def _(run: Run) -> str:
+    ns, out = run("targets_tenants.py")
+    assert ns["report"].succeeded and ns["plan"].summary["change"] == 5
+    rows = targets_of(ns["octo"])
+    assert rows["prod-api-01"]["TenantIds"] == ["Tenants-130"]
+    assert rows["prod-api-07"]["TenantTags"] == ["Region/EU", "Tier/Gold"]
+    assert rows["prod-api-08"]["TenantedDeploymentParticipation"] == "Tenanted"
+    assert rows["test-web-08"]["IsDisabled"] and rows["dev-worker-04"]["IsDisabled"]
+    return out
+
+
+@check("targets_ensure.py")
+def _(run: Run) -> str:
+    ns, out = run("targets_ensure.py")
+    assert ns["plan"].summary == {"add": 2, "change": 1, "delete": 0}
+    assert ns["report"].succeeded
+    rows = targets_of(ns["octo"])
+    assert rows["prod-web-13"]["TenantIds"] == ["Tenants-130"]
+    assert rows["prod-k8s-eu"]["Endpoint"]["DefaultWorkerPoolId"] == "WorkerPools-2"
+    assert rows["test-db-01"]["Roles"] == ["db", "backup"]
+    assert rows["test-db-01"]["Endpoint"]["Port"] == 2222
+    return out
+
+
+@check("targets_errors.py")
+def _(run: Run) -> str:
+    ns, out = run("targets_errors.py")
+    assert len(out.splitlines()) == 3
+    assert not [r for r in ns["octo"].sandbox.requests if r.method != "GET"]
+    return out
+
+
+@check("targets_workers.py")
+def _(run: Run) -> str:
+    ns, out = run("targets_workers.py")
+    assert ns["report"].succeeded
+    workers = {w["Name"]: w for w in ns["octo"].sandbox.dump()["collections"]["Workers"].values()}
+    assert workers["linux-worker-01"]["WorkerPoolIds"] == ["WorkerPools-4"]
+    assert workers["linux-worker-03"]["WorkerPoolIds"] == ["WorkerPools-4", "WorkerPools-1"]
+    assert workers["win-worker-03"]["IsDisabled"]
+    return out
+
+
+def users_of(octo: Octoflow) -> dict[str, dict[str, Any]]:
+    return {u["Username"]: u for u in octo.sandbox.dump()["collections"]["Users"].values()}
+
+
+def team_named(octo: Octoflow, name: str) -> dict[str, Any]:
+    teams = octo.sandbox.dump()["collections"]["Teams"].values()
+    return next(t for t in teams if t["Name"] == name)
+
+
+@check("users_select.py")
+def _(run: Run) -> str:
+    ns, out = run("users_select.py")
+    users = list(demo_state()["Users"].values())
+    developers = next(t for t in demo_state()["Teams"].values() if t["Name"] == "Developers")
+    active_devs = sum(1 for u in users if u["Id"] in developers["MemberUserIds"] and u["IsActive"])
+    dot_com = sum(1 for u in users if not u["IsService"] and u["EmailAddress"].endswith(".com"))
+    counts = [int(n) for n in re.findall(r"selects (\d+) user", out)]
+    assert counts == [active_devs, 2, 3, dot_com]
+    return out
+
+
+@check("users_team_members.py")
+def _(run: Run) -> str:
+    ns, out = run("users_team_members.py")
+    octo = ns["octo"]
+    users = users_of(octo)
+    members = team_named(octo, "Release Managers")["MemberUserIds"]
+    assert sorted(u for u, d in users.items() if d["Id"] in members) == [
+        "aisha.costa", "alan.turing", "grace.hopper"
+    ]  # fmt: skip
+    passwords = Path("passwords.csv")
+    assert passwords.stat().st_mode & 0o777 == 0o600
+    assert [line.split(",")[0] for line in passwords.read_text().splitlines()] == [
+        "username", "grace.hopper", "alan.turing"
+    ]  # fmt: skip
+    assert not any(line.split(",")[1] in out for line in passwords.read_text().splitlines()[1:])
+    return out
+
+
+@check("users_roles.py")
+def _(run: Run) -> str:
+    ns, out = run("users_roles.py")
+    octo = ns["octo"]
+    assert ns["report"].succeeded
+    auditors = team_named(octo, "Auditors")
+    testers = team_named(octo, "Testers")
+    assert set(auditors["MemberUserIds"]) == set(testers["MemberUserIds"])
+    roles = octo.sandbox.dump()["collections"]["ScopedUserRoles"].values()
+    assert sorted(r["UserRoleId"] for r in roles if r["TeamId"] == auditors["Id"]) == [
+        "userroles-environmentviewer", "userroles-projectviewer"
+    ]  # fmt: skip
+    assert [r["UserRoleId"] for r in roles if r["TeamId"] == testers["Id"]] == [
+        "userroles-projectviewer"
+    ]
+    return out
+
+
+@check("users_deactivate.py")
+def _(run: Run) -> str:
+    ns, out = run("users_deactivate.py")
+    users = users_of(ns["octo"]).values()
+    assert not any(u["IsActive"] for u in users if u["IsService"])
+    inactive = {u["Id"] for u in users if not u["IsActive"]}
+    assert not inactive & set(team_named(ns["octo"], "Developers")["MemberUserIds"])
+    return out
+
+
+@check("users_plan_errors.py")
+def _(run: Run) -> str:
+    ns, out = run("users_plan_errors.py")
+    assert len(out.splitlines()) == 7  # one line per problem, all from one plan
+    assert not [r for r in ns["octo"].sandbox.requests if r.method != "GET"]
+    return out
+
+
+@check("users_limited_key.py")
+def _(run: Run) -> str:
+    ns, out = run("users_limited_key.py")
+    assert ns["key"] not in out
+    logged = [(r.method, r.path, r.status) for r in ns["sandbox"].requests]
+    assert logged[-1] == ("GET", "/api/Spaces-1/tenants", 403)
+    return out
+
+
+def processes_of(octo: Octoflow) -> dict[str, dict[str, Any]]:
+    """Deployment processes by project name (version-controlled projects have none)."""
+    state = octo.sandbox.dump()["collections"]
+    names = {p["Id"]: p["Name"] for p in state["Projects"].values()}
+    return {names[p["ProjectId"]]: p for p in state["DeploymentProcesses"].values()}
+
+
+def group_members(state: dict[str, Any], group: str) -> list[dict[str, Any]]:
+    group_id = next(g["Id"] for g in state["ProjectGroups"].values() if g["Name"] == group)
+    return [p for p in state["Projects"].values() if p["ProjectGroupId"] == group_id]
+
+
+@check("processes_select.py")
+def _(run: Run) -> str:
+    ns, out = run("processes_select.py")
+    state = demo_state()
+    processes = {p["ProjectId"]: p for p in state["DeploymentProcesses"].values()}
+    actions = {pid: [(s, a) for s in p["Steps"] for a in s["Actions"]] for pid, p in processes.items()}
+    untenanted = {p["Id"] for p in state["Projects"].values()
+                  if p["TenantedDeploymentMode"] == "Untenanted"}
+    apps = group_members(state, "Apps")
+    app_scripts = [(s, a) for p in apps for s, a in actions.get(p["Id"], [])
+                   if a["ActionType"] == "Octopus.Script"
+                   and a["Properties"].get("Octopus.Action.RunOnServer") == "true"]
+    in_containers = [(pid, a) for pid, pairs in actions.items() for _, a in pairs
+                     if a["Container"]["Image"]]
+    counts = [int(n) for n in re.findall(r"selects (\d+) project", out)]
+    assert counts == [
+        len(apps),
+        sum(1 for pairs in actions.values()
+            if any(a["ActionType"] == "Octopus.AzureAppService" for _, a in pairs)),
+        sum(1 for pid, pairs in actions.items() if pid in untenanted and any(
+            "app-server" in s["Properties"].get("Octopus.Action.TargetRoles", "") for s, _ in pairs)),
+        sum(1 for p in state["Projects"].values() if p["Name"].endswith(" API")),
+        len(apps),
+        len(state["Projects"]),
+    ]
+    assert f"{len(app_scripts)} action(s) in 57 process(es)" in out
+    assert f"{len(in_containers)} action(s) in {len({p for p, _ in in_containers})} process" in out
+    return out
+
+
+@check("processes_container.py")
+def _(run: Run) -> str:
+    ns, out = run("processes_container.py")
+    assert ns["report"].recap == {"ok": 0, "changed": 57, "failed": 0, "skipped": 0}
+    state = ns["octo"].sandbox.dump()["collections"]
+    apps = {p["Name"] for p in group_members(state, "Apps")}
+    for name, process in processes_of(ns["octo"]).items():
+        for action in (a for s in process["Steps"] for a in s["Actions"]):
+            script = action["ActionType"] == "Octopus.Script" and \
+                action["Properties"].get("Octopus.Action.RunOnServer") == "true"
+            if name in apps and script:
+                assert action["Container"] == {"Image": "octopuslabs/workertools:latest",
+                                               "FeedId": "Feeds-1"}
+    return out
+
+
+@check("processes_add_step.py")
+def _(run: Run) -> str:
+    ns, out = run("processes_add_step.py")
+    state = ns["octo"].sandbox.dump()["collections"]
+    apps = {p["Name"] for p in group_members(state, "Apps") if not p["IsVersionControlled"]}
+    processes = processes_of(ns["octo"])
+    for name in apps:
+        steps = processes[name]["Steps"]
+        names = [s["Name"] for s in steps]
+        assert names[names.index("Deploy") + 1] == "Notify Slack"
+        notify = steps[names.index("Notify Slack")]["Actions"][0]
+        assert f"'{name} #{{Octopus.Release.Number}}" in \
+            notify["Properties"]["Octopus.Action.Script.ScriptBody"]
+    assert ns["again"].is_empty and len(ns["again"].unchanged) == len(apps) == 57
+    return out
+
+
+@check("processes_library.py")
+def _(run: Run) -> str:
+    ns, out = run("processes_library.py")
+    assert len(ns["plan"].operations) == 1
+    names = [s["Name"] for s in processes_of(ns["octo"])["Customer Portal"]["Steps"]]
+    assert names[0] == "Tell the team" and "Run database migrations" not in names
+    assert names.index("Smoke test") == names.index("Deploy") - 1
+    return out
+
+
+@check("processes_verbs.py")
+def _(run: Run) -> str:
+    ns, out = run("processes_verbs.py")
+    assert len(ns["plan"].operations) == 1 and len(ns["operation"].intents) == 7
+    assert not [r for r in ns["octo"].sandbox.requests if r.method != "GET"]
+    return out
+
+
+@check("processes_runbooks.py")
+def _(run: Run) -> str:
+    ns, out = run("processes_runbooks.py")
+    state = ns["octo"].sandbox.dump()["collections"]
+    runbook = next(r for r in state["Runbooks"].values()
+                   if r["ProjectId"] == "Projects-1" and r["Name"] == "Restart App Pool")
+    snapshot = state["RunbookSnapshots"][runbook["PublishedRunbookSnapshotId"]]
+    frozen = state["RunbookProcesses"][snapshot["FrozenRunbookProcessId"]]
+    health = next(s for s in frozen["Steps"] if s["Name"] == "Check health")
+    assert health["Actions"][0]["WorkerPoolVariable"] == "Ops.Pool"
+    return out
+
+
+@check("processes_errors.py")
+def _(run: Run) -> str:
+    ns, out = run("processes_errors.py")
+    assert len(out.splitlines()) == 3
+    assert not [r for r in ns["octo"].sandbox.requests if r.method != "GET"]
+    return out
+
+
 @pytest.fixture
 def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
     """Run a docs example in a temporary directory; returns (its globals, what it printed)."""

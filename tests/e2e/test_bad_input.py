@@ -9,17 +9,6 @@ import pytest
 from tests.e2e.support import TEST_KEY, run_cli, writes
 
 
-@pytest.fixture
-def cli(server, monkeypatch, capsys, tmp_path):
-    """Run the CLI in-process against the loopback sandbox; returns (code, out, err)."""
-    _sandbox, srv = server
-    monkeypatch.setenv("OCTOPUS_URL", srv.url)
-    monkeypatch.setenv("OCTOPUS_API_KEY", TEST_KEY)
-    monkeypatch.setenv("OCTOFLOW_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("OCTOPUS_SPACE", raising=False)
-    return lambda *args: run_cli(*args, capsys=capsys)
-
-
 def add_project(
     tag: str = "Region/EU", project: str = "Customer Portal", environments: str = "Test,Production"
 ) -> tuple[str, ...]:

@@ -61,4 +61,9 @@ def test_wheel_declares_console_script_and_providers(wheel) -> None:
     entry_points = configparser.ConfigParser()
     entry_points.read_string(wheel.read(ep_file).decode())
     assert entry_points["console_scripts"]["octoflow"] == "octoflow.cli:main"
-    assert dict(entry_points["octoflow.providers"]) == {"tenants": "octoflow_plugins.tenants"}
+    assert dict(entry_points["octoflow.providers"]) == {
+        "processes": "octoflow_plugins.processes",
+        "targets": "octoflow_plugins.targets",
+        "tenants": "octoflow_plugins.tenants",
+        "users": "octoflow_plugins.users",
+    }

@@ -16,8 +16,8 @@ def test_project_create_makes_the_server_side_documents(fresh_api):
             "IncludedLibraryVariableSetIds": ["LibraryVariableSets-1"],
         },
     ).json()
-    assert project["Id"] == "Projects-15"
-    assert project["VariableSetId"] == "variableset-Projects-15"
+    assert project["Id"] == "Projects-201"  # after the demo's 200 projects
+    assert project["VariableSetId"] == "variableset-Projects-201"
     assert project["Slug"] == "ledger"
     template = project["Templates"][0]
     assert template["Id"] and template["DisplaySettings"] == {
@@ -27,7 +27,7 @@ def test_project_create_makes_the_server_side_documents(fresh_api):
     assert [(c["Name"], c["IsDefault"]) for c in channels] == [("Default", True)]
     project["DeploymentProcessId"] = "tampered"
     updated = fresh_api.put(f"{SPACE}/projects/ledger", project).json()
-    assert updated["DeploymentProcessId"] == "deploymentprocess-Projects-15"
+    assert updated["DeploymentProcessId"] == "deploymentprocess-Projects-201"
     assert updated["Templates"][0]["Id"] == template["Id"]
 
 

@@ -152,18 +152,18 @@ def test_tag_set_scopes_filter_and_library_content_type(api):
 
 
 def test_nested_collections(api):
-    group = api.json("/api/Spaces-1/projectgroups/ProjectGroups-2/projects")
+    """Nested lists hold exactly what the flat collection holds for that parent."""
+    projects = api.json("/api/Spaces-1/projects/all")
+    group = api.json("/api/Spaces-1/projectgroups/ProjectGroups-2/projects", take=1000)
     assert group["ItemType"] == "Project"
-    assert {p["Name"] for p in group["Items"]} == {
-        "Customer Portal",
-        "Billing API",
-        "Mobile Backend",
-        "Payments Gateway",
-    }
-    machines = api.json("/api/Spaces-1/environments/Environments-1/machines")
-    assert (machines["ItemType"], machines["TotalResults"]) == ("Machine", 0)
-    assert [p["Name"] for p in api.json("/api/Spaces-1/lifecycles/Lifecycles-2/projects")] == [
-        "Data Warehouse ETL",
-        "Internal Tools",
-        "Ops Dashboard",
-    ]
+    in_group = {p["Name"] for p in projects if p["ProjectGroupId"] == "ProjectGroups-2"}
+    assert {p["Name"] for p in group["Items"]} == in_group
+    assert {"Customer Portal", "Billing API", "Mobile Backend", "Payments Gateway"} <= in_group
+    machines = api.json("/api/Spaces-1/environments/Environments-1/machines", take=1000)
+    everywhere = api.json("/api/Spaces-1/machines/all")
+    assert machines["ItemType"] == "Machine"
+    assert {m["Id"] for m in machines["Items"]} == {
+        m["Id"] for m in everywhere if "Environments-1" in m["EnvironmentIds"]}
+    by_lifecycle = [p["Name"] for p in api.json("/api/Spaces-1/lifecycles/Lifecycles-2/projects")]
+    assert by_lifecycle == sorted(p["Name"] for p in projects if p["LifecycleId"] == "Lifecycles-2")
+    assert {"Data Warehouse ETL", "Internal Tools", "Ops Dashboard"} <= set(by_lifecycle)

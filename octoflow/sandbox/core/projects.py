@@ -85,6 +85,8 @@ def defaults() -> Doc:
 def links(doc: Doc) -> dict[str, str]:
     space, pid = doc["SpaceId"], doc["Id"]
     base = f"/api/{space}/projects/{pid}"
+    # A version-controlled project's process lives in Git, read under a git ref.
+    git_ref = "/{gitRef}" if doc.get("IsVersionControlled") else ""
     return {
         "Self": base,
         "Releases": base + "/releases{/version}{?skip,take,searchByVersion}",
@@ -93,7 +95,7 @@ def links(doc: Doc) -> dict[str, str]:
         "OrderChannels": base + "/channels/order",
         "Variables": f"/api/{space}/variables/{doc['VariableSetId']}",
         "Progression": base + "/progression{?aggregate}",
-        "DeploymentProcess": base + "/deploymentprocesses",
+        "DeploymentProcess": base + git_ref + "/deploymentprocesses",
         "DeploymentSettings": base + "/deploymentsettings",
         "Runbooks": base + "/runbooks{?skip,take,partialName}",
         "Summary": base + "/summary",

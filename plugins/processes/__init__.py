@@ -1,0 +1,33 @@
+"""The processes provider: deployment processes, runbooks and their steps."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from octoflow import hookimpl
+from octoflow.registry import Registry
+
+RECIPES = (
+    "projects-add-step",
+    "projects-remove-step",
+    "projects-use-container",
+    "projects-use-worker-pool",
+)
+
+
+@hookimpl
+def octoflow_register(registry: Registry) -> None:
+    from octoflow_plugins.processes.collection import Projects
+    from octoflow_plugins.processes.intents import INTENTS
+    from octoflow_plugins.processes.kinds import KINDS
+    from octoflow_plugins.processes.sandbox import ProcessesArea
+
+    registry.add_collection("projects", lambda octo: Projects())
+    for kind in KINDS:
+        registry.add_resource_kind(kind)
+    for name, fn in INTENTS.items():
+        registry.add_intent(name, fn)
+    registry.add_sandbox_area(ProcessesArea())
+    recipes = resources.files("octoflow_recipes")
+    for name in RECIPES:
+        registry.add_recipe(name, recipes / (name.replace("-", "_") + ".py"))  # type: ignore[arg-type]

@@ -1,0 +1,31 @@
+"""The targets provider: deployment targets and workers (roles, environments,
+tenants, machine policies, worker pools)."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from octoflow import hookimpl
+from octoflow.registry import Registry
+
+RECIPES = ("targets-update",)
+
+
+@hookimpl
+def octoflow_register(registry: Registry) -> None:
+    from octoflow_plugins.targets.collection import Targets
+    from octoflow_plugins.targets.intents import INTENTS
+    from octoflow_plugins.targets.kinds import KINDS
+    from octoflow_plugins.targets.sandbox import TargetsArea
+    from octoflow_plugins.targets.workers import Workers
+
+    registry.add_collection("targets", lambda octo: Targets())
+    registry.add_collection("workers", lambda octo: Workers())
+    for kind in KINDS:
+        registry.add_resource_kind(kind)
+    for name, fn in INTENTS.items():
+        registry.add_intent(name, fn)
+    registry.add_sandbox_area(TargetsArea())
+    recipes = resources.files("octoflow_recipes")
+    for name in RECIPES:
+        registry.add_recipe(name, recipes / (name.replace("-", "_") + ".py"))  # type: ignore[arg-type]

@@ -1,0 +1,13 @@
+"""The document kinds the targets provider writes."""
+
+from __future__ import annotations
+
+from octoflow.registry import ResourceKind
+
+TARGET = "Target"
+WORKER = "Worker"
+
+KINDS = (
+    ResourceKind(TARGET, "machines"),
+    ResourceKind(WORKER, "workers"),
+)

@@ -1,0 +1,177 @@
+"""What ``octo.targets`` and ``octo.workers`` share: criteria on health,
+communication style, name, disabled and machine policy, and the verbs enable,
+disable, set_machine_policy and delete.
+
+Criteria values are checked at the call site (an unknown health status or
+communication style fails at once, with close matches); names are resolved
+when the statement is planned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar, TypeVar
+
+import attrs
+from octoflow_plugins.targets import guard, resolve
+from octoflow_plugins.targets.models import HEALTH_STATUSES, STYLE_ALIASES, Machine
+
+from octoflow.dsl.selection import Selection, as_names
+from octoflow.errors import UsageError
+from octoflow.plan.compiler import Edit
+from octoflow.plan.context import PlanContext
+from octoflow.plan.model import Intent
+from octoflow.registry import unknown_name_message
+
+M = TypeVar("M", bound="MachineSelection")
+Test = Callable[[Any], bool]
+LABELS = {
+    "health": "health status",
+    "comm_style": "communication style",
+    "participation": "tenanted participation",
+}
+COMMON_KEYS = frozenset(
+    {"health", "comm_style", "name", "partial_name", "is_disabled", "machine_policy"}
+)
+
+
+@attrs.frozen
+class MachineSelection(Selection):
+    """Subclasses set ``collection``, ``kind``, ``segment`` (the API collection),
+    ``model`` and ``criteria_keys``, and resolve their own verbs and criteria."""
+
+    kind: ClassVar[str] = ""
+    segment: ClassVar[str] = ""
+    model: ClassVar[type[Machine]] = Machine
+
+    def where(self: M, predicate: Callable[[Any], bool] | None = None, **criteria: Any) -> M:
+        """Narrow the selection; every call ANDs its conditions with earlier ones.
+        A list of values for one keyword selects any of them."""
+        for key, allowed in (("health", HEALTH_STATUSES), ("comm_style", None)):
+            if key in criteria:
+                criteria[key] = tuple(choose(key, v, allowed) for v in as_names(criteria[key], key))
+        return super().where(predicate, **criteria)
+
+    # -- verbs shared by targets and workers ---------------------------------------
+
+    def enable(self: M) -> M:
+        return self._with_verb("enable")
+
+    def disable(self: M) -> M:
+        return self._with_verb("disable")
+
+    def set_machine_policy(self: M, policy: str) -> M:
+        """Use the machine policy named (or with id) ``policy``."""
+        return self._with_verb("set_machine_policy", policy=policy)
+
+    def delete(self: M) -> M:
+        """Delete every selected machine (cannot be combined with other verbs)."""
+        if self.verbs:
+            raise UsageError(
+                f"{self.collection}.delete() cannot follow other verbs: deleted "
+                f"{self.collection} cannot also be changed"
+            )
+        return self._with_verb("delete")
+
+    # -- planning ------------------------------------------------------------------
+
+    def intents(self, ctx: PlanContext) -> list[Intent]:
+        """The verbs' intents, names resolved (problems recorded on ``ctx``)."""
+        return [i for verb in self.verbs for i in self._resolve(ctx, verb.name, verb.args)]
+
+    def plan(self, ctx: PlanContext) -> list[Edit]:
+        known_problems = len(ctx.problems)
+        selected = self._select(ctx)
+        intents = self.intents(ctx)
+        if len(ctx.problems) > known_problems:  # this statement's own problems
+            return []
+        ctx.note(f"selects {len(selected)} {self.collection[:-1]}(s)")
+        if any(v.name == "delete" for v in self.verbs):
+            delete = Intent(f"{self.kind.lower()}.delete", {}, "delete")
+            return [Edit(self.kind, m.id, m.name, {}, (delete,), action="delete") for m in selected]
+        if not intents:
+            return []
+        edits = [
+            Edit(self.kind, m.id, m.name, ctx.document(self.segment, str(m.id)), tuple(intents))
+            for m in selected
+        ]
+        guard.check(ctx, edits)
+        return edits
+
+    def _select(self, ctx: PlanContext) -> list[Any]:
+        machines: list[Any] = ctx.models(self.segment, self.model)
+        for criterion in self.criteria:
+            test = self._test(ctx, criterion.key, criterion.value)
+            machines = [m for m in machines if test(m)]
+        return machines
+
+    def _test(self, ctx: PlanContext, key: str, value: Any) -> Test:
+        if key == "predicate":
+            return value  # type: ignore[no-any-return]
+        if key == "health":
+            return lambda m: m.health_status in value
+        if key == "comm_style":
+            return lambda m: m.communication_style in value
+        if key == "name":
+            names = {n.lower() for n in as_names(value, "name")}
+            return lambda m: m.name.lower() in names
+        if key == "partial_name":
+            part = str(value).lower()
+            return lambda m: part in m.name.lower()
+        if key == "is_disabled":
+            return lambda m: m.is_disabled == bool(value)
+        if key == "machine_policy":
+            policy = resolve.machine_policy(ctx, str(value))
+            return lambda m: policy is not None and m.machine_policy_id == policy.id
+        return self._own_test(ctx, key, value)
+
+    def _own_test(self, ctx: PlanContext, key: str, value: Any) -> Test:
+        raise NotImplementedError(key)
+
+    def _resolve(self, ctx: PlanContext, verb: str, args: Any) -> list[Intent]:
+        return getattr(self, f"_resolve_{verb}")(ctx, **args)  # type: ignore[no-any-return]
+
+    def _resolve_delete(self, ctx: PlanContext) -> list[Intent]:
+        return []  # planned as whole-document deletes in plan()
+
+    def _resolve_enable(self, ctx: PlanContext) -> list[Intent]:
+        return [self._fields({"IsDisabled": False}, "enable", "already enabled")]
+
+    def _resolve_disable(self, ctx: PlanContext) -> list[Intent]:
+        return [self._fields({"IsDisabled": True}, "disable", "already disabled")]
+
+    def _resolve_set_machine_policy(self, ctx: PlanContext, policy: str) -> list[Intent]:
+        found = resolve.machine_policy(ctx, policy)
+        if found is None:
+            return []
+        return [
+            self._fields(
+                {"MachinePolicyId": found.id},
+                f"machine policy {found.name}",
+                f"already uses machine policy {found.name}",
+            )
+        ]
+
+    def _fields(self, fields: dict[str, Any], summary: str, noop: str) -> Intent:
+        return Intent(f"{self.kind.lower()}.set_fields", {"fields": fields}, summary, noop)
+
+
+def choose(key: str, value: str, allowed: Iterable[str] | None) -> str:
+    """The canonical spelling of a health status or communication style, or a UsageError."""
+    if allowed is None:  # communication styles: an alias or the API's own name
+        for alias, style in STYLE_ALIASES.items():
+            if value.lower() in (alias, style.lower()):
+                return style
+        allowed = list(STYLE_ALIASES)
+    for item in allowed:
+        if item.lower() == value.lower():
+            return item
+    raise UsageError(unknown_name_message(LABELS.get(key, key), value, allowed))
+
+
+def required(values: Iterable[str], where: str) -> tuple[str, ...]:
+    """At least one name, for verbs such as ``add_role``."""
+    names = as_names(values, where)
+    if not names:
+        raise UsageError(f"{where}() needs at least one name")
+    return names

@@ -1,0 +1,96 @@
+"""Resolving the names in target and worker statements.
+
+Every failure is recorded as a problem on the plan context (with close
+matches) and resolution goes on, so one plan reports every bad name at once.
+Roles are free text in Octopus: a role no target has is a problem where it
+selects or removes (it is almost always a typo), and a note where it is added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from octoflow_plugins.targets.models import MachinePolicy, Target, WorkerPool
+from octoflow_plugins.tenants.resolve import canonical_tags, environment_ids
+
+from octoflow.models import Tenant
+from octoflow.plan.context import PlanContext
+from octoflow.registry import unknown_name_message
+
+__all__ = ["canonical_tags", "environment_ids"]
+
+
+def known_roles(ctx: PlanContext) -> dict[str, str]:
+    """Every role some target has, by lower-cased name, as the server spells it."""
+    roles: dict[str, str] = {}
+    for target in ctx.models("machines", Target):
+        for role in target.roles:
+            roles.setdefault(role.lower(), role)
+    return roles
+
+
+def existing_roles(ctx: PlanContext, names: Iterable[str]) -> list[str]:
+    """Roles some target has; an unknown one is a problem with close matches."""
+    known = known_roles(ctx)
+    found = []
+    for name in names:
+        role = known.get(name.strip().lower())
+        if role is None:
+            ctx.problem(unknown_name_message("role", name, sorted(known.values())))
+        elif role not in found:
+            found.append(role)
+    return found
+
+
+def roles_to_add(ctx: PlanContext, names: Iterable[str]) -> list[str]:
+    """Roles spelled as targets already spell them; a brand-new role is noted."""
+    known = known_roles(ctx)
+    out = []
+    for name in names:
+        role = known.get(name.strip().lower())
+        if role is None:
+            role = name.strip()
+            ctx.note(f"role {role!r} is new: no target has it yet")
+        if role not in out:
+            out.append(role)
+    return out
+
+
+def tenant_ids(ctx: PlanContext, names: Sequence[str]) -> list[str]:
+    ids = []
+    for name in names:
+        tenant = ctx.find("tenants", Tenant, name, "tenant")
+        if tenant is not None and tenant.id:
+            ids.append(tenant.id)
+    return ids
+
+
+def machine_policy(ctx: PlanContext, name: str) -> MachinePolicy | None:
+    """The policy, if it exists; every policy gets a label so plans show names."""
+    for policy in ctx.models("machinepolicies", MachinePolicy):
+        ctx.label(policy)
+    return ctx.find("machinepolicies", MachinePolicy, name, "machine policy")
+
+
+def worker_pool_ids(ctx: PlanContext, names: Sequence[str], adding: bool) -> list[str]:
+    """Worker pools by name or id; a dynamic pool cannot take workers, so adding to one
+    is a problem."""
+    ids = []
+    for name in names:
+        pool = ctx.find("workerpools", WorkerPool, name, "worker pool")
+        if pool is None or not pool.id:
+            continue
+        if adding and not pool.can_add_workers:
+            ctx.problem(
+                f"worker pool {pool.name!r} is a dynamic pool: Octopus leases its workers, "
+                "so workers cannot be added to it",
+                "choose a static worker pool",
+            )
+            continue
+        ids.append(pool.id)
+    return ids
+
+
+def labels(ctx: PlanContext, ids: Iterable[str]) -> str:
+    """``"Test, Staging"`` for environment (or tenant, pool) ids already resolved."""
+    return ", ".join(ctx.labels.get(i, i) for i in ids)

@@ -1,0 +1,32 @@
+"""Add a step to the deployment process of some projects.
+
+Selects projects by name (``project``) or project group (``group``) and adds
+the step defined in ``step``: a JSON file, or a jinja2 template (``.j2``)
+rendered for each project with ``project`` in scope (``project.name``,
+``project.slug``, ``project.group``, …). The step goes ``after`` or ``before``
+a named step, or last. A step already there by name is left alone when it
+matches the definition (and brought in line when it does not), so a second
+run changes nothing. Version-controlled projects are reported and skipped.
+"""
+
+from octoflow.errors import UsageError
+from octoflow.recipe import Param
+
+PARAMETERS = (
+    Param("project", "Comma-separated project names", kind="list", default=[]),
+    Param("group", "Comma-separated project group names", kind="list", default=[]),
+    Param("step", "Step definition: a JSON file or a jinja2 template (.j2)", kind="file"),
+    Param("after", "Name of the step to add it after", default=""),
+    Param("before", "Name of the step to add it before", default=""),
+)
+
+
+def statements(octo, project, group, step, after, before):
+    if not project and not group:
+        raise UsageError("select projects with -p project=… or -p group=… (or both)")
+    if after and before:
+        raise UsageError("give after or before, not both")
+    selected = octo.projects.where(name=project) if project else octo.projects
+    if group:
+        selected = selected.where(group=group)
+    return selected.process.add_step(step, after=after or None, before=before or None)

@@ -1,0 +1,29 @@
+"""Move the worker steps of some projects to a worker pool.
+
+Selects projects by name (``project``) or project group (``group``), then the
+actions of their deployment processes that run on a worker (optionally only
+those of one ``action_type``), and runs them on ``worker_pool``. Version-
+controlled projects are reported and skipped.
+"""
+
+from octoflow.errors import UsageError
+from octoflow.recipe import Param
+
+PARAMETERS = (
+    Param("project", "Comma-separated project names", kind="list", default=[]),
+    Param("group", "Comma-separated project group names", kind="list", default=[]),
+    Param("action_type", "Only actions of this type, e.g. Octopus.Script", default=""),
+    Param("worker_pool", "Name of the worker pool", default="Hosted Ubuntu"),
+)
+
+
+def statements(octo, project, group, action_type, worker_pool):
+    if not project and not group:
+        raise UsageError("select projects with -p project=… or -p group=… (or both)")
+    selected = octo.projects.where(name=project) if project else octo.projects
+    if group:
+        selected = selected.where(group=group)
+    steps = selected.steps.where(runs_on_worker=True)
+    if action_type:
+        steps = steps.where(action_type=action_type)
+    return steps.set_worker_pool(worker_pool)

@@ -1,0 +1,181 @@
+"""Benchmark the process recipes on the demo's 200 projects.
+
+Run from the repository root (takes about half a minute)::
+
+    python -m tests.benchmark.bench_processes
+
+For ``projects-use-container`` and ``projects-add-step`` over every project
+group: requests per changed process (in process), and wall time against a
+sequential ``requests`` script, both talking to ``octoflow sandbox serve``
+with 20 ms of latency per request. Prints a Markdown table and exits 1 when a
+target is missed. Not a pytest test: the figures depend on the machine.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from octoflow.config import Connection
+from octoflow.session import Octoflow
+from tests.benchmark.bench_tenants import (
+    CONCURRENCY,
+    KEY,
+    SPEEDUP_TARGET,
+    Row,
+    _require,
+    control,
+    machine,
+    server_process,
+    table,
+)
+
+SPACE = "Spaces-1"
+GROUPS = (
+    "Default Project Group,Customer Apps,Platform,Internal,Apps,Services,Data Pipelines,"
+    "Infrastructure"
+)
+STEP = Path(__file__).parents[1] / "plugins" / "processes" / "data" / "notify-slack.json.j2"
+IMAGE = "octopuslabs/workertools:latest"
+CASES: dict[str, dict[str, str]] = {
+    "projects-use-container": {"group": GROUPS, "image": IMAGE},
+    "projects-add-step": {"group": GROUPS, "step": str(STEP), "after": "Deploy"},
+}
+
+
+def request_rows(recipe: str) -> list[Row]:
+    """Requests a plan + apply makes, against one write per changed process."""
+    octo = Octoflow.with_sandbox("demo")
+    octo.sandbox.clear_requests()
+    before = octo.client.request_count
+    report = octo.apply(octo.plan_recipe(recipe, CASES[recipe]), concurrency=CONCURRENCY)
+    _require(report.succeeded, f"{recipe}: apply failed: {report.recap}")
+    made = octo.client.request_count - before
+    logged = octo.sandbox.requests
+    writes = sum(1 for r in logged if r.method != "GET")
+    changed = report.count("changed")
+    limit = math.floor(changed * 1.02) + 10
+    return [
+        Row(f"{recipe}: processes changed (= minimum writes)", str(changed)),
+        Row(f"{recipe}: requests, plan + apply (client count)", str(made),
+            f"<= {limit} (changed + 2% + 10)", made <= limit),
+        Row(f"{recipe}: requests, plan + apply (sandbox log)",
+            f"{len(logged)} ({writes} writes, {len(logged) - writes} reads)", "= client count",
+            len(logged) == made),
+    ]
+
+
+def wall_time_rows(url: str, recipe: str, script: Callable[[str], None]) -> list[Row]:
+    control(url, "POST", "reset", json={"seed": "demo"})
+    octoflow_seconds = _timed(lambda: octoflow_run(url, recipe))
+    octoflow_result = processes(url)
+    control(url, "POST", "reset", json={"seed": "demo"})
+    script_seconds = _timed(lambda: script(url))
+    _require(processes(url) == octoflow_result, f"{recipe}: octoflow and the script differ")
+    ratio = script_seconds / octoflow_seconds
+    return [
+        Row(f"{recipe}: wall time, octoflow (concurrency {CONCURRENCY})",
+            f"{octoflow_seconds:.2f} s"),
+        Row(f"{recipe}: wall time, sequential requests script", f"{script_seconds:.2f} s"),
+        Row(f"{recipe}: speed-up (script / octoflow)", f"{ratio:.1f}x",
+            f">= {SPEEDUP_TARGET:.0f}x", ratio >= SPEEDUP_TARGET),
+    ]
+
+
+def octoflow_run(url: str, recipe: str) -> None:
+    octo = Octoflow.connect(Connection(url, api_key=KEY))
+    report = octo.apply(octo.plan_recipe(recipe, CASES[recipe]), concurrency=CONCURRENCY)
+    _require(report.succeeded, f"{recipe}: apply failed: {report.recap}")
+
+
+def processes(url: str) -> dict[str, Any]:
+    """Every process's steps without ids (a script gives new steps other ids than octoflow)."""
+    state = control(url, "GET", "state")["collections"]["DeploymentProcesses"]
+    return {pid: strip_ids(p["Steps"]) for pid, p in state.items()}
+
+
+def strip_ids(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: strip_ids(v) for k, v in value.items() if k not in ("Id", "Slug")}
+    if isinstance(value, list):
+        return [strip_ids(v) for v in value]
+    return value
+
+
+# -- what a hand-written script does ----------------------------------------------------
+
+
+def each_process(url: str, change: Callable[[dict[str, Any], dict[str, Any]], bool]) -> None:
+    """GET every database project's process, ``change`` it, PUT it when it changed."""
+    with requests.Session() as http:
+        http.headers["X-Octopus-ApiKey"] = KEY
+        base = f"{url}/api/{SPACE}"
+        feeds = {f["Name"]: f["Id"] for f in http.get(f"{base}/feeds/all").json()}
+        for project in http.get(f"{base}/projects/all").json():
+            if project["IsVersionControlled"]:
+                continue
+            path = f"{base}/projects/{project['Id']}/deploymentprocesses"
+            process = http.get(path).json()
+            if change(process, {"project": project, "feeds": feeds}):
+                http.put(path, json=process).raise_for_status()
+
+
+def script_use_container(url: str) -> None:
+    def change(process: dict[str, Any], seen: dict[str, Any]) -> bool:
+        wanted = {"Image": IMAGE, "FeedId": seen["feeds"]["Docker Hub"]}
+        changed = False
+        for step in process["Steps"]:
+            for action in step["Actions"]:
+                on_worker = action["Properties"].get("Octopus.Action.RunOnServer") == "true"
+                if on_worker and action["Container"] != wanted:
+                    action["Container"] = dict(wanted)
+                    changed = True
+        return changed
+
+    each_process(url, change)
+
+
+def script_add_step(url: str) -> None:
+    reference = Octoflow.with_sandbox("demo")
+    plan = reference.plan_recipe("projects-add-step", CASES["projects-add-step"])
+    steps = {op.resource_id: op.intents[0].args["step"] for op in plan.operations}
+
+    def change(process: dict[str, Any], seen: dict[str, Any]) -> bool:
+        names = [s["Name"] for s in process["Steps"]]
+        if "Notify Slack" in names:
+            return False
+        step = copy.deepcopy(steps[process["Id"]])  # the same content, as a script would build
+        process["Steps"].insert(names.index("Deploy") + 1, step)
+        return True
+
+    each_process(url, change)
+
+
+def main() -> int:
+    started = time.perf_counter()
+    rows = [row for recipe in CASES for row in request_rows(recipe)]
+    with server_process() as url:
+        rows += wall_time_rows(url, "projects-use-container", script_use_container)
+        rows += wall_time_rows(url, "projects-add-step", script_add_step)
+    print(table(rows))
+    print()
+    print("\n".join(machine()))
+    print(f"benchmark took {time.perf_counter() - started:.0f} s")
+    failed = [r.measure for r in rows if r.passed is False]
+    return 1 if failed else 0
+
+
+def _timed(run: Callable[[], None]) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,232 @@
+"""Selecting projects and steps with ``octo.projects`` against the demo sandbox."""
+
+from __future__ import annotations
+
+import pytest
+
+from octoflow import Octoflow, PlanError
+from octoflow.errors import UsageError
+from tests.e2e.support import api_for
+
+SPACE = "/api/Spaces-1"
+PROBE = {"Name": "Probe", "ActionType": "Octopus.Script"}
+
+
+@pytest.fixture(scope="module")
+def octo() -> Octoflow:
+    """A demo sandbox shared by the read-only tests of this module."""
+    return Octoflow.with_sandbox("demo")
+
+
+@pytest.fixture(scope="module")
+def demo(octo) -> dict[str, dict]:
+    """Every project by name, with its group name and (when in the database) its process."""
+    api = api_for(octo.sandbox)
+    groups = {g["Id"]: g["Name"] for g in api.get(SPACE + "/projectgroups/all")}
+    processes = {
+        p["ProjectId"]: p for p in api.get(SPACE + "/deploymentprocesses", take=500)["Items"]
+    }
+    return {
+        p["Name"]: dict(p, group=groups[p["ProjectGroupId"]], process=processes.get(p["Id"]))
+        for p in api.get(SPACE + "/projects/all")
+    }
+
+
+def selected(octo, projects) -> set[str]:
+    """Names of the (database) projects a selection picks, read off a plan."""
+    plan = octo.plan(projects.process.add_step(PROBE))
+    return {op.name for op in plan.operations} | {u.name for u in plan.unchanged}
+
+
+def in_database(demo, test) -> set[str]:
+    return {name for name, p in demo.items() if p["process"] is not None and test(p)}
+
+
+def actions(p: dict):
+    return [(s, a) for s in p["process"]["Steps"] for a in s["Actions"]]
+
+
+def test_projects_by_group_name_and_lifecycle(octo, demo) -> None:
+    assert selected(octo, octo.projects.where(group="Apps")) == in_database(
+        demo, lambda p: p["group"] == "Apps"
+    )
+    assert selected(octo, octo.projects.where(group=["Apps", "Platform"])) == in_database(
+        demo, lambda p: p["group"] in ("Apps", "Platform")
+    )
+    names = ["Customer Portal", "orders api"]
+    assert selected(octo, octo.projects.where(name=names)) == {"Customer Portal", "Orders API"}
+    assert selected(octo, octo.projects.where(partial_name="web")) == in_database(
+        demo, lambda p: "web" in p["Name"].lower()
+    )
+    assert selected(octo, octo.projects.where(lifecycle="Dev and Test Only")) == in_database(
+        demo, lambda p: p["LifecycleId"] == "Lifecycles-2"
+    )
+
+
+def test_projects_by_tenancy_state_and_predicate(octo, demo) -> None:
+    assert selected(octo, octo.projects.where(tenanted=True)) == in_database(
+        demo, lambda p: p["TenantedDeploymentMode"] != "Untenanted"
+    )
+    assert selected(octo, octo.projects.where(tenanted="TenantedOrUntenanted")) == in_database(
+        demo, lambda p: p["TenantedDeploymentMode"] == "TenantedOrUntenanted"
+    )
+    disabled = selected(octo, octo.projects.where(is_disabled=True))
+    assert disabled == {"Umber Web", "Xenon Admin", "Wishlist Worker", "Usage Reports"}
+    short = octo.projects.where(lambda p: len(p.name) <= 8)
+    assert selected(octo, short) == in_database(demo, lambda p: len(p["Name"]) <= 8)
+
+
+def test_projects_by_what_their_process_holds(octo, demo) -> None:
+    azure = octo.projects.where(has_step_type="Octopus.AzureAppService")
+    assert selected(octo, azure) == in_database(
+        demo, lambda p: any(a["ActionType"] == "Octopus.AzureAppService" for _, a in actions(p))
+    )
+    servers = octo.projects.where(uses_role="app-server", group="Services")
+    expected = in_database(
+        demo,
+        lambda p: (
+            p["group"] == "Services"
+            and any(
+                "app-server" in s["Properties"].get("Octopus.Action.TargetRoles", "")
+                for s, _ in actions(p)
+            )
+        ),
+    )
+    assert selected(octo, servers) == expected and len(expected) > 40
+    smoke = octo.projects.where(has_step="SMOKE TEST")
+    assert selected(octo, smoke) == in_database(
+        demo, lambda p: "Smoke test" in [s["Name"] for s, _ in actions(p)]
+    )
+
+
+def test_version_controlled_projects_are_noted_skipped_and_never_read(octo, demo) -> None:
+    octo.sandbox.clear_requests()
+
+    plan = octo.plan(octo.projects.where(group="Apps").process.add_step(PROBE))
+
+    cac = sorted(n for n, p in demo.items() if p["group"] == "Apps" and p["IsVersionControlled"])
+    assert cac == ["Atlas Web", "Garnet Admin", "Quartz Web"]
+    note = next(n for n in plan.notes if "version-controlled" in n)
+    assert note.endswith(", ".join(cac)) and "skips 3" in note
+    assert not {op.name for op in plan.operations} & set(cac)
+    logged = " ".join(r.path + "?" + r.query for r in octo.sandbox.requests)
+    for name in cac:
+        assert demo[name]["DeploymentProcessId"] not in logged
+
+
+def action_ids(plan) -> set[str]:
+    return {i for op in plan.operations for intent in op.intents for i in intent.args["action_ids"]}
+
+
+def marked(octo, steps) -> set[str]:
+    return action_ids(octo.plan(steps.set_property("Probe.Marker", "x")))
+
+
+def test_steps_by_type_role_and_name(octo, demo) -> None:
+    apps = octo.projects.where(group="Apps")
+    in_apps = [p for p in demo.values() if p["group"] == "Apps" and p["process"]]
+
+    def ids(test) -> set[str]:
+        return {a["Id"] for p in in_apps for s, a in actions(p) if test(s, a)}
+
+    assert marked(octo, apps.steps.where(action_type="Octopus.Manual")) == ids(
+        lambda s, a: a["ActionType"] == "Octopus.Manual"
+    )
+    assert marked(octo, apps.steps.where(role=["web-server", "azure-web-app"])) == ids(
+        lambda s, a: (
+            s["Properties"].get("Octopus.Action.TargetRoles") in ("web-server", "azure-web-app")
+        )
+    )
+    assert marked(octo, apps.steps.where(name="smoke test")) == ids(
+        lambda s, a: a["Name"] == "Smoke test"
+    )
+
+
+def test_steps_by_container_worker_state_and_predicate(octo, demo) -> None:
+    everyone = [p for p in demo.values() if p["process"]]
+
+    def ids(test) -> set[str]:
+        return {a["Id"] for p in everyone for s, a in actions(p) if test(a)}
+
+    steps = octo.projects.steps
+    assert marked(octo, steps.where(uses_container=True)) == ids(lambda a: a["Container"]["Image"])
+    worker = ids(lambda a: a["Properties"].get("Octopus.Action.RunOnServer") == "true")
+    assert marked(octo, steps.where(runs_on_worker=True)) == worker
+    assert marked(octo, steps.where(is_disabled=True)) == ids(lambda a: a["IsDisabled"])
+    python = steps.where(
+        lambda v: v.action.get("Properties", {}).get("Octopus.Action.Script.Syntax") == "Python"
+    )
+    assert marked(octo, python) == ids(
+        lambda a: a["Properties"].get("Octopus.Action.Script.Syntax") == "Python"
+    )
+
+
+def test_bad_names_are_plan_problems_with_suggestions(octo) -> None:
+    cases = [
+        (
+            octo.projects.where(group="Aps").process.add_step(PROBE),
+            "unknown project group 'Aps': did you mean 'Apps'",
+        ),
+        (
+            octo.projects.where(name="Custmer Portal").process.add_step(PROBE),
+            "did you mean 'Customer Portal'",
+        ),
+        (
+            octo.projects.where(lifecycle="Default").process.add_step(PROBE),
+            "unknown lifecycle 'Default'",
+        ),
+        (
+            octo.projects.steps.where(name="Smoke tst").disable(),
+            "unknown step 'Smoke tst': did you mean 'Smoke test'",
+        ),
+        (
+            octo.projects.runbooks("Restart Ap Pool").steps.disable(),
+            "unknown runbook 'Restart Ap Pool'",
+        ),
+    ]
+    for statement, message in cases:
+        with pytest.raises(PlanError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            octo.plan(statement)
+
+
+def test_shapes_are_checked_where_the_dsl_is_called(octo) -> None:
+    with pytest.raises(UsageError, match="did you mean 'group'"):
+        octo.projects.where(groups="Apps")
+    with pytest.raises(UsageError, match="did you mean 'action_type'"):
+        octo.projects.steps.where(actiontype="Octopus.Script")
+    with pytest.raises(UsageError, match="not a container image name"):
+        octo.projects.steps.set_container("octopuslabs/workertools latest")
+    with pytest.raises(UsageError, match="needs an expression"):
+        octo.projects.steps.set_condition("Variable")
+    with pytest.raises(UsageError, match="'Sometimes' is not one of"):
+        octo.projects.steps.set_condition("Sometimes")
+    with pytest.raises(UsageError, match="only one of after=, before="):
+        octo.projects.process.add_step(PROBE, after="A", before="B")
+    with pytest.raises(UsageError, match="has no Name"):
+        octo.projects.process.add_step({"ActionType": "Octopus.Script"})
+
+
+def test_selections_without_verbs_note_what_they_select(octo) -> None:
+    apps = octo.projects.where(group="Apps")
+    plans = [octo.plan(s) for s in (apps, apps.process, apps.steps.where(name="Deploy"))]
+    assert [p.is_empty for p in plans] == [True, True, True]
+    assert plans[0].notes[-1].endswith("selects 60 project(s), 3 of them version-controlled")
+    assert plans[1].notes[0].endswith("selects 60 project(s)")
+    assert plans[2].notes[-1].endswith("57 action(s) in 57 process(es) match")
+
+
+def test_statements_are_immutable_and_describe_themselves(octo) -> None:
+    apps = octo.projects.where(group="Apps")
+    scripts = apps.steps.where(action_type="Octopus.Script")
+    scripts.disable()
+    assert scripts.verbs == () and apps.criteria == octo.projects.where(group="Apps").criteria
+    text = scripts.set_container("python:3.12-slim").describe()
+    assert text == (
+        "projects.where(group='Apps').process.steps.where(action_type='Octopus.Script')"
+        ".set_container(image='python:3.12-slim', feed='Docker Hub')"
+    )
+    runbook = apps.runbooks("Restart App Pool").publish().remove_step("Check health").describe()
+    assert runbook == (
+        "projects.where(group='Apps').runbooks('Restart App Pool').publish()"
+        ".remove_step(steps=('Check health',))"
+    )
