@@ -126,7 +126,8 @@ class MachineSelection(Selection):
         return self._own_test(ctx, key, value)
 
     def _own_test(self, ctx: PlanContext, key: str, value: Any) -> Test:
-        raise NotImplementedError(key)
+        """Criteria only one of targets/workers has; subclasses handle theirs first."""
+        raise UsageError(f"{self.collection}.where(): {key!r} is not a criterion here")
 
     def _resolve(self, ctx: PlanContext, verb: str, args: Any) -> list[Intent]:
         return getattr(self, f"_resolve_{verb}")(ctx, **args)  # type: ignore[no-any-return]
