@@ -29,6 +29,8 @@ from octoflow.errors import (
     NotFoundError,
     OctoflowError,
     PermissionDeniedError,
+    ServerError,
+    TransportError,
     ValidationError,
 )
 from octoflow.jsondata import clone
@@ -40,6 +42,8 @@ from octoflow.registry import Registry, ResourceKind
 from octoflow.secrets import redact
 
 CHANGED, UNCHANGED, FAILED, SKIPPED = "changed", "ok", "failed", "skipped"
+#: After this many operations in a row fail with server or transport errors, stop.
+FAILING_IN_A_ROW = 10
 #: Times an update is re-read and re-applied after the server reports a version conflict.
 VERSION_RETRIES = 3
 
@@ -65,8 +69,10 @@ class ApplyReport:
     requests: int
     seconds: float
     interrupted: bool = False
-    #: Why apply stopped early (the server refused our credentials), if it did.
+    #: Why apply stopped early (the server refused our key, or kept failing), if it did.
     halted: str = ""
+    #: The exit code that reason calls for (3 refused, 4 server failing).
+    halted_exit: int = 0
 
     def count(self, outcome: str) -> int:
         return sum(1 for r in self.results if r.outcome == outcome)
@@ -87,6 +93,7 @@ class ApplyReport:
             "seconds": round(self.seconds, 3),
             "interrupted": self.interrupted,
             "halted": self.halted,
+            "halted_exit": self.halted_exit,
             "results": [attrs.asdict(r) for r in self.results],
         }
 
@@ -113,6 +120,8 @@ class Executor:
         self._bodies: dict[str, Any] = {}  # create bodies with apply-time values
         self._refused: set[str] = set()  # operations the server answered with a 4xx
         self._halted = ""
+        self._halted_exit = 0
+        self._failing_in_a_row = 0
         self._lock = threading.Lock()
 
     def run(self, plan: Plan, preflight: bool = False) -> ApplyReport:
@@ -143,7 +152,7 @@ class Executor:
             self._schedule(ops)
         except KeyboardInterrupt:
             interrupted = True
-        why = "apply was interrupted" if interrupted else "apply stopped after a refusal"
+        why = "apply was interrupted" if interrupted else "apply stopped early"
         for key, op in ops.items():
             if key not in self._results:
                 self._record(op, SKIPPED, f"not started: {why}", 0.0)
@@ -155,6 +164,7 @@ class Executor:
             time.monotonic() - started,
             interrupted,
             self._halted,
+            self._halted_exit,
         )
         self.journal.write(
             "apply-finished",
@@ -228,6 +238,7 @@ class Executor:
                     done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
                     for future in done:
                         graph.done(running.pop(future))
+                        future.result()  # an error escaping _run_one is a bug: say so
             except KeyboardInterrupt:
                 for future in running:
                     future.cancel()
@@ -241,23 +252,46 @@ class Executor:
 
     def _run_one(self, op: Operation) -> None:
         if self._halted:
-            self._record(op, SKIPPED, "not started: apply stopped after a refusal", 0.0)
+            self._record(op, SKIPPED, "not started: apply stopped early", 0.0)
             return
         started = time.monotonic()
         try:
             outcome, detail = self._perform(op)
         except (AuthenticationError, PermissionDeniedError) as exc:
             # Every other write would be refused the same way: stop scheduling.
-            self._halted = str(exc)
+            self._halt(str(exc), exc.exit_code)
             outcome, detail = FAILED, str(exc)
             self._refused.add(op.key)
+        except (ServerError, TransportError) as exc:
+            outcome, detail = FAILED, str(exc)
+            self._count_server_failure(str(exc))
         except OctoflowError as exc:
             outcome, detail = FAILED, str(exc)
             if isinstance(exc, ApiError) and exc.status < 500:
                 self._refused.add(op.key)
         except Exception as exc:  # a provider bug must not kill the whole run
             outcome, detail = FAILED, f"unexpected {type(exc).__name__}: {exc}"
+        if outcome != FAILED:
+            with self._lock:
+                self._failing_in_a_row = 0
         self._record(op, outcome, detail, time.monotonic() - started)
+
+    def _halt(self, why: str, exit_code: int) -> None:
+        with self._lock:
+            if not self._halted:
+                self._halted, self._halted_exit = why, exit_code
+
+    def _count_server_failure(self, error: str) -> None:
+        """Stop once the server has failed ``FAILING_IN_A_ROW`` operations in a row,
+        each after all its retries: hammering a broken server helps nobody."""
+        with self._lock:
+            self._failing_in_a_row += 1
+            failing = self._failing_in_a_row >= FAILING_IN_A_ROW
+        if failing:
+            self._halt(
+                f"the server failed {FAILING_IN_A_ROW} operations in a row; last: {error}",
+                ServerError.exit_code,
+            )
 
     def _perform(self, op: Operation) -> tuple[str, str]:
         kind = self.registry.resource_kind(op.kind)

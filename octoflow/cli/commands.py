@@ -92,7 +92,7 @@ def _apply_one(
 
 def _exit_code(report: ApplyReport) -> int:
     if report.halted:
-        return EXIT_REFUSED
+        return report.halted_exit or EXIT_REFUSED
     return 0 if report.succeeded else 1
 
 
@@ -261,7 +261,7 @@ def _recap_text(report: ApplyReport) -> str:
     recap = report.recap
     lines = []
     if report.halted:
-        lines.append(f"Apply stopped: the server refused a write: {report.halted}")
+        lines.append(f"Apply stopped early: {report.halted}")
     lines.append(
         f"Apply complete: {recap['changed']} changed, {recap['ok']} ok, "
         f"{recap['failed']} failed, {recap['skipped']} skipped "

@@ -55,8 +55,8 @@ def test_transient_server_errors_and_dropped_connections_are_retried(octo) -> No
 
 
 def test_rate_limiting_slows_the_whole_run_down(octo) -> None:
-    names = [t["Name"] for t in api_for(octo.sandbox).tenants() if "Tier/Gold" not in t["TenantTags"]]
-    names = names[:30]
+    tenants = api_for(octo.sandbox).tenants()
+    names = [t["Name"] for t in tenants if "Tier/Gold" not in t["TenantTags"]][:30]
     plan = octo.plan(octo.tenants.where(name=names).add_tag("Tier/Gold"))
     late = plan.operations[25].resource_id  # by then enough requests to measure a rate
     octo.sandbox.settings.add_fault(
@@ -171,3 +171,19 @@ def test_coalescing_makes_one_write_per_tenant(octo) -> None:
     report = octo.apply(plan)
     assert report.requests == len(keys) + math.ceil(len(keys) / IDS_PER_REQUEST)
     assert octo.plan(eu.add_tag("Tier/Gold")).is_empty
+
+
+def test_apply_stops_when_the_server_keeps_failing(octo) -> None:
+    from octoflow.apply.executor import FAILING_IN_A_ROW
+
+    plan = portal_plan(octo)
+    octo.sandbox.settings.add_fault({"status": 500, "method": "PUT", "times": None})
+
+    report = octo.apply(plan, concurrency=2)
+
+    assert f"failed {FAILING_IN_A_ROW} operations in a row" in report.halted
+    assert report.halted_exit == 4
+    assert FAILING_IN_A_ROW <= report.count("failed") <= FAILING_IN_A_ROW + 2
+    assert report.count("skipped") == len(plan.operations) - report.count("failed")
+    puts = [r for r in octo.sandbox.requests if r.method == "PUT"]
+    assert len(puts) == report.count("failed") * (octo.client.retries + 1)

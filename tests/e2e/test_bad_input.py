@@ -150,7 +150,7 @@ def test_a_key_without_permission_exits_3_with_the_servers_reason(server, cli) -
     )
     code, out, err = cli(*add_project())
     assert code == 3
-    assert "Apply stopped: the server refused a write" in out
+    assert "Apply stopped early: " in out and "403" in out
     assert "Missing permission: TenantEdit" in out
     refused = writes(sandbox)
     assert refused and {r.status for r in refused} == {403}

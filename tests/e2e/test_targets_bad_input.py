@@ -79,7 +79,7 @@ def test_a_key_without_machine_edit_exits_3_with_the_servers_reason(server, cli)
     )
     code, out, _err = cli(*update(), "--concurrency", "2")
     assert code == 3
-    assert "Apply stopped: the server refused a write" in out
+    assert "Apply stopped early: " in out and "403" in out
     assert "Missing permission: MachineEdit" in out
     refused = writes(sandbox)
     assert refused and {r.status for r in refused} == {403}
