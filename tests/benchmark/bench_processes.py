@@ -28,13 +28,10 @@ from tests.benchmark.bench_tenants import (
     CONCURRENCY,
     KEY,
     SPEEDUP_TARGET,
-    Row,
-    _require,
     control,
-    machine,
     server_process,
-    table,
 )
+from tests.benchmark.common import Row, report, require, timed
 
 SPACE = "Spaces-1"
 GROUPS = (
@@ -55,7 +52,7 @@ def request_rows(recipe: str) -> list[Row]:
     octo.sandbox.clear_requests()
     before = octo.client.request_count
     report = octo.apply(octo.plan_recipe(recipe, CASES[recipe]), concurrency=CONCURRENCY)
-    _require(report.succeeded, f"{recipe}: apply failed: {report.recap}")
+    require(report.succeeded, f"{recipe}: apply failed: {report.recap}")
     made = octo.client.request_count - before
     logged = octo.sandbox.requests
     writes = sum(1 for r in logged if r.method != "GET")
@@ -73,11 +70,11 @@ def request_rows(recipe: str) -> list[Row]:
 
 def wall_time_rows(url: str, recipe: str, script: Callable[[str], None]) -> list[Row]:
     control(url, "POST", "reset", json={"seed": "demo"})
-    octoflow_seconds = _timed(lambda: octoflow_run(url, recipe))
+    octoflow_seconds = timed(lambda: octoflow_run(url, recipe))
     octoflow_result = processes(url)
     control(url, "POST", "reset", json={"seed": "demo"})
-    script_seconds = _timed(lambda: script(url))
-    _require(processes(url) == octoflow_result, f"{recipe}: octoflow and the script differ")
+    script_seconds = timed(lambda: script(url))
+    require(processes(url) == octoflow_result, f"{recipe}: octoflow and the script differ")
     ratio = script_seconds / octoflow_seconds
     return [
         Row(f"{recipe}: wall time, octoflow (concurrency {CONCURRENCY})",
@@ -91,7 +88,7 @@ def wall_time_rows(url: str, recipe: str, script: Callable[[str], None]) -> list
 def octoflow_run(url: str, recipe: str) -> None:
     octo = Octoflow.connect(Connection(url, api_key=KEY))
     report = octo.apply(octo.plan_recipe(recipe, CASES[recipe]), concurrency=CONCURRENCY)
-    _require(report.succeeded, f"{recipe}: apply failed: {report.recap}")
+    require(report.succeeded, f"{recipe}: apply failed: {report.recap}")
 
 
 def processes(url: str) -> dict[str, Any]:
@@ -163,18 +160,8 @@ def main() -> int:
     with server_process() as url:
         rows += wall_time_rows(url, "projects-use-container", script_use_container)
         rows += wall_time_rows(url, "projects-add-step", script_add_step)
-    print(table(rows))
-    print()
-    print("\n".join(machine()))
-    print(f"benchmark took {time.perf_counter() - started:.0f} s")
-    failed = [r.measure for r in rows if r.passed is False]
-    return 1 if failed else 0
+    return report(rows, started)
 
-
-def _timed(run: Callable[[], None]) -> float:
-    started = time.perf_counter()
-    run()
-    return time.perf_counter() - started
 
 
 if __name__ == "__main__":

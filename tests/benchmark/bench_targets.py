@@ -32,7 +32,7 @@ from octoflow.config import Connection
 from octoflow.plugin import PluginHost
 from octoflow.sandbox import Sandbox
 from octoflow.session import Octoflow
-from tests.benchmark.bench_tenants import Row, machine, table
+from tests.benchmark.common import Row, report, require, timed
 
 RECIPE = "targets-update"
 PARAMS = {"role": "web", "environment": "Test", "add_roles": "api", "add_environments": "Staging"}
@@ -67,7 +67,7 @@ def request_rows(state_path: Path) -> list[Row]:
     octo.sandbox.clear_requests()
     before = octo.client.request_count
     report = octo.apply(octo.plan_recipe(RECIPE, PARAMS), concurrency=CONCURRENCY)
-    _require(report.succeeded, f"apply failed: {report.recap}")
+    require(report.succeeded, f"apply failed: {report.recap}")
     made = octo.client.request_count - before
     logged = octo.sandbox.requests
     writes = sum(1 for r in logged if r.method != "GET")
@@ -94,11 +94,11 @@ def wall_time_rows(state_path: Path) -> list[Row]:
     """octoflow at concurrency 8 vs a sequential GET + PUT script, each against its own
     ``octoflow sandbox serve`` process loaded from the same state, 20 ms per request."""
     with server_process(state_path) as url:
-        octoflow_seconds = _timed(lambda: octoflow_run(url))
+        octoflow_seconds = timed(lambda: octoflow_run(url))
         octoflow_result = roles_and_environments(url)
     with server_process(state_path) as url:
-        script_seconds = _timed(lambda: script_run(url))
-        _require(
+        script_seconds = timed(lambda: script_run(url))
+        require(
             roles_and_environments(url) == octoflow_result,
             "octoflow and the script left different targets",
         )
@@ -143,7 +143,7 @@ def server_process(state_path: Path) -> Iterator[str]:
             try:
                 first_line = process.stdout.readline() if process.stdout else ""
                 found = re.search(r"serving on (http://\S+)", first_line)
-                _require(found is not None, f"octoflow sandbox serve said {first_line!r}")
+                require(found is not None, f"octoflow sandbox serve said {first_line!r}")
                 yield found.group(1)  # type: ignore[union-attr]
             finally:
                 process.terminate()
@@ -152,7 +152,7 @@ def server_process(state_path: Path) -> Iterator[str]:
 def octoflow_run(url: str) -> None:
     octo = Octoflow.connect(Connection(url, api_key=KEY))
     report = octo.apply(octo.plan_recipe(RECIPE, PARAMS), concurrency=CONCURRENCY)
-    _require(report.succeeded, f"apply failed: {report.recap}")
+    require(report.succeeded, f"apply failed: {report.recap}")
 
 
 def script_run(url: str) -> None:
@@ -190,26 +190,9 @@ def main() -> int:
         state_path = Path(tmp) / "targets.json"
         state_path.write_text(json.dumps(big_state(Sandbox(areas, seed="demo").dump())))
         rows = request_rows(state_path) + wall_time_rows(state_path)
-    print(table(rows))
-    print()
-    print("\n".join(machine()))
-    print(f"benchmark took {time.perf_counter() - started:.0f} s")
-    failed = [r.measure for r in rows if r.passed is False]
-    if failed:
-        print("FAILED: " + "; ".join(failed), file=sys.stderr)
-    return 1 if failed else 0
+    return report(rows, started)
 
 
-def _timed(run: Any) -> float:
-    started = time.perf_counter()
-    run()
-    return time.perf_counter() - started
-
-
-def _require(condition: bool, message: str) -> None:
-    """Stop: a figure measured on a broken run would mean nothing."""
-    if not condition:
-        raise SystemExit(f"benchmark aborted: {message}")
 
 
 if __name__ == "__main__":

@@ -11,12 +11,9 @@ a target is missed. Not a pytest test: the figures depend on the machine.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import gc
 import json
 import math
-import os
-import platform
 import re
 import resource
 import subprocess
@@ -29,13 +26,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import attrs
 import requests
 
 from octoflow.config import Connection
 from octoflow.plugin import PluginHost
 from octoflow.sandbox import IN_PROCESS_URL, SANDBOX_API_KEY, Sandbox, SandboxAdapter, SandboxServer
 from octoflow.session import Octoflow
+from tests.benchmark.common import Row, report, require, timed
 
 RECIPE = "tenants-add-project"
 TAG = "Region/EU"
@@ -54,19 +51,6 @@ COMPILE_SECONDS_TARGET = 1.0
 COMPILE_MB_TARGET = 300.0
 
 
-@attrs.frozen
-class Row:
-    """One line of the table; ``passed`` is ``None`` for figures without a target."""
-
-    measure: str
-    result: str
-    target: str = ""
-    passed: bool | None = None
-
-    @property
-    def verdict(self) -> str:
-        return {True: "PASS", False: "FAIL", None: ""}[self.passed]
-
 
 # -- 1. requests per change ------------------------------------------------------
 
@@ -77,7 +61,7 @@ def request_rows() -> list[Row]:
     octo.sandbox.clear_requests()
     before = octo.client.request_count
     report = octo.apply(octo.plan_recipe(RECIPE, PARAMS), concurrency=CONCURRENCY)
-    _require(report.succeeded, f"apply failed: {report.recap}")
+    require(report.succeeded, f"apply failed: {report.recap}")
     made = octo.client.request_count - before
     logged = octo.sandbox.requests
     writes = sum(1 for r in logged if r.method != "GET")
@@ -122,11 +106,11 @@ def wall_time_rows(areas: list[Any]) -> list[Row]:
 def race(url: str) -> tuple[float, float]:
     """(octoflow seconds, script seconds), each from a fresh demo; both must do the same."""
     control(url, "POST", "reset", json={"seed": "demo"})
-    octoflow_seconds = _timed(lambda: octoflow_run(url))
+    octoflow_seconds = timed(lambda: octoflow_run(url))
     octoflow_result = connections(url)
     control(url, "POST", "reset", json={"seed": "demo"})
-    script_seconds = _timed(lambda: script_run(url))
-    _require(connections(url) == octoflow_result, "octoflow and the script left different tenants")
+    script_seconds = timed(lambda: script_run(url))
+    require(connections(url) == octoflow_result, "octoflow and the script left different tenants")
     return octoflow_seconds, script_seconds
 
 
@@ -164,7 +148,7 @@ def control(url: str, method: str, action: str, **options: Any) -> Any:
 def octoflow_run(url: str) -> None:
     octo = Octoflow.connect(Connection(url, api_key=KEY))
     report = octo.apply(octo.plan_recipe(RECIPE, PARAMS), concurrency=CONCURRENCY)
-    _require(report.succeeded, f"apply failed: {report.recap}")
+    require(report.succeeded, f"apply failed: {report.recap}")
 
 
 def script_run(url: str) -> None:
@@ -277,54 +261,19 @@ def traced_peak_mb(octo: Octoflow) -> float:
 # -- the table --------------------------------------------------------------------
 
 
-def machine() -> list[str]:
-    return [
-        f"date: {dt.date.today().isoformat()}",
-        f"CPUs: {os.cpu_count()}",
-        f"Python: {platform.python_version()} ({platform.python_implementation()})",
-        f"platform: {platform.platform()}",
-    ]
-
-
-def table(rows: list[Row]) -> str:
-    """A Markdown table, so it can be pasted into docs/benchmarks.md as is."""
-    header = Row("measure", "result", "target")
-    cells = [[r.measure, r.result, r.target, "verdict" if r is header else r.verdict]
-             for r in [header, *rows]]
-    widths = [max(len(line[i]) for line in cells) for i in range(4)]
-    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(line, widths)) + " |" for line in cells]
-    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    return "\n".join(lines)
 
 
 def main() -> int:
     started = time.perf_counter()
     areas = PluginHost.from_entry_points().build_registry().sandbox_areas
     rows = request_rows() + wall_time_rows(areas) + compile_rows(areas)
-    print(table(rows))
-    print()
-    print("\n".join(machine()))
-    print(f"benchmark took {time.perf_counter() - started:.0f} s")
-    failed = [r.measure for r in rows if r.passed is False]
-    if failed:
-        print("FAILED: " + "; ".join(failed), file=sys.stderr)
-    return 1 if failed else 0
+    return report(rows, started)
 
-
-def _timed(run: Any) -> float:
-    started = time.perf_counter()
-    run()
-    return time.perf_counter() - started
 
 
 def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-
-def _require(condition: bool, message: str) -> None:
-    """Stop: a figure measured on a broken run would mean nothing."""
-    if not condition:
-        raise SystemExit(f"benchmark aborted: {message}")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import math
 import secrets
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -30,12 +29,10 @@ from tests.benchmark.bench_tenants import (
     CONCURRENCY,
     KEY,
     LATENCY_MS,
-    Row,
     control,
-    machine,
     server_process,
-    table,
 )
+from tests.benchmark.common import Row, report, require, timed
 
 RECIPE = "team-add-members"
 TEAM = "Release Managers"
@@ -67,7 +64,7 @@ def request_rows(csv_path: Path, tmp: Path) -> list[Row]:
     before = octo.client.request_count
     plan = octo.plan_recipe(RECIPE, params(csv_path, tmp / "in-process.csv"))
     report = octo.apply(plan, concurrency=CONCURRENCY)
-    _require(report.succeeded, f"apply failed: {report.recap}")
+    require(report.succeeded, f"apply failed: {report.recap}")
     made = octo.client.request_count - before
     logged = octo.sandbox.requests
     writes = sum(1 for r in logged if r.method != "GET")
@@ -88,12 +85,12 @@ def wall_time_rows(csv_path: Path, rows: list[dict[str, str]], tmp: Path) -> lis
     --latency-ms 20`` in its own process, reset to a fresh demo before each run."""
     with server_process() as url:
         control(url, "POST", "reset", json={"seed": "demo"})
-        octoflow_seconds = _timed(lambda: octoflow_run(url, csv_path, tmp / "octoflow.csv"))
+        octoflow_seconds = timed(lambda: octoflow_run(url, csv_path, tmp / "octoflow.csv"))
         octoflow_result = members(url)
         control(url, "POST", "reset", json={"seed": "demo"})
-        script_seconds = _timed(lambda: script_run(url, rows, tmp / "script.csv"))
-        _require(members(url) == octoflow_result, "octoflow and the script left different teams")
-    _require(len(octoflow_result) == PEOPLE, f"the team has {len(octoflow_result)} members")
+        script_seconds = timed(lambda: script_run(url, rows, tmp / "script.csv"))
+        require(members(url) == octoflow_result, "octoflow and the script left different teams")
+    require(len(octoflow_result) == PEOPLE, f"the team has {len(octoflow_result)} members")
     ratio = script_seconds / octoflow_seconds
     return [
         Row(f"team-add-members: wall time, octoflow (concurrency {CONCURRENCY})",
@@ -107,7 +104,7 @@ def wall_time_rows(csv_path: Path, rows: list[dict[str, str]], tmp: Path) -> lis
 def octoflow_run(url: str, csv_path: Path, passwords: Path) -> None:
     octo = Octoflow.connect(Connection(url, api_key=KEY))
     report = octo.apply(octo.plan_recipe(RECIPE, params(csv_path, passwords)), concurrency=8)
-    _require(report.succeeded, f"apply failed: {report.recap}")
+    require(report.succeeded, f"apply failed: {report.recap}")
 
 
 def script_run(url: str, rows: list[dict[str, str]], passwords: Path) -> None:
@@ -156,27 +153,9 @@ def main() -> int:
         csv_path = tmp / "people.csv"
         rows = write_csv(csv_path)
         table_rows = request_rows(csv_path, tmp) + wall_time_rows(csv_path, rows, tmp)
-    print(table(table_rows))
-    print()
-    print("\n".join(machine()))
-    print(f"latency: {LATENCY_MS} ms per request; benchmark took "
-          f"{time.perf_counter() - started:.0f} s")  # fmt: skip
-    failed = [r.measure for r in table_rows if r.passed is False]
-    if failed:
-        print("FAILED: " + "; ".join(failed), file=sys.stderr)
-    return 1 if failed else 0
+    return report(table_rows, started, note=f"latency: {LATENCY_MS} ms per request; ")
 
 
-def _timed(run: Any) -> float:
-    began = time.perf_counter()
-    run()
-    return time.perf_counter() - began
-
-
-def _require(condition: bool, message: str) -> None:
-    """Stop: a figure measured on a broken run would mean nothing."""
-    if not condition:
-        raise SystemExit(f"benchmark aborted: {message}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,71 @@
+"""What every benchmark script shares: a row of figures, the table, the machine, timing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+
+@attrs.frozen
+class Row:
+    """One line of the table; ``passed`` is ``None`` for figures without a target."""
+
+    measure: str
+    result: str
+    target: str = ""
+    passed: bool | None = None
+
+    @property
+    def verdict(self) -> str:
+        return {True: "PASS", False: "FAIL", None: ""}[self.passed]
+
+
+def machine() -> list[str]:
+    return [
+        f"date: {dt.date.today().isoformat()}",
+        f"CPUs: {os.cpu_count()}",
+        f"Python: {platform.python_version()} ({platform.python_implementation()})",
+        f"platform: {platform.platform()}",
+    ]
+
+
+def table(rows: list[Row]) -> str:
+    """A Markdown table, so it can be pasted into docs/benchmarks.md as is."""
+    header = Row("measure", "result", "target")
+    cells = [[r.measure, r.result, r.target, "verdict" if r is header else r.verdict]
+             for r in [header, *rows]]
+    widths = [max(len(line[i]) for line in cells) for i in range(4)]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) + " |" for line in cells]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def report(rows: list[Row], started: float, note: str = "") -> int:
+    """Print the table and the machine; the exit code is 1 when a target was missed."""
+    print(table(rows))
+    print()
+    print("\n".join(machine()))
+    print(f"{note}benchmark took {time.perf_counter() - started:.0f} s")
+    failed = [r.measure for r in rows if r.passed is False]
+    if failed:
+        print("FAILED: " + "; ".join(failed), file=sys.stderr)
+    return 1 if failed else 0
+
+
+def timed(run: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+def require(condition: bool, message: str) -> None:
+    """Stop: a figure measured on a broken run would mean nothing."""
+    if not condition:
+        raise SystemExit(f"benchmark aborted: {message}")
