@@ -62,6 +62,7 @@ def test_wheel_declares_console_script_and_providers(wheel) -> None:
     entry_points.read_string(wheel.read(ep_file).decode())
     assert entry_points["console_scripts"]["octoflow"] == "octoflow.cli:main"
     assert dict(entry_points["octoflow.providers"]) == {
+        "deployments": "octoflow_plugins.deployments",
         "processes": "octoflow_plugins.processes",
         "targets": "octoflow_plugins.targets",
         "tenants": "octoflow_plugins.tenants",
