@@ -1,7 +1,7 @@
 """The registry providers fill in through ``octoflow_register``.
 
-It is the only place lookups of collections, resource kinds, intents, sandbox
-areas and recipes happen, and it refuses a name registered twice, naming both
+It is the only place lookups of collections, resource kinds, intents, actions,
+sandbox areas and recipes happen, and it refuses a name registered twice, naming both
 plugins.
 """
 
@@ -21,10 +21,13 @@ from octoflow.errors import PluginError, UsageError
 #: deterministic and idempotent: applying it twice changes nothing the second time.
 IntentFn = Callable[[dict[str, Any], Mapping[str, Any]], None]
 #: An apply-time intent (``add_intent(..., at_apply=True)``) also gets
-#: ``secret_row(path, header, row)``: it runs only on the body of a document apply is
-#: about to create, never while planning, so what it makes (an initial password) is in
-#: no plan; ``secret_row`` hands such a value to the private file the user named
-#: (see :mod:`octoflow.apply.secretfiles`).
+#: ``secret_row(path, header, row)``. It never runs while planning, so what it makes or
+#: reads (an initial password, a secret from the environment) is in no plan. Apply runs
+#: it on the body of a document it is about to create, or on the fresh copy of a
+#: document it updates, after the planned intents were replayed on it, right before the
+#: PUT (again after a version conflict). ``secret_row`` hands a value it made to the
+#: private file the user named (see :mod:`octoflow.apply.secretfiles`); files are
+#: written before the first write, so on an update ``secret_row`` raises.
 ApplyIntentFn = Callable[[dict[str, Any], Mapping[str, Any], Callable[..., None]], None]
 
 
@@ -87,6 +90,7 @@ class Registry:
             "intent": {},
             "sandbox area": {},
             "recipe": {},
+            "action": {},
         }
 
     # -- registration -------------------------------------------------------
@@ -102,11 +106,18 @@ class Registry:
         """Register an intent by a dotted name such as ``tenant.add_project``.
 
         With ``at_apply``, ``fn`` is an :data:`ApplyIntentFn`: it only ever runs at apply
-        time, on documents being created (planning and updates leave it out).
+        time, on a document being created or on the fresh copy of one being updated
+        (planning leaves it out). An update with one is always in the plan: the
+        planner cannot see what it will change.
         """
         self._add("intent", name, fn)
         if at_apply:
             self._at_apply.add(name)
+
+    def add_action(self, name: str, fn: Callable[[Any], Any]) -> None:
+        """Register an action (see :mod:`octoflow.apply.actions`) by a dotted name such
+        as ``deployment.create``; plans name it in the intents of ``run`` operations."""
+        self._add("action", name, fn)
 
     def add_sandbox_area(self, area: SandboxArea) -> None:
         self._add("sandbox area", area.name, area)
@@ -135,6 +146,9 @@ class Registry:
 
     def intent(self, name: str) -> IntentFn:
         return self._get("intent", name)
+
+    def action(self, name: str) -> Callable[[Any], Any]:
+        return self._get("action", name)
 
     def runs_at_apply(self, intent_name: str) -> bool:
         """Whether the intent was registered with ``at_apply`` (see :meth:`add_intent`)."""

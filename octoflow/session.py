@@ -29,7 +29,7 @@ from octoflow.config import Connection
 from octoflow.errors import UsageError
 from octoflow.plan.compiler import compile_plan
 from octoflow.plan.context import PlanContext
-from octoflow.plan.model import Plan
+from octoflow.plan.model import Operation, Plan
 from octoflow.plugin import PluginHost
 from octoflow.recipe import Recipe, find_recipe, flatten
 from octoflow.registry import Registry, unknown_name_message
@@ -133,10 +133,13 @@ class Octoflow:
         concurrency: int = 8,
         journal: Path | None = None,
         on_result: Callable[[OperationResult], None] | None = None,
+        on_progress: Callable[[Operation, str], None] | None = None,
         preflight: bool = False,
     ) -> ApplyReport:
         """Carry out a plan. Re-reads each document before writing it.
 
+        :param on_progress: called with an operation and a message while an action
+            waits (a deployment's task state); from worker threads.
         :param preflight: check every document against the plan before writing
             anything (use for plans saved earlier); raises ConflictError and
             writes nothing when the server contradicts the plan.
@@ -152,7 +155,9 @@ class Octoflow:
             if on_result is not None:
                 on_result(result)
 
-        executor = Executor(self.client, self.registry, concurrency, Journal(journal), done)
+        executor = Executor(
+            self.client, self.registry, concurrency, Journal(journal), done, on_progress
+        )
         report = executor.run(plan, preflight=preflight)
         self.host.apply_done(report)
         return report

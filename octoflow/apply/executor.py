@@ -3,8 +3,10 @@
 Walks the plan's operation graph with a bounded thread pool. Before each
 update it re-reads the document (in batches), replays the planned intents on
 that fresh copy — so edits made meanwhile in the UI survive — and refuses to
-write when the server contradicts the plan. Dependents of a failed operation
-are skipped, Ctrl-C stops scheduling cleanly, and every outcome is journaled.
+write when the server contradicts the plan. ``run`` operations call registered
+actions instead (:mod:`octoflow.apply.actions`). Dependents of a failed
+operation are skipped, Ctrl-C stops scheduling (and actions' waits) cleanly,
+and every outcome is journaled.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ import concurrent.futures as cf
 import graphlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
 
+from octoflow.apply.actions import ActionCall, ActionFailed
 from octoflow.apply.journal import Journal
 from octoflow.apply.refresh import Refresher, collection_path, document_path
 from octoflow.apply.secretfiles import SecretFiles
@@ -31,6 +34,7 @@ from octoflow.errors import (
     PermissionDeniedError,
     ServerError,
     TransportError,
+    UsageError,
     ValidationError,
 )
 from octoflow.jsondata import clone
@@ -60,6 +64,8 @@ class OperationResult:
     detail: str = ""
     seconds: float = 0.0
     resource_id: str | None = None
+    #: What an action produced (release version, deployment and task ids…).
+    outputs: Mapping[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -108,12 +114,16 @@ class Executor:
         concurrency: int = 8,
         journal: Journal | None = None,
         on_result: Callable[[OperationResult], None] | None = None,
+        on_progress: Callable[[Operation, str], None] | None = None,
     ) -> None:
         self.client = client
         self.registry = registry
         self.concurrency = max(1, concurrency)
         self.journal = journal or Journal(None)
         self.on_result = on_result or (lambda result: None)
+        self.on_progress = on_progress or (lambda op, message: None)
+        self._stop = threading.Event()  # set on Ctrl-C: actions stop waiting
+        self._outputs: dict[str, Mapping[str, Any]] = {}
         self._results: dict[str, OperationResult] = {}
         self._created: dict[str, str] = {}
         self._secrets = SecretFiles()
@@ -195,6 +205,15 @@ class Executor:
     def _run_at_apply(self, intent: Intent, body: dict[str, Any], secret_row: Any) -> None:
         self.registry.intent(intent.name)(body, intent.args, secret_row)  # type: ignore[call-arg]
 
+    def _update_at_apply(self, op: Operation, desired: dict[str, Any]) -> None:
+        """Run an update's apply-time intents on the replayed fresh copy, right before
+        the PUT, with references to created documents resolved. Secret files are
+        written before the first write, so their ``secret_row`` refuses rows here."""
+        for intent in op.intents:
+            if self.registry.runs_at_apply(intent.name):
+                args = resolve_created(dict(intent.args), self._created)
+                self._run_at_apply(attrs.evolve(intent, args=args), desired, _no_secret_rows)
+
     def _settle_secrets(self) -> None:
         """Drop secret rows of creations the server refused or that never started."""
         if not self._secrets.paths:
@@ -240,6 +259,7 @@ class Executor:
                         graph.done(running.pop(future))
                         future.result()  # an error escaping _run_one is a bug: say so
             except KeyboardInterrupt:
+                self._stop.set()
                 for future in running:
                     future.cancel()
                 raise
@@ -265,6 +285,9 @@ class Executor:
         except (ServerError, TransportError) as exc:
             outcome, detail = FAILED, str(exc)
             self._count_server_failure(str(exc))
+        except ActionFailed as exc:
+            outcome, detail = FAILED, str(exc)
+            self._outputs[op.key] = exc.outputs
         except OctoflowError as exc:
             outcome, detail = FAILED, str(exc)
             if isinstance(exc, ApiError) and exc.status < 500:
@@ -294,6 +317,8 @@ class Executor:
             )
 
     def _perform(self, op: Operation) -> tuple[str, str]:
+        if op.action == "run":
+            return self._run_actions(op)
         kind = self.registry.resource_kind(op.kind)
         if op.action == "create":
             body = resolve_created(self._bodies.get(op.key, op.body), self._created)
@@ -309,6 +334,27 @@ class Executor:
                 return UNCHANGED, "already deleted"
             return CHANGED, "deleted"
         return self._update(op, kind)
+
+    def _run_actions(self, op: Operation) -> tuple[str, str]:
+        """Call the operation's actions in order (usually one); see ``apply.actions``."""
+        changed, details, outputs = False, [], {}
+        for intent in op.intents:
+            call = ActionCall(
+                self.client,
+                resolve_created(dict(intent.args), self._created),
+                dict(self._created),
+                lambda message: self.on_progress(op, redact(message)),
+                self._stop,
+            )
+            result = self.registry.action(intent.name)(call)
+            changed = changed or result.changed
+            details.append(result.detail)
+            outputs.update(result.outputs)
+            self._outputs[op.key] = dict(outputs)
+            if result.created_id:
+                with self._lock:
+                    self._created[op.key] = result.created_id
+        return (CHANGED if changed else UNCHANGED), "; ".join(details)
 
     def _fresh_desired(
         self, op: Operation, kind: ResourceKind, reread: bool = False
@@ -343,6 +389,7 @@ class Executor:
         attempt = 0
         while True:
             fresh, desired = self._fresh_desired(op, kind, reread=attempt > 0)
+            self._update_at_apply(op, desired)
             if not diff(fresh, desired):
                 return UNCHANGED, "already as planned on the server"
             try:
@@ -367,11 +414,19 @@ class Executor:
             redact(detail),
             round(seconds, 4),
             op.resource_id or self._created.get(op.key),
+            self._outputs.get(op.key, {}),
         )
         with self._lock:
             self._results[op.key] = result
         self.journal.write("operation", **attrs.asdict(result))
         self.on_result(result)
+
+
+def _no_secret_rows(*row: Any) -> None:
+    raise UsageError(
+        "an apply-time intent of an update cannot write a secret file: secret files are "
+        "written before the first write, for documents apply creates"
+    )
 
 
 def _is_version_conflict(kind: ResourceKind, exc: ValidationError) -> bool:

@@ -8,7 +8,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +79,7 @@ def _apply_one(
             concurrency=args.concurrency,
             journal=journal,
             on_result=progress,
+            on_progress=progress.note,
             preflight=preflight,
         )
     finally:
@@ -269,6 +270,8 @@ def _recap_text(report: ApplyReport) -> str:
     )
     skipped: dict[str, int] = {}
     for result in report.results:
+        if result.outputs:
+            lines.append(f"  {result.kind} {result.name!r}: {_outputs_text(result.outputs)}")
         if result.outcome == "failed":
             lines.append(f"  failed: {result.kind} {result.name!r}: {result.detail}")
         elif result.outcome == "skipped":
@@ -277,12 +280,19 @@ def _recap_text(report: ApplyReport) -> str:
     return "\n".join(lines)
 
 
+def _outputs_text(outputs: Mapping[str, Any]) -> str:
+    """``ReleaseVersion=1.2.0, TaskId=ServerTasks-7``."""
+    return ", ".join(f"{k}={v}" for k, v in outputs.items())
+
+
 def _confirm(s: dict[str, int], args: argparse.Namespace) -> None:
     if args.yes:
         return
     if not sys.stdin.isatty():
         raise UsageError("not applying: pass --yes to apply when not running in a terminal")
-    answer = input(f"Apply {s['add']} add, {s['change']} change, {s['delete']} delete? [y/N] ")
+    runs = f", {s['run']} run" if s.get("run") else ""
+    counts = f"{s['add']} add, {s['change']} change, {s['delete']} delete{runs}"
+    answer = input(f"Apply {counts}? [y/N] ")
     if answer.strip().lower() not in ("y", "yes"):
         raise UsageError("not applying: not confirmed")
 

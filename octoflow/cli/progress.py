@@ -7,6 +7,7 @@ import threading
 from typing import TextIO
 
 from octoflow.apply.executor import FAILED, OperationResult
+from octoflow.plan.model import Operation
 from octoflow.secrets import redact
 
 BAR_WIDTH = 30
@@ -30,6 +31,11 @@ class Progress:
                 self._bar()
             else:
                 self._milestone()
+
+    def note(self, op: Operation, message: str) -> None:
+        """A line about one operation while it runs (a deployment's task state)."""
+        with self._lock:
+            self._line(f"{op.kind} {op.name!r}: {message}")
 
     def finish(self) -> None:
         if self.tty and self.total:

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 
+from octoflow.plan import render
 from octoflow.plan.model import Plan
 from octoflow.plan.render import render_plan
 from octoflow.secrets import redact
@@ -17,7 +18,7 @@ from octoflow.session import Octoflow
 
 
 def combined_summary(plans: list[Plan]) -> dict[str, int]:
-    total = {"add": 0, "change": 0, "delete": 0}
+    total = {"add": 0, "change": 0, "delete": 0, "run": 0}
     for plan in plans:
         for key, count in plan.summary.items():
             total[key] += count
@@ -25,11 +26,8 @@ def combined_summary(plans: list[Plan]) -> dict[str, int]:
 
 
 def summary_text(plans: list[Plan]) -> str:
-    s = combined_summary(plans)
-    return (
-        f"Across {len(plans)} spaces: {s['add']} to add, {s['change']} to change, "
-        f"{s['delete']} to delete."
-    )
+    text = render.summary_text(combined_summary(plans))
+    return f"Across {len(plans)} spaces: " + text.removeprefix("Plan: ")
 
 
 def plan_all(sessions: list[Octoflow], recipe: str, params: dict[str, str]) -> list[Plan]:

@@ -35,8 +35,11 @@ class Edit:
     :param resource_id: the document's id; ``None`` when it is to be created.
     :param name: a readable name for plans.
     :param document: the document as read (for a create: the initial body).
-    :param action: ``create``, ``update`` or ``delete``.
+    :param action: ``create``, ``update``, ``delete`` or ``run`` (an action: its
+        intents name registered actions; ``document`` is unused).
     :param after: keys of edits that must be applied first (when they change anything).
+    :param done: for ``run``: why nothing needs doing (already deployed…); the plan
+        then lists it as unchanged.
     """
 
     kind: str
@@ -46,6 +49,7 @@ class Edit:
     intents: tuple[Intent, ...]
     action: str = "update"
     after: tuple[str, ...] = ()
+    done: str = ""
 
     @property
     def key(self) -> str:
@@ -110,17 +114,23 @@ def _collect(statements: Sequence[Statement], ctx: PlanContext) -> dict[str, lis
 def _coalesce(key: str, edits: list[Edit], registry: Registry) -> Operation | Unchanged:
     first = edits[0]
     intents = _unique(i for e in edits for i in e.intents)
-    if first.action == "delete":
-        return Operation(key, "delete", first.kind, first.resource_id, first.name, intents)
-    # Apply-time intents never run while planning, and only for documents being created.
+    if first.action in ("delete", "run"):
+        todo = [e for e in edits if not e.done]
+        if not todo:
+            reasons = tuple(dict.fromkeys(e.done for e in edits))
+            return Unchanged(first.kind, str(first.resource_id or ""), first.name, reasons)
+        intents = _unique(i for e in todo for i in e.intents)
+        return Operation(key, first.action, first.kind, first.resource_id, first.name, intents)
+    # Apply-time intents never run while planning: apply runs them on the body of a
+    # document it creates, or on the fresh copy of one it updates right before the PUT.
+    # What they write cannot be diffed now, so an update with one is always planned.
     at_apply = tuple(i for i in intents if registry.runs_at_apply(i.name))
     if at_apply:
         intents = tuple(i for i in intents if i not in at_apply)
     desired, effective = _replay_effective(first.document, intents, registry)
-    if first.action == "create":
-        effective += at_apply
+    effective += at_apply
     changes = diff({} if first.action == "create" else first.document, desired)
-    if first.action == "update" and not changes:
+    if first.action == "update" and not changes and not at_apply:
         reasons = tuple(dict.fromkeys(i.noop or f"{i.summary}: already so" for i in intents))
         return Unchanged(first.kind, str(first.resource_id), first.name, reasons)
     body = desired if first.action == "create" else None
@@ -180,7 +190,8 @@ def replay(
 
 
 def estimate_requests(operations: Sequence[Operation], registry: Registry) -> int:
-    """Requests apply will make: one write per operation plus batched re-reads."""
+    """Requests apply will make: one write per operation plus batched re-reads
+    (an action counts one; its checks and waits add more)."""
     per_kind: dict[str, int] = {}
     for op in operations:
         if op.action == "update":

@@ -43,10 +43,12 @@ class FieldChange:
 
 @attrs.frozen
 class Operation:
-    """A single write: create, update or delete one document."""
+    """A single write: create, update or delete one document, or run an action
+    (``run``: deploy, run a runbook…; its intents name registered actions, see
+    :mod:`octoflow.apply.actions`)."""
 
     key: str
-    action: str  # "create" | "update" | "delete"
+    action: str  # "create" | "update" | "delete" | "run"
     kind: str
     resource_id: str | None
     name: str
@@ -85,8 +87,8 @@ class Plan:
 
     @property
     def summary(self) -> dict[str, int]:
-        counts = {"add": 0, "change": 0, "delete": 0}
-        names = {"create": "add", "update": "change", "delete": "delete"}
+        counts = {"add": 0, "change": 0, "delete": 0, "run": 0}
+        names = {"create": "add", "update": "change", "delete": "delete", "run": "run"}
         for op in self.operations:
             counts[names[op.action]] += 1
         return counts

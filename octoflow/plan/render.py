@@ -1,7 +1,8 @@
 """Plans and apply reports as text for people (JSON twins live on the models).
 
-Conventions: ``+`` create, ``~`` change, ``-`` delete, ``=`` unchanged (listed
-only when verbose), then ``Plan: N to add, N to change, N to delete.``
+Conventions: ``+`` create, ``~`` change, ``-`` delete, ``>`` run an action,
+``=`` unchanged (listed only when verbose), then ``Plan: N to add, N to change,
+N to delete.`` (with ``, N to run`` when there are actions).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from octoflow.plan.model import FieldChange, Operation, Plan
 
-SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
+SYMBOLS = {"create": "+", "update": "~", "delete": "-", "run": ">"}
 
 
 def render_plan(plan: Plan, verbose: bool = False) -> str:
@@ -34,8 +35,13 @@ def render_plan(plan: Plan, verbose: bool = False) -> str:
 
 
 def summary_line(plan: Plan) -> str:
-    s = plan.summary
-    return f"Plan: {s['add']} to add, {s['change']} to change, {s['delete']} to delete."
+    return summary_text(plan.summary)
+
+
+def summary_text(s: Mapping[str, int]) -> str:
+    """``Plan: 1 to add, 2 to change, 0 to delete.`` (``, 3 to run`` when there are runs)."""
+    runs = f", {s['run']} to run" if s.get("run") else ""
+    return f"Plan: {s['add']} to add, {s['change']} to change, {s['delete']} to delete{runs}."
 
 
 def _operation_lines(op: Operation, labels: Mapping[str, str]) -> list[str]:

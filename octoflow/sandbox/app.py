@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 CONTROL_PREFIX = "/_sandbox"
 JSON_TYPE = "application/json; charset=utf-8"
+TEXT_TYPE = "text/plain; charset=utf-8"
 Response = tuple[int, list[tuple[str, str]], bytes]
 _REASONS = {
     200: "OK",
@@ -101,7 +102,8 @@ class App:
                 payload = _encode(body)
                 if method == "GET" and status == 200 and match.route.kind != "control":
                     self.apply_edits(target, body)
-            headers = [("Content-Type", JSON_TYPE)] if payload else []
+            kind = TEXT_TYPE if isinstance(body, PlainText) else JSON_TYPE
+            headers = [("Content-Type", kind)] if payload else []
             return status, headers + [("Content-Length", str(len(payload)))], payload
         except SandboxError as exc:
             return error_response(exc)
@@ -221,9 +223,15 @@ def _result(result: Any) -> tuple[int, Any]:
     return 200, result
 
 
+class PlainText(str):
+    """A handler's plain-text body (e.g. a task's raw log), served as ``text/plain``."""
+
+
 def _encode(body: Any) -> bytes:
     if body is None:
         return b""
+    if isinstance(body, PlainText):
+        return body.encode("utf-8")
     return json.dumps(body, ensure_ascii=False).encode("utf-8")
 
 

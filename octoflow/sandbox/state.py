@@ -149,12 +149,12 @@ class State:
 
     @contextmanager
     def frozen_clock(self, timestamp: str) -> Iterator[None]:
-        """Make ``now()`` return ``timestamp`` (seeds must be deterministic)."""
-        self._frozen_now = timestamp
+        """Make ``now()`` return ``timestamp`` (seeds must be deterministic); nests."""
+        previous, self._frozen_now = self._frozen_now, timestamp
         try:
             yield
         finally:
-            self._frozen_now = None
+            self._frozen_now = previous
 
     def stamp(self, doc: dict[str, Any]) -> None:
         doc["LastModifiedOn"] = self.now()

@@ -10,7 +10,9 @@ The plan goes to the task log (summary highlighted, details verbose), apply
 progress to the task's progress bar, a Markdown and an HTML report become
 artifacts, and output variables tell later steps what happened:
 ``Octoflow.Changed`` (True/False), ``Octoflow.Summary`` (JSON),
-``Octoflow.CreatedIds`` (JSON list) and ``Octoflow.PlanId``. On failure the
+``Octoflow.CreatedIds`` (JSON list), ``Octoflow.Outputs`` (JSON list of what
+actions produced: release versions, deployment and task ids) and
+``Octoflow.PlanId``. On failure the
 step gets a result message and a non-zero exit code.
 """
 
@@ -75,6 +77,7 @@ def _run(octo: Octoflow, inputs: StepInputs, messages: ServiceMessages, workdir:
             plan,
             concurrency=inputs.concurrency,
             on_result=_progress(messages, len(plan.operations)),
+            on_progress=lambda op, message: messages.info(f"{op.kind} {op.name}: {message}"),
         )
     elif not inputs.apply and not plan.is_empty:
         messages.info("Plan only: set Octoflow.Apply to True to apply it.")
@@ -122,12 +125,15 @@ def _set_outputs(plan: Plan, report: ApplyReport | None, messages: ServiceMessag
         "applied": report is not None,
         "recap": report.recap if report else None,
     }
+    results = report.results if report else ()
     created = [
         r.resource_id
-        for r in (report.results if report else ())
-        if r.action == "create" and r.outcome == CHANGED and r.resource_id
+        for r in results
+        if r.action in ("create", "run") and r.outcome == CHANGED and r.resource_id
     ]
+    outputs = [dict(r.outputs, Operation=r.name) for r in results if r.outputs]
     messages.set_variable("Octoflow.PlanId", plan.id)
     messages.set_variable("Octoflow.Changed", str(changed))
     messages.set_variable("Octoflow.Summary", json.dumps(summary))
     messages.set_variable("Octoflow.CreatedIds", json.dumps(created))
+    messages.set_variable("Octoflow.Outputs", json.dumps(outputs))

@@ -132,7 +132,7 @@ def tenants_of(octo: Octoflow) -> list[dict[str, Any]]:
 @check("getting_started_library.py")
 def _(run: Run) -> str:
     ns, out = run("getting_started_library.py")
-    assert ns["plan"].summary == {"add": 0, "change": 400, "delete": 0}
+    assert ns["plan"].summary == {"add": 0, "change": 400, "delete": 0, "run": 0}
     assert ns["report"].recap == {"ok": 0, "changed": 400, "failed": 0, "skipped": 0}
     portal = {"Test": "Environments-2", "Production": "Environments-4"}
     for tenant in tenants_of(ns["octo"]):
@@ -214,7 +214,7 @@ def _(run: Run) -> str:
 @check("dsl_ensure_delete.py")
 def _(run: Run) -> str:
     ns, out = run("dsl_ensure_delete.py")
-    assert ns["plan"].summary == {"add": 1, "change": 0, "delete": 12}
+    assert ns["plan"].summary == {"add": 1, "change": 0, "delete": 12, "run": 0}
     assert ns["report"].succeeded
     tenants = tenants_of(ns["octo"])
     assert len(tenants) == 1000 - 12 + 1
@@ -275,7 +275,7 @@ def _(run: Run) -> str:
     plan = octo.plan_recipe(str(EXAMPLES / "onboard_region.py"),
                             {"region": "APAC", "project": "Mobile Backend"})
     assert plan.title == "onboard-region"
-    assert plan.summary == {"add": 0, "change": 250, "delete": 0}
+    assert plan.summary == {"add": 0, "change": 250, "delete": 0, "run": 0}
     # one write per tenant; the tag intent is left out where the tenant already has it
     assert {len(op.intents) for op in plan.operations} == {1, 2}
     assert all(op.intents[0].name == "tenant.connect_project" for op in plan.operations)
@@ -296,7 +296,7 @@ def _(run: Run) -> str:
 def _(run: Run) -> str:
     ns, out = run("use_audit_plugin.py")
     audit, report = ns["audit"], ns["report"]
-    assert audit.plans == [(ns["plan"].id, {"add": 0, "change": 203, "delete": 0})]
+    assert audit.plans == [(ns["plan"].id, {"add": 0, "change": 203, "delete": 0, "run": 0})]
     assert audit.outcomes == {"changed": 203}
     assert audit.reports == [report.recap]
     return out
@@ -324,7 +324,7 @@ def _(run: Run) -> str:
 
     octo = Octoflow.with_sandbox("demo", plugins=[("environments", environments_provider)])
     plan = octo.plan_recipe(str(EXAMPLES / "guided_failure.py"), {"environments": "Test"})
-    assert plan.summary == {"add": 0, "change": 1, "delete": 0}
+    assert plan.summary == {"add": 0, "change": 1, "delete": 0, "run": 0}
     octo.apply(plan)
     off = octo.plan_recipe("environments-guided-failure",
                            {"environments": "Test,Staging", "enabled": "false"})
@@ -431,7 +431,7 @@ def _(run: Run) -> str:
 @check("targets_ensure.py")
 def _(run: Run) -> str:
     ns, out = run("targets_ensure.py")
-    assert ns["plan"].summary == {"add": 2, "change": 1, "delete": 0}
+    assert ns["plan"].summary == {"add": 2, "change": 1, "delete": 0, "run": 0}
     assert ns["report"].succeeded
     rows = targets_of(ns["octo"])
     assert rows["prod-web-13"]["TenantIds"] == ["Tenants-130"]

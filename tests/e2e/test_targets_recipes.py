@@ -126,7 +126,7 @@ def test_plan_json_and_nothing_written(state_file, tmp_path, capsys) -> None:
 
     assert code == 0
     printed = json.loads(out)
-    assert printed["summary"] == {"add": 0, "change": 11, "delete": 0}
+    assert printed["summary"] == {"add": 0, "change": 11, "delete": 0, "run": 0}
     assert printed["params"]["add_roles"] == ["api"]
     assert {op["kind"] for op in printed["operations"]} == {"Target"}
     assert json.loads(out_file.read_text())["summary"] == printed["summary"]

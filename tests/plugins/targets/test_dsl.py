@@ -127,7 +127,7 @@ def test_add_role_and_environment_changes_exactly_the_selection_and_converges(fr
         "/api/Spaces-1/machines/all",
         "/api/Spaces-1/environments/all",
     ]
-    assert plan.summary == {"add": 0, "change": 11, "delete": 0}
+    assert plan.summary == {"add": 0, "change": 11, "delete": 0, "run": 0}
     assert [u.name for u in plan.unchanged] == ["test-web-01"]
     fresh.sandbox.clear_requests()
     report = fresh.apply(plan)
@@ -207,7 +207,7 @@ def test_disable_enable_and_machine_policy(fresh) -> None:
 
 def test_delete_removes_exactly_the_selected_targets(fresh) -> None:
     plan = fresh.plan(fresh.targets.where(is_disabled=True).delete())
-    assert plan.summary == {"add": 0, "change": 0, "delete": 3}
+    assert plan.summary == {"add": 0, "change": 0, "delete": 3, "run": 0}
     assert fresh.apply(plan).succeeded
     assert len(targets(fresh)) == 97 and not [t for t in targets(fresh) if t["IsDisabled"]]
 

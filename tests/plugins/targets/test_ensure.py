@@ -40,7 +40,7 @@ def test_ensure_creates_each_kind_once_then_plans_nothing(octo, endpoint) -> Non
     ensure = octo.targets.ensure("new-01", endpoint, roles=["web"], environments="Test")
     octo.sandbox.clear_requests()
     plan = octo.plan(ensure)
-    assert plan.summary == {"add": 1, "change": 0, "delete": 0}
+    assert plan.summary == {"add": 1, "change": 0, "delete": 0, "run": 0}
     report = octo.apply(plan)
     assert report.succeeded, report.results
     assert [(r.method, r.status) for r in octo.sandbox.requests if r.method != "GET"] == [
@@ -81,7 +81,7 @@ def test_an_existing_target_gains_what_it_lacks(octo) -> None:
         machine_policy="Cloud Targets",
     )
     plan = octo.plan(ensure)
-    assert plan.summary == {"add": 0, "change": 1, "delete": 0}
+    assert plan.summary == {"add": 0, "change": 1, "delete": 0, "run": 0}
     changed = {".".join(c.path) for c in plan.operations[0].changes}
     assert changed == {
         "Roles",

@@ -42,7 +42,7 @@ def test_criteria(octo) -> None:
 def test_moving_workers_between_pools_converges(octo) -> None:
     statement = octo.workers.where(pool="Linux Workers").add_to_pool("Default Worker Pool")
     plan = octo.plan(statement, octo.workers.where(name="win-worker-03").disable())
-    assert plan.summary == {"add": 0, "change": 3, "delete": 0}
+    assert plan.summary == {"add": 0, "change": 3, "delete": 0, "run": 0}
     assert [u.name for u in plan.unchanged] == ["linux-worker-01"]
     assert octo.apply(plan).succeeded
     rows = workers(octo)
@@ -84,6 +84,6 @@ def test_delete_and_policy(octo) -> None:
         "MachinePolicies-2"
     }
     plan = octo.plan(unhealthy.delete())
-    assert plan.summary == {"add": 0, "change": 0, "delete": 1}
+    assert plan.summary == {"add": 0, "change": 0, "delete": 1, "run": 0}
     assert octo.apply(plan).succeeded
     assert "win-worker-03" not in workers(octo)

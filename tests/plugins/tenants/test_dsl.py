@@ -155,14 +155,14 @@ def test_ensure_creates_once_then_only_updates(fresh) -> None:
         projects={"Customer Portal": ["Test"]},
     )
     created = fresh.plan(ensure)
-    assert created.summary == {"add": 1, "change": 0, "delete": 0}
+    assert created.summary == {"add": 1, "change": 0, "delete": 0, "run": 0}
     assert fresh.apply(created).succeeded
     assert fresh.plan(ensure).is_empty
     tenant = next(t for t in tenants(fresh) if t["Name"] == "Zeta Widgets")
     assert tenant["TenantTags"] == ["Region/EU"] and tenant["Description"] == "new customer"
 
     retagged = fresh.plan(fresh.tenants.ensure("Zeta Widgets", tags=["Tier/Gold"]))
-    assert retagged.summary == {"add": 0, "change": 1, "delete": 0}
+    assert retagged.summary == {"add": 0, "change": 1, "delete": 0, "run": 0}
 
 
 def test_delete_removes_exactly_the_selected_tenants(fresh) -> None:

@@ -88,7 +88,7 @@ def test_a_misspelt_keyword_fails_at_the_call_site(octo) -> None:
 def test_deactivate_and_activate_are_idempotent(fresh) -> None:
     services = fresh.users.where(is_service=True)
     plan = fresh.plan(services.deactivate())
-    assert plan.summary == {"add": 0, "change": 3, "delete": 0}
+    assert plan.summary == {"add": 0, "change": 3, "delete": 0, "run": 0}
     fresh.apply(plan)
     assert fresh.plan(services.deactivate()).is_empty
     assert not any(u["IsActive"] for u in users(fresh) if u["IsService"])
@@ -114,7 +114,7 @@ def test_deleting_users_never_deletes_the_keys_own_user(fresh) -> None:
     with pytest.raises(PlanError, match="'admin', the user of this API key"):
         fresh.plan(fresh.users.where(partial_name="admin").delete())
     plan = fresh.plan(fresh.users.where(is_service=True).delete())
-    assert plan.summary == {"add": 0, "change": 0, "delete": 3}
+    assert plan.summary == {"add": 0, "change": 0, "delete": 3, "run": 0}
     assert fresh.apply(plan).succeeded
     assert len(users(fresh)) == 47
 
@@ -128,7 +128,7 @@ def test_ensure_updates_existing_users_and_creates_missing_ones(fresh, tmp_path)
     ]
     ensure = fresh.users.ensure_many(rows, passwords_out=passwords)
     plan = fresh.plan(ensure)
-    assert plan.summary == {"add": 2, "change": 1, "delete": 0}
+    assert plan.summary == {"add": 2, "change": 1, "delete": 0, "run": 0}
     assert any(str(passwords) in note and "1 new user(s)" in note for note in plan.notes)
     report = fresh.apply(plan)
     assert report.succeeded
@@ -166,7 +166,7 @@ def test_a_new_team_gets_new_members_and_roles_in_one_apply(fresh, tmp_path) -> 
         "/api", "/api/spaces/all", "/api/Spaces-1/teams/all", "/api/users/all",
         "/api/userroles/all", "/api/Spaces-1/environments/all",
     ]  # fmt: skip
-    assert plan.summary == {"add": 6, "change": 0, "delete": 0}
+    assert plan.summary == {"add": 6, "change": 0, "delete": 0, "run": 0}
     fresh.sandbox.clear_requests()
     report = fresh.apply(plan)
     assert report.succeeded and report.requests == 6
