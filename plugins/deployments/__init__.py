@@ -3,12 +3,26 @@ manual interventions."""
 
 from __future__ import annotations
 
+from importlib import resources
+
 from octoflow import hookimpl
 from octoflow.registry import Registry
+
+RECIPES = ("release-create", "release-deploy", "deploy-coordinated", "promote")
 
 
 @hookimpl
 def octoflow_register(registry: Registry) -> None:
+    from octoflow_plugins.deployments.actions import ACTIONS
+    from octoflow_plugins.deployments.collection import Deployments
+    from octoflow_plugins.deployments.releases import Releases
     from octoflow_plugins.deployments.sandbox import DeploymentsArea
 
+    registry.add_collection("releases", lambda octo: Releases())
+    registry.add_collection("deployments", lambda octo: Deployments())
+    for name, fn in ACTIONS.items():
+        registry.add_action(name, fn)
     registry.add_sandbox_area(DeploymentsArea())
+    recipes = resources.files("octoflow_recipes")
+    for name in RECIPES:
+        registry.add_recipe(name, recipes / (name.replace("-", "_") + ".py"))  # type: ignore[arg-type]

@@ -132,7 +132,7 @@ class Tenants(Selection):
     # -- planning --------------------------------------------------------------
 
     def plan(self, ctx: PlanContext) -> list[Edit]:
-        selected = self._select(ctx)
+        selected = self.select(ctx)
         per_tenant = [self._resolve_verb(ctx, verb.name, dict(verb.args)) for verb in self.verbs]
         if ctx.problems:
             return []
@@ -183,7 +183,8 @@ class Tenants(Selection):
             )
         return edits
 
-    def _select(self, ctx: PlanContext) -> list[Tenant]:
+    def select(self, ctx: PlanContext) -> list[Tenant]:
+        """The tenants the criteria select (problems for names that do not resolve)."""
         tenants = ctx.models("tenants", Tenant)
         for criterion in self.criteria:
             test = self._test(ctx, criterion.key, criterion.value)

@@ -1,0 +1,267 @@
+"""``octo.releases``: create releases for one or many projects.
+
+Examples::
+
+    octo.releases.create("Web App", packages="latest, Migrate:[2.0,3.0)")
+    octo.releases.create(octo.projects.where(group="Apps"), version="2026.11.{{ next }}")
+
+The plan lists the version and every package version chosen (resolved while
+planning, from the feeds and within the channel's version rules), so apply
+creates exactly what was reviewed. A release that already exists with that
+version is reused, never duplicated; with the project's next version and no
+``force``, a release is not created when the channel's latest release already
+has exactly these package versions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import attrs
+import jinja2
+from octoflow_plugins.deployments import packages as pkgs
+from octoflow_plugins.deployments import resolve
+from octoflow_plugins.deployments.deploy import Deploy
+
+from octoflow.models import Project
+from octoflow.plan.compiler import Edit
+from octoflow.plan.context import PlanContext
+from octoflow.plan.model import Intent
+
+Doc = dict[str, Any]
+VERSION = re.compile(r"^\d+(\.\d+){0,3}(-[0-9A-Za-z][0-9A-Za-z.-]*)?(\+[0-9A-Za-z.-]+)?$")
+TEMPLATES = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+
+
+class Releases:
+    """The ``octo.releases`` entry point."""
+
+    def create(
+        self,
+        projects: resolve.ProjectsArg,
+        *,
+        channel: str | None = None,
+        version: str | None = None,
+        packages: str | Mapping[str, str] | None = None,
+        notes: str | None = None,
+        force: bool = False,
+    ) -> CreateReleases:
+        """Create a release of each project (see the module docstring).
+
+        :param version: a version, a jinja2 pattern (``{{ next }}``, ``{{ last }}``,
+            ``{{ date }}``, ``{{ packages['Deploy Web'] }}``) or ``None`` for the
+            project's next version.
+        :param packages: package rules (:mod:`octoflow_plugins.deployments.packages`).
+        :param notes: release notes; a jinja2 template with the same values.
+        """
+        rules = pkgs.PackageRules.parse(packages)
+        if version is not None and not str(version).strip():
+            version = None
+        return CreateReleases(projects, channel or None, version, rules, notes or "", force)
+
+
+@attrs.frozen
+class CreateReleases:
+    """A release for each project; ``.deploy(...)`` deploys what it creates."""
+
+    collection: ClassVar[str] = "releases"
+
+    projects: Any
+    channel: str | None
+    version: str | None
+    rules: pkgs.PackageRules
+    notes: str
+    force: bool
+
+    def describe(self) -> str:
+        what = self.projects if isinstance(self.projects, str) else "projects"
+        return f"releases.create({what!r}, version={self.version or 'next'!r})"
+
+    def deploy(self, to: str, **options: Any) -> Deploy:
+        """Deploy each release this statement creates (or reuses) to ``to``."""
+        return Deploy(self.projects, release=self, environments=to, **options)
+
+    def plan(self, ctx: PlanContext) -> list[Edit]:
+        return [e for p in resolve.projects(ctx, self.projects) for e in self.edits_for(ctx, p)]
+
+    def edits_for(self, ctx: PlanContext, project: Project) -> list[Edit]:
+        """The release edit for one project (none when it cannot be planned)."""
+        planned = self.planned(ctx, project)
+        return [planned[0]] if planned else []
+
+    def planned(self, ctx: PlanContext, project: Project) -> tuple[Edit, Doc] | None:
+        """The edit, and the release as it is or will be (``Id`` unknown until created)."""
+        if project.is_version_controlled:
+            ctx.note(f"{project.name}: version-controlled project skipped (its process is in Git)")
+            return None
+        if project.is_disabled:
+            ctx.problem(f"project {project.name!r} is disabled, so releases cannot be created")
+            return None
+        channel = resolve.channel(ctx, project, self.channel)
+        if channel is None:
+            return None
+        doc = resolve.project_documents(ctx)[project.id]
+        template = ctx.get(
+            f"deploymentprocesses/{doc['DeploymentProcessId']}/template", {"channel": channel["Id"]}
+        )
+        selected = self._packages(ctx, project, channel, template)
+        if selected is None:
+            return None
+        values = _template_values(project, channel, template, selected)
+        version = self._version(ctx, project, values)
+        if version is None:
+            return None
+        return self._edit(ctx, project, channel, version, selected, values)
+
+    def _packages(
+        self, ctx: PlanContext, project: Project, channel: Doc, template: Doc
+    ) -> list[Doc] | None:
+        packages = [p for p in template.get("Packages") or [] if p.get("IsResolvable", True)]
+        unknown = self.rules.unknown_steps(packages)
+        if unknown:
+            steps = sorted({str(p["ActionName"]) for p in packages})
+            ctx.problem(
+                f"{project.name}: package rule for unknown step(s) {', '.join(unknown)}",
+                "package steps: " + (", ".join(steps) or "(none)"),
+            )
+            return None
+        donor = self._donor(ctx, project) if self.rules.same_as else {}
+        if donor is None:
+            return None
+        selected, ok = [], True
+        for package in packages:
+            key = (package["ActionName"], package.get("PackageReferenceName") or "")
+            version = donor.get(key) or pkgs.resolve_version(
+                ctx, package, self.rules.rule_for(package), pkgs.channel_rule_for(channel, package)
+            )
+            ok = ok and version is not None
+            selected.append(
+                {
+                    "ActionName": package["ActionName"],
+                    "PackageReferenceName": package.get("PackageReferenceName") or "",
+                    "Version": version,
+                }
+            )
+        return selected if ok else None
+
+    def _donor(self, ctx: PlanContext, project: Project) -> dict[tuple[str, str], str] | None:
+        found = resolve.release(ctx, project, self.rules.same_as, None)
+        if found is None:
+            return None
+        return {
+            (p.get("ActionName") or p.get("StepName"), p.get("PackageReferenceName") or ""): p[
+                "Version"
+            ]
+            for p in found.get("SelectedPackages") or []
+        }
+
+    def _version(self, ctx: PlanContext, project: Project, values: Doc) -> str | None:
+        text = self.version or str(values["next"])
+        try:
+            version = TEMPLATES.from_string(text).render(values).strip() if "{" in text else text
+        except jinja2.TemplateError as exc:
+            ctx.problem(f"{project.name}: version pattern {text!r} failed: {exc}")
+            return None
+        if not VERSION.match(version):
+            ctx.problem(
+                f"{project.name}: {version!r} is not a release version",
+                "use 1 to 4 numbers separated by '.', optionally '-' and a pre-release tag, "
+                "e.g. 1.2.3 or 2.0.0-beta.1",
+            )
+            return None
+        return version
+
+    def _edit(
+        self,
+        ctx: PlanContext,
+        project: Project,
+        channel: Doc,
+        version: str,
+        selected: list[Doc],
+        values: Doc,
+    ) -> tuple[Edit, Doc]:
+        notes = self._notes(ctx, project, values)
+        body = {
+            "ProjectId": project.id,
+            "ChannelId": channel["Id"],
+            "Version": version,
+            "ReleaseNotes": notes,
+            "SelectedPackages": selected,
+        }
+        name = f"{project.name} {version}"
+        existing = self._existing(ctx, project, channel, version, selected)
+        picks = ", ".join(f"{p['ActionName']}={p['Version']}" for p in selected) or "no packages"
+        intent = Intent(
+            "release.create",
+            {"body": body, "project": project.name},
+            f"create release {version} in channel {channel['Name']}: {picks}",
+        )
+        edit = Edit(
+            "Release",
+            existing["Id"] if existing else None,
+            name,
+            {},
+            (intent,),
+            action="run",
+            done=existing.get("done", "") if existing else "",
+        )
+        ctx.labels[project.id] = project.name
+        return edit, dict(existing or body, Version=existing["Version"] if existing else version)
+
+    def _existing(
+        self, ctx: PlanContext, project: Project, channel: Doc, version: str, selected: list[Doc]
+    ) -> Doc | None:
+        """A release that makes creating this one unnecessary, with ``done`` saying why."""
+        found = resolve.existing_release(ctx, project, version)
+        if found is not None:
+            return dict(found, done=f"release {version} exists already ({found['Id']})")
+        if self.version is not None or self.force:
+            return None
+        latest = ctx.get(f"channels/{channel['Id']}/releases", {"take": 1}).get("Items") or []
+        if latest and _same_packages(latest[0].get("SelectedPackages") or [], selected):
+            latest_version = latest[0]["Version"]
+            return dict(
+                latest[0],
+                done=f"latest release {latest_version} already has these package versions "
+                "(force=True creates another)",
+            )
+        return None
+
+    def _notes(self, ctx: PlanContext, project: Project, values: Doc) -> str:
+        if "{" not in self.notes:
+            return self.notes
+        try:
+            return TEMPLATES.from_string(self.notes).render(values)
+        except jinja2.TemplateError as exc:
+            ctx.problem(f"{project.name}: release notes template failed: {exc}")
+            return ""
+
+
+def _template_values(project: Project, channel: Doc, template: Doc, selected: list[Doc]) -> Doc:
+    now = dt.datetime.now(dt.timezone.utc)
+    return {
+        "next": template.get("NextVersionIncrement") or "0.0.1",
+        "last": template.get("LastReleaseVersion") or "",
+        "project": project.name,
+        "channel": channel["Name"],
+        "date": now.strftime("%Y%m%d"),
+        "time": now.strftime("%H%M%S"),
+        "packages": {p["ActionName"]: p["Version"] for p in selected},
+    }
+
+
+def _same_packages(a: list[Doc], b: list[Doc]) -> bool:
+    def key(items: list[Doc]) -> set[tuple[str, str, str]]:
+        return {
+            (
+                str(p.get("ActionName") or p.get("StepName")),
+                str(p.get("PackageReferenceName") or ""),
+                str(p.get("Version")),
+            )
+            for p in items
+        }
+
+    return key(a) == key(b)

@@ -1,0 +1,123 @@
+"""Names in deployment statements → documents: projects, channels, environments,
+releases and tenants. A name that does not resolve becomes a plan problem with
+close matches, and planning goes on, so one plan reports every bad name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from octoflow_plugins.processes import planner
+from octoflow_plugins.processes.collection import Projects
+from octoflow_plugins.processes.resolve import Names
+from octoflow_plugins.tenants.collection import Tenants
+
+from octoflow.dsl.selection import as_names
+from octoflow.errors import NotFoundError
+from octoflow.models import Environment, Project, Tenant
+from octoflow.plan.context import PlanContext
+from octoflow.registry import unknown_name_message
+
+Doc = dict[str, Any]
+ProjectsArg = str | Iterable[str] | Projects
+
+
+def projects(ctx: PlanContext, selected: ProjectsArg) -> list[Project]:
+    """Projects named (``"A, B"`` or a list) or selected (``octo.projects.where(…)``)."""
+    if isinstance(selected, Projects):
+        return planner.select_projects(ctx, Names(ctx), selected.criteria)
+    found = []
+    for name in as_names(selected, "project"):
+        project = ctx.find("projects", Project, name, "project")
+        if project is not None:
+            found.append(project)
+    return found
+
+
+def project_documents(ctx: PlanContext) -> dict[str, Doc]:
+    return {p["Id"]: p for p in ctx.documents("projects")}
+
+
+def environments(ctx: PlanContext, names: str | Sequence[str]) -> list[Environment]:
+    found = []
+    for name in as_names(names, "environment"):
+        env = ctx.find("environments", Environment, name, "environment")
+        if env is not None:
+            found.append(env)
+    return found
+
+
+def channel(ctx: PlanContext, project: Project, name: str | None) -> Doc | None:
+    """The project's channel called ``name``, or its default channel when ``name`` is empty."""
+    channels = [c for c in ctx.documents("channels") if c.get("ProjectId") == project.id]
+    if name:
+        for c in channels:
+            if name.lower() in (str(c["Name"]).lower(), str(c["Id"]).lower()):
+                return c
+        ctx.problem(
+            unknown_name_message(
+                f"channel of {project.name!r}", name, [c["Name"] for c in channels]
+            )
+        )
+        return None
+    default = [c for c in channels if c.get("IsDefault")] or (
+        channels if len(channels) == 1 else []
+    )
+    if not default:
+        ctx.problem(
+            f"project {project.name!r} has several channels and none is the default",
+            "name one with channel=…: " + ", ".join(c["Name"] for c in channels),
+        )
+        return None
+    return default[0]
+
+
+def release(
+    ctx: PlanContext, project: Project, version: str, channel_doc: Doc | None
+) -> Doc | None:
+    """The project's release ``version``; ``latest`` means the newest (in the channel if given)."""
+    if version.lower() == "latest":
+        path = (
+            f"channels/{channel_doc['Id']}/releases"
+            if channel_doc
+            else f"projects/{project.id}/releases"
+        )
+        items = ctx.get(path, {"take": 1}).get("Items") or []
+        if not items:
+            where = f" in channel {channel_doc['Name']!r}" if channel_doc else ""
+            ctx.problem(f"project {project.name!r} has no releases{where}", "create one first")
+            return None
+        return dict(items[0])
+    try:
+        return dict(ctx.get(f"projects/{project.id}/releases/{version}"))
+    except NotFoundError:
+        recent = ctx.get(f"projects/{project.id}/releases", {"take": 30}).get("Items") or []
+        ctx.problem(
+            unknown_name_message(
+                f"release of {project.name!r}", version, [r["Version"] for r in recent]
+            )
+        )
+        return None
+
+
+def existing_release(ctx: PlanContext, project: Project, version: str) -> Doc | None:
+    try:
+        return dict(ctx.get(f"projects/{project.id}/releases/{version}"))
+    except NotFoundError:
+        return None
+
+
+def tenants(
+    ctx: PlanContext, selected: Tenants | str | Iterable[str] | None
+) -> list[Tenant] | None:
+    """Tenants named or selected (``octo.tenants.where(tag=…)``); ``None``: untenanted."""
+    if selected is None or selected == "" or selected == ():
+        return None
+    if isinstance(selected, Tenants):
+        return selected.select(ctx)
+    found = []
+    for name in as_names(selected, "tenant"):
+        tenant = ctx.find("tenants", Tenant, name, "tenant")
+        if tenant is not None:
+            found.append(tenant)
+    return found
