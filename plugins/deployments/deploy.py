@@ -227,7 +227,8 @@ class Planner:
         return [e for t in connected for e in self._one(env, t, after)]
 
     def _one(self, env: Environment, tenant: Tenant | None, after: tuple[str, ...]) -> list[Edit]:
-        if not self.new and not self._allowed(env, tenant):
+        done = self._done(env, tenant)
+        if not (self.new or done or self._allowed(env, tenant)):
             return []
         skip = self._skip_action_ids()
         if skip is None:
@@ -236,7 +237,6 @@ class Planner:
         for_tenant = f" for {tenant.name}" if tenant else ""
         name = f"{self.project.name} {version} to {env.name}{for_tenant}"
         self.ctx.labels[env.id] = env.name
-        done = self._done(env, tenant)
         body = {
             "ReleaseId": self.release_id,
             "EnvironmentId": env.id,
