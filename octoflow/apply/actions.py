@@ -58,11 +58,15 @@ class ActionCall:
     :param client: the space's client.
     :param args: the intent's arguments, with ``created_ref`` s resolved.
     :param created: ids of documents created so far in this apply, by operation key.
+    :param fresh: the plan was made by this process just before this apply; when
+        ``False`` (a saved plan), an action must check the server for work someone
+        did since the plan (a re-run, a colleague) before it acts.
     """
 
     client: OctopusClient
     args: Mapping[str, Any]
     created: Mapping[str, str]
+    fresh: bool
     _progress: Callable[[str], None]
     _stop: threading.Event
 

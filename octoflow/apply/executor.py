@@ -124,6 +124,7 @@ class Executor:
         self.on_progress = on_progress or (lambda op, message: None)
         self._stop = threading.Event()  # set on Ctrl-C: actions stop waiting
         self._outputs: dict[str, Mapping[str, Any]] = {}
+        self._saved_plan = False
         self._results: dict[str, OperationResult] = {}
         self._created: dict[str, str] = {}
         self._secrets = SecretFiles()
@@ -138,6 +139,7 @@ class Executor:
         """Apply ``plan``. With ``preflight`` (saved plans), first check every
         document against the plan and write nothing if any contradicts it."""
         started, requests_before = time.monotonic(), self.client.request_count
+        self._saved_plan = preflight
         ops = {op.key: op for op in plan.operations}
         self._refresher = Refresher(
             self.client,
@@ -343,6 +345,7 @@ class Executor:
                 self.client,
                 resolve_created(dict(intent.args), self._created),
                 dict(self._created),
+                not self._saved_plan,
                 lambda message: self.on_progress(op, redact(message)),
                 self._stop,
             )

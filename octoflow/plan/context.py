@@ -7,6 +7,7 @@ matches suggested when they do not resolve.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 from typing import Any, TypeVar
 
 from octoflow.client import OctopusClient
@@ -15,6 +16,8 @@ from octoflow.models import Model
 from octoflow.registry import Registry, unknown_name_message
 
 M = TypeVar("M", bound=Model)
+#: Parallel reads ``get_each`` makes at most.
+READ_WORKERS = 8
 
 
 class PlanContext:
@@ -67,6 +70,17 @@ class PlanContext:
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         """A read outside the collection cache (e.g. a variables document)."""
         return self.client.get(self.client.space_path(path), params)
+
+    def get_each(self, paths: list[str], workers: int = READ_WORKERS) -> list[Any]:
+        """Many reads outside the collection cache (one per path), made in parallel.
+
+        For a provider that needs a document per selected item (a release's
+        deployment template): the reads overlap instead of queueing one by one.
+        """
+        if len(paths) <= 1:
+            return [self.get(p) for p in paths]
+        with cf.ThreadPoolExecutor(min(workers, len(paths)), "octoflow-plan") as pool:
+            return list(pool.map(self.get, paths))
 
     def _fetch_all(self, collection: str) -> list[dict[str, Any]]:
         path = collection if collection.startswith("/") else self.client.space_path(collection)

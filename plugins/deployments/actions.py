@@ -1,8 +1,9 @@
 """What apply does for deployment operations: create releases, deploy, wait.
 
-Each action first checks whether its work is already done — the release
-exists, the release is already being or been deployed there — so an apply
-interrupted halfway can be run again without duplicates.
+Planning has checked what is there already. An action applying a *saved* plan
+checks again first — the release exists, the release is already being or been
+deployed there — so a saved plan applied twice, or after an interrupted run,
+never duplicates anything. (An interrupted run planned again sees what it did.)
 """
 
 from __future__ import annotations
@@ -21,11 +22,7 @@ KEPT_STATES = ("Queued", "Executing", "Cancelling", "Success")
 
 def create_release(call: ActionCall) -> ActionResult:
     body = dict(call.args["body"])
-    path = call.client.space_path(f"projects/{body['ProjectId']}/releases/{body['Version']}")
-    try:
-        found = call.client.get(path)
-    except NotFoundError:
-        found = None
+    found = None if call.fresh else _release_named(call, body["ProjectId"], body["Version"])
     if found is not None:
         return ActionResult(
             False, f"release {found['Version']} exists already", found["Id"], _release(found)
@@ -36,6 +33,15 @@ def create_release(call: ActionCall) -> ActionResult:
     )
 
 
+def _release_named(call: ActionCall, project_id: str, version: str) -> Doc | None:
+    try:
+        return dict(
+            call.client.get(call.client.space_path(f"projects/{project_id}/releases/{version}"))
+        )
+    except NotFoundError:
+        return None
+
+
 def _release(doc: Doc) -> Doc:
     return {"ReleaseId": doc["Id"], "ReleaseVersion": doc["Version"]}
 
@@ -43,7 +49,7 @@ def _release(doc: Doc) -> Doc:
 def create_deployment(call: ActionCall) -> ActionResult:
     body = {k: v for k, v in call.args["body"].items() if v not in (None, "", [], {})}
     how = Wait.from_args(call.args)
-    existing = None if call.args.get("force") else _latest_same(call, body)
+    existing = None if call.fresh or call.args.get("force") else _latest_same(call, body)
     if existing is not None:
         changed, deployment = False, existing
         detail = f"already deployed: {existing['Id']}"

@@ -157,6 +157,12 @@ class Dashboard:
             }
         return self._items[project_id]
 
+    def prefetch(self, release_ids: list[str]) -> None:
+        """Read many releases' templates at once (see ``promotions``)."""
+        wanted = [r for r in dict.fromkeys(release_ids) if r not in self._promotions]
+        paths = [f"releases/{r}/deployments/template" for r in wanted]
+        self._promotions.update(zip(wanted, self.ctx.get_each(paths), strict=True))
+
     def promotions(self, release_id: str) -> Doc:
         """Where the release may go next (``/releases/{id}/deployments/template``), read once."""
         if release_id not in self._promotions:

@@ -3,7 +3,8 @@
 Rules are written ``latest``, ``1.2.3`` (every package), ``Step:latest``,
 ``Step:2.0.1``, ``Step:PackageRef:2.0.1``, ``Step:[1.0,2.0)`` (the latest in a
 NuGet version range), ``Step:tag=^beta`` (the latest pre-release whose tag
-matches) or ``*:rule``; the most specific rule for a package wins, and
+matches) or ``*:rule``; ``latest`` and ranges pick stable versions only
+(unless the channel's rule names a pre-release tag); the most specific rule for a package wins, and
 ``latest`` is the default. ``same-as:1.2.0`` takes every version from release
 1.2.0. Channel version rules always apply on top: the feed is asked only for
 versions the channel allows.
@@ -100,6 +101,7 @@ def resolve_version(
     if rule != "latest" and not rule.startswith(("[", "(", "tag=")):
         return rule
     params: dict[str, Any] = {"packageId": package["PackageId"], "take": 1}
+    params["includePreRelease"] = "false"  # "latest" means the latest stable version
     if channel_rule.get("VersionRange"):
         params["versionRange"] = channel_rule["VersionRange"]
     if channel_rule.get("Tag"):

@@ -49,26 +49,52 @@ class Promote:
         source, target = envs
         board = Dashboard(ctx)
         board.load(ctx.get("dashboard"))
-        tenants = {t.id: t for t in ctx.models("tenants", Tenant)}
+        candidates = self._candidates(ctx, board, projects, source, target)
+        # Lifecycle checks only for releases that are not current in the target yet.
+        board.prefetch(
+            [
+                item["ReleaseId"]
+                for project, tenant, item in candidates
+                if (board.current(project.id, target.id, tenant and tenant.id) or {}).get(
+                    "ReleaseId"
+                )
+                != item["ReleaseId"]
+            ]
+        )
         edits: list[Edit] = []
-        unconnected = 0
+        for project, tenant, item in candidates:
+            release = {"Id": item["ReleaseId"], "Version": item["ReleaseVersion"]}
+            planner = Planner(ctx, project, release, None, self.options, board)
+            edits += planner.edits(target, [tenant] if tenant else None)
+        if not edits:
+            ctx.note(f"nothing in {source.name} that is not in {target.name} already")
+        return edits
+
+    def _candidates(
+        self,
+        ctx: PlanContext,
+        board: Dashboard,
+        projects: list[Project],
+        source: Environment,
+        target: Environment,
+    ) -> list[tuple[Project, Tenant | None, Doc]]:
+        """(project, tenant, item) of every successful deployment in ``source`` that may
+        go to ``target``: tenants not connected to the project there stay (a note says so)."""
+        tenants = {t.id: t for t in ctx.models("tenants", Tenant)}
+        found, unconnected = [], 0
         for project in projects:
             for tenant_id, item in self._current_in(board, project, source):
-                release = {"Id": item["ReleaseId"], "Version": item["ReleaseVersion"]}
-                planner = Planner(ctx, project, release, None, self.options, board)
                 tenant = tenants.get(tenant_id) if tenant_id else None
                 if tenant and target.id not in tenant.project_environments.get(project.id, []):
                     unconnected += 1
                     continue
-                edits += planner.edits(target, [tenant] if tenant else None)
+                found.append((project, tenant, item))
         if unconnected:
             ctx.note(
                 f"{unconnected} tenant deployment(s) in {source.name} stay: those tenants are "
                 f"not connected to their project in {target.name}"
             )
-        if not edits:
-            ctx.note(f"nothing in {source.name} that is not in {target.name} already")
-        return edits
+        return found
 
     def _projects(self, ctx: PlanContext) -> list[Project]:
         if self.projects is None:

@@ -245,3 +245,23 @@ def test_an_interrupted_promote_reruns_without_duplicates(server, server_api, tm
     assert len(slots) == len(set(slots))  # no release deployed twice to the same place
     posted = [w for w in writes(sandbox) if w.path.endswith("/deployments")]
     assert f"{len(posted) - 1} to run." in rerun.stdout  # the interrupted one was not redone
+
+
+def test_a_saved_plan_applied_twice_deploys_once(server, server_api, cli, tmp_path) -> None:
+    sandbox, _srv = server
+    saved = tmp_path / "promote.json"
+    code, _out, err = cli(
+        "plan", "promote", "-p", "from_env=Test", "-p", "to_env=Staging", "--out", str(saved)
+    )
+    assert code == 0, err
+
+    code, first, err = cli("apply", str(saved), "--yes")
+    assert code == 0, err
+    posted = [w for w in writes(sandbox) if w.path.endswith("/deployments")]
+    code, second, err = cli("apply", str(saved), "--yes", "--format", "json")
+
+    assert code == 0, err
+    assert [w for w in writes(sandbox) if w.path.endswith("/deployments")] == posted
+    results = json.loads(second)["report"]["results"]
+    assert len(results) == len(posted) > 0
+    assert all(r["outcome"] == "ok" and r["detail"].startswith("already deployed") for r in results)
