@@ -100,9 +100,8 @@ class Deploy:
 
     def describe(self) -> str:
         release = self.release if isinstance(self.release, str) else "new release"
-        return (
-            f"deployments.deploy({self.projects!r}, release={release!r}, to={self.environments!r})"
-        )
+        projects = resolve.described(self.projects)
+        return f"deployments.deploy({projects}, release={release!r}, to={self.environments!r})"
 
     def plan(self, ctx: PlanContext) -> list[Edit]:
         envs = resolve.environments(ctx, self.environments)
@@ -181,7 +180,12 @@ class Dashboard:
 
 
 class Planner:
-    """Deployment edits of one release of one project."""
+    """Deployment edits of one release of one project.
+
+    :param blocked: where a deployment the lifecycle does not allow yet is
+        reported: ``None`` makes it a plan problem; a list (promote's) collects
+        ``"Project version"`` texts for one note instead.
+    """
 
     def __init__(
         self,
@@ -191,7 +195,9 @@ class Planner:
         release_edit: Edit | None,
         options: Options,
         board: Dashboard,
+        blocked: list[str] | None = None,
     ) -> None:
+        self.blocked = blocked
         self.ctx, self.project, self.release, self.options, self.board = (
             ctx,
             project,
@@ -301,6 +307,9 @@ class Planner:
         if any(a["Id"] == env.id for a in allowed):
             return True
         for_tenant = f" for tenant {tenant.name!r}" if tenant else ""
+        if self.blocked is not None:
+            self.blocked.append(f"{self.project.name} {self.release['Version']}{for_tenant}")
+            return False
         names = ", ".join(a["Name"] for a in allowed) or "nowhere"
         self.ctx.problem(
             f"the lifecycle does not allow {self.project.name} {self.release['Version']} "

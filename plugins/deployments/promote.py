@@ -6,7 +6,9 @@ Example::
 
 For every selected project (all by default) and, for tenanted projects, every
 tenant, the release *successfully* current in ``from_env`` is deployed to
-``to_env`` unless it is already current (or being deployed) there. One
+``to_env`` unless it is already current (or being deployed) there. Releases
+whose lifecycle does not allow ``to_env`` next (it is not in the lifecycle, or
+an earlier phase is incomplete) stay, and a note in the plan names them. One
 dashboard read answers "what is where" for every project; the plan names
 each release and where it goes before anything runs.
 """
@@ -62,10 +64,16 @@ class Promote:
             ]
         )
         edits: list[Edit] = []
+        blocked: list[str] = []
         for project, tenant, item in candidates:
             release = {"Id": item["ReleaseId"], "Version": item["ReleaseVersion"]}
-            planner = Planner(ctx, project, release, None, self.options, board)
+            planner = Planner(ctx, project, release, None, self.options, board, blocked)
             edits += planner.edits(target, [tenant] if tenant else None)
+        if blocked:
+            ctx.note(
+                f"{len(blocked)} release(s) stay in {source.name}: their lifecycle does not "
+                f"allow {target.name} next: " + ", ".join(blocked)
+            )
         if not edits:
             ctx.note(f"nothing in {source.name} that is not in {target.name} already")
         return edits

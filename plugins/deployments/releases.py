@@ -77,8 +77,8 @@ class CreateReleases:
     force: bool
 
     def describe(self) -> str:
-        what = self.projects if isinstance(self.projects, str) else "projects"
-        return f"releases.create({what!r}, version={self.version or 'next'!r})"
+        projects = resolve.described(self.projects)
+        return f"releases.create({projects}, version={self.version or 'next'!r})"
 
     def deploy(self, to: str, **options: Any) -> Deploy:
         """Deploy each release this statement creates (or reuses) to ``to``."""

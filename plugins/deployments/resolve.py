@@ -34,6 +34,13 @@ def projects(ctx: PlanContext, selected: ProjectsArg) -> list[Project]:
     return found
 
 
+def described(projects: ProjectsArg) -> str:
+    """Projects as a statement shows them: names, or the selection's own description."""
+    if isinstance(projects, Projects):
+        return projects.describe()
+    return repr(projects if isinstance(projects, str) else ", ".join(projects))
+
+
 def project_documents(ctx: PlanContext) -> dict[str, Doc]:
     return {p["Id"]: p for p in ctx.documents("projects")}
 

@@ -16,11 +16,13 @@ import attrs
 from octoflow.apply.actions import ActionCall, ActionFailed
 
 COMPLETED = ("Success", "Failed", "Canceled", "TimedOut")
+#: Polls start quick (short tasks end soon) and slow down to ``Wait.poll``.
+FIRST_POLL, POLL_GROWTH = 0.25, 1.5
 
 
 @attrs.frozen
 class Wait:
-    """How to wait: whether at all, for how long, and how often to ask."""
+    """How to wait: whether at all, for how long, and at most how long between reads."""
 
     wait: bool = False
     timeout: float = 1800.0
@@ -44,7 +46,7 @@ def wait_for_task(
     """The task once it succeeded; ``ActionFailed`` if it failed, was canceled,
     timed out on the server, or did not finish within ``how.timeout`` seconds."""
     deadline = time.monotonic() + how.timeout
-    last = ""
+    last, pause = "", min(FIRST_POLL, how.poll)
     while True:
         task = call.client.get(task_path(call, task_id))
         state = _describe(task)
@@ -60,8 +62,9 @@ def wait_for_task(
                 "(-p timeout=…)",
                 outputs,
             )
-        if not call.sleep(min(how.poll, max(deadline - time.monotonic(), 0))):
+        if not call.sleep(min(pause, max(deadline - time.monotonic(), 0))):
             raise ActionFailed(f"stopped waiting for {task_id}: apply was interrupted", outputs)
+        pause = min(pause * POLL_GROWTH, how.poll)
     if task["State"] != "Success":
         why = f": {task['ErrorMessage']}" if task.get("ErrorMessage") else ""
         raise ActionFailed(

@@ -1,1 +1,1 @@
-"""Benchmarks: scripts run by hand (``python -m tests.benchmark.bench_tenants``), not pytest tests."""
+"""Benchmarks: scripts run by hand (``python -m tests.benchmark.bench_tenants``), not tests."""

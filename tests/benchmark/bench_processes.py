@@ -60,11 +60,18 @@ def request_rows(recipe: str) -> list[Row]:
     limit = math.floor(changed * 1.02) + 10
     return [
         Row(f"{recipe}: processes changed (= minimum writes)", str(changed)),
-        Row(f"{recipe}: requests, plan + apply (client count)", str(made),
-            f"<= {limit} (changed + 2% + 10)", made <= limit),
-        Row(f"{recipe}: requests, plan + apply (sandbox log)",
-            f"{len(logged)} ({writes} writes, {len(logged) - writes} reads)", "= client count",
-            len(logged) == made),
+        Row(
+            f"{recipe}: requests, plan + apply (client count)",
+            str(made),
+            f"<= {limit} (changed + 2% + 10)",
+            made <= limit,
+        ),
+        Row(
+            f"{recipe}: requests, plan + apply (sandbox log)",
+            f"{len(logged)} ({writes} writes, {len(logged) - writes} reads)",
+            "= client count",
+            len(logged) == made,
+        ),
     ]
 
 
@@ -77,11 +84,17 @@ def wall_time_rows(url: str, recipe: str, script: Callable[[str], None]) -> list
     require(processes(url) == octoflow_result, f"{recipe}: octoflow and the script differ")
     ratio = script_seconds / octoflow_seconds
     return [
-        Row(f"{recipe}: wall time, octoflow (concurrency {CONCURRENCY})",
-            f"{octoflow_seconds:.2f} s"),
+        Row(
+            f"{recipe}: wall time, octoflow (concurrency {CONCURRENCY})",
+            f"{octoflow_seconds:.2f} s",
+        ),
         Row(f"{recipe}: wall time, sequential requests script", f"{script_seconds:.2f} s"),
-        Row(f"{recipe}: speed-up (script / octoflow)", f"{ratio:.1f}x",
-            f">= {SPEEDUP_TARGET:.0f}x", ratio >= SPEEDUP_TARGET),
+        Row(
+            f"{recipe}: speed-up (script / octoflow)",
+            f"{ratio:.1f}x",
+            f">= {SPEEDUP_TARGET:.0f}x",
+            ratio >= SPEEDUP_TARGET,
+        ),
     ]
 
 
@@ -161,7 +174,6 @@ def main() -> int:
         rows += wall_time_rows(url, "projects-use-container", script_use_container)
         rows += wall_time_rows(url, "projects-add-step", script_add_step)
     return report(rows, started)
-
 
 
 if __name__ == "__main__":

@@ -16,13 +16,8 @@ from __future__ import annotations
 import copy
 import json
 import math
-import re
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +27,7 @@ from octoflow.config import Connection
 from octoflow.plugin import PluginHost
 from octoflow.sandbox import Sandbox
 from octoflow.session import Octoflow
-from tests.benchmark.common import Row, report, require, timed
+from tests.benchmark.common import Row, report, require, server_process, timed
 
 RECIPE = "targets-update"
 PARAMS = {"role": "web", "environment": "Test", "add_roles": "api", "add_environments": "Staging"}
@@ -93,10 +88,10 @@ def request_rows(state_path: Path) -> list[Row]:
 def wall_time_rows(state_path: Path) -> list[Row]:
     """octoflow at concurrency 8 vs a sequential GET + PUT script, each against its own
     ``octoflow sandbox serve`` process loaded from the same state, 20 ms per request."""
-    with server_process(state_path) as url:
+    with server_process(state_path, KEY, LATENCY_MS) as url:
         octoflow_seconds = timed(lambda: octoflow_run(url))
         octoflow_result = roles_and_environments(url)
-    with server_process(state_path) as url:
+    with server_process(state_path, KEY, LATENCY_MS) as url:
         script_seconds = timed(lambda: script_run(url))
         require(
             roles_and_environments(url) == octoflow_result,
@@ -116,37 +111,6 @@ def wall_time_rows(state_path: Path) -> list[Row]:
             ratio >= SPEEDUP_TARGET,
         ),
     ]
-
-
-@contextmanager
-def server_process(state_path: Path) -> Iterator[str]:
-    """``octoflow sandbox serve`` on a copy of the state file, in a child process."""
-    with tempfile.TemporaryDirectory() as tmp:
-        copied = Path(tmp) / "state.json"
-        copied.write_bytes(state_path.read_bytes())
-        command = [
-            sys.executable,
-            "-m",
-            "octoflow.cli",
-            "sandbox",
-            "serve",
-            "--state",
-            str(copied),
-            "--port",
-            "0",
-            "--latency-ms",
-            str(LATENCY_MS),
-            "--api-key",
-            KEY,
-        ]
-        with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
-            try:
-                first_line = process.stdout.readline() if process.stdout else ""
-                found = re.search(r"serving on (http://\S+)", first_line)
-                require(found is not None, f"octoflow sandbox serve said {first_line!r}")
-                yield found.group(1)  # type: ignore[union-attr]
-            finally:
-                process.terminate()
 
 
 def octoflow_run(url: str) -> None:
@@ -191,8 +155,6 @@ def main() -> int:
         state_path.write_text(json.dumps(big_state(Sandbox(areas, seed="demo").dump())))
         rows = request_rows(state_path) + wall_time_rows(state_path)
     return report(rows, started)
-
-
 
 
 if __name__ == "__main__":

@@ -51,7 +51,6 @@ COMPILE_SECONDS_TARGET = 1.0
 COMPILE_MB_TARGET = 300.0
 
 
-
 # -- 1. requests per change ------------------------------------------------------
 
 
@@ -69,11 +68,18 @@ def request_rows() -> list[Row]:
     limit = math.floor(changed * 1.02) + 10
     return [
         Row("tenants changed (= minimum writes)", str(changed)),
-        Row("requests, plan + apply (client count)", str(made),
-            f"<= {limit} (changed + 2% + 10)", made <= limit),
-        Row("requests, plan + apply (sandbox log)",
-            f"{len(logged)} ({writes} writes, {len(logged) - writes} reads)", "= client count",
-            len(logged) == made),
+        Row(
+            "requests, plan + apply (client count)",
+            str(made),
+            f"<= {limit} (changed + 2% + 10)",
+            made <= limit,
+        ),
+        Row(
+            "requests, plan + apply (sandbox log)",
+            f"{len(logged)} ({writes} writes, {len(logged) - writes} reads)",
+            "= client count",
+            len(logged) == made,
+        ),
     ]
 
 
@@ -93,13 +99,21 @@ def wall_time_rows(areas: list[Any]) -> list[Row]:
         octoflow_shared, script_shared = race(url)
     ratio, shared_ratio = script_seconds / octoflow_seconds, script_shared / octoflow_shared
     return [
-        Row(f"wall time, octoflow plan + apply (concurrency {CONCURRENCY})",
-            f"{octoflow_seconds:.2f} s"),
+        Row(
+            f"wall time, octoflow plan + apply (concurrency {CONCURRENCY})",
+            f"{octoflow_seconds:.2f} s",
+        ),
         Row("wall time, sequential requests script", f"{script_seconds:.2f} s"),
-        Row("speed-up (script / octoflow)", f"{ratio:.1f}x", f">= {SPEEDUP_TARGET:.0f}x",
-            ratio >= SPEEDUP_TARGET),
-        Row("speed-up, sandbox as a thread of this process",
-            f"{shared_ratio:.1f}x ({script_shared:.2f} s / {octoflow_shared:.2f} s)"),
+        Row(
+            "speed-up (script / octoflow)",
+            f"{ratio:.1f}x",
+            f">= {SPEEDUP_TARGET:.0f}x",
+            ratio >= SPEEDUP_TARGET,
+        ),
+        Row(
+            "speed-up, sandbox as a thread of this process",
+            f"{shared_ratio:.1f}x ({script_shared:.2f} s / {octoflow_shared:.2f} s)",
+        ),
     ]
 
 
@@ -117,8 +131,19 @@ def race(url: str) -> tuple[float, float]:
 @contextmanager
 def server_process() -> Iterator[str]:
     """``octoflow sandbox serve`` (a ``SandboxServer``) in a child process; yields its URL."""
-    command = [sys.executable, "-m", "octoflow.cli", "sandbox", "serve", "--port", "0",
-               "--latency-ms", str(LATENCY_MS), "--api-key", KEY]
+    command = [
+        sys.executable,
+        "-m",
+        "octoflow.cli",
+        "sandbox",
+        "serve",
+        "--port",
+        "0",
+        "--latency-ms",
+        str(LATENCY_MS),
+        "--api-key",
+        KEY,
+    ]
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
         try:
             first_line = process.stdout.readline() if process.stdout else ""
@@ -139,8 +164,9 @@ def server_thread(areas: list[Any]) -> Iterator[str]:
 
 def control(url: str, method: str, action: str, **options: Any) -> Any:
     """The sandbox's control plane (``/_sandbox/...``), outside the timed runs."""
-    response = requests.request(method, f"{url}/_sandbox/{action}",
-                                headers={"X-Octopus-ApiKey": KEY}, **options)
+    response = requests.request(
+        method, f"{url}/_sandbox/{action}", headers={"X-Octopus-ApiKey": KEY}, **options
+    )
     response.raise_for_status()
     return response.json()
 
@@ -174,8 +200,10 @@ def script_run(url: str) -> None:
 def connections(url: str) -> dict[str, dict[str, frozenset[str]]]:
     """Each tenant's project connections, to check both runs did the same work."""
     tenants = control(url, "GET", "state")["collections"]["Tenants"].values()
-    return {t["Id"]: {project: frozenset(envs) for project, envs in t["ProjectEnvironments"].items()}
-            for t in tenants}
+    return {
+        t["Id"]: {project: frozenset(envs) for project, envs in t["ProjectEnvironments"].items()}
+        for t in tenants
+    }
 
 
 # -- 3. compiling a plan for 10,000 tenants --------------------------------------
@@ -197,11 +225,19 @@ def compile_rows(areas: list[Any]) -> list[Row]:
     traced_mb = traced_peak_mb(session_over(sandbox))
     tenants = len(sandbox.dump()["collections"]["Tenants"])
     return [
-        Row(f"compile: {tenants} tenants, 3 statements", f"{seconds:.2f} s "
+        Row(
+            f"compile: {tenants} tenants, 3 statements",
+            f"{seconds:.2f} s "
             f"({len(plan.operations)} changes, {timed.client.request_count} requests)",
-            f"< {COMPILE_SECONDS_TARGET:.0f} s", seconds < COMPILE_SECONDS_TARGET),
-        Row("compile: peak traced memory (tracemalloc)", f"{traced_mb:.0f} MB",
-            f"< {COMPILE_MB_TARGET:.0f} MB", traced_mb < COMPILE_MB_TARGET),
+            f"< {COMPILE_SECONDS_TARGET:.0f} s",
+            seconds < COMPILE_SECONDS_TARGET,
+        ),
+        Row(
+            "compile: peak traced memory (tracemalloc)",
+            f"{traced_mb:.0f} MB",
+            f"< {COMPILE_MB_TARGET:.0f} MB",
+            traced_mb < COMPILE_MB_TARGET,
+        ),
         Row("compile: growth of peak RSS (maxrss), untraced run", f"{rss_growth:.0f} MB"),
     ]
 
@@ -213,8 +249,11 @@ def big_state(demo: dict[str, Any]) -> dict[str, Any]:
     originals = sorted(tenants.values(), key=lambda t: int(t["Id"].rsplit("-", 1)[1]))
     last = state["counters"]["Tenants"]
     for n in range(BIG_TENANT_COUNT - len(originals)):
-        clone = copied_tenant(originals[n % len(originals)], f"Tenants-{last + 1 + n}",
-                              f"copy {n // len(originals) + 1}")
+        clone = copied_tenant(
+            originals[n % len(originals)],
+            f"Tenants-{last + 1 + n}",
+            f"copy {n // len(originals) + 1}",
+        )
         tenants[clone["Id"]] = clone
     state["counters"]["Tenants"] = last + BIG_TENANT_COUNT - len(originals)
     return state
@@ -261,8 +300,6 @@ def traced_peak_mb(octo: Octoflow) -> float:
 # -- the table --------------------------------------------------------------------
 
 
-
-
 def main() -> int:
     started = time.perf_counter()
     areas = PluginHost.from_entry_points().build_registry().sandbox_areas
@@ -270,10 +307,8 @@ def main() -> int:
     return report(rows, started)
 
 
-
 def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
 
 
 if __name__ == "__main__":

@@ -156,7 +156,5 @@ def main() -> int:
     return report(table_rows, started, note=f"latency: {LATENCY_MS} ms per request; ")
 
 
-
-
 if __name__ == "__main__":
     raise SystemExit(main())

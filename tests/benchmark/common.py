@@ -5,9 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import re
+import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -39,10 +44,15 @@ def machine() -> list[str]:
 def table(rows: list[Row]) -> str:
     """A Markdown table, so it can be pasted into docs/benchmarks.md as is."""
     header = Row("measure", "result", "target")
-    cells = [[r.measure, r.result, r.target, "verdict" if r is header else r.verdict]
-             for r in [header, *rows]]
+    cells = [
+        [r.measure, r.result, r.target, "verdict" if r is header else r.verdict]
+        for r in [header, *rows]
+    ]
     widths = [max(len(line[i]) for line in cells) for i in range(4)]
-    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) + " |" for line in cells]
+    lines = [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) + " |"
+        for line in cells
+    ]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(lines)
 
@@ -69,3 +79,34 @@ def require(condition: bool, message: str) -> None:
     """Stop: a figure measured on a broken run would mean nothing."""
     if not condition:
         raise SystemExit(f"benchmark aborted: {message}")
+
+
+@contextmanager
+def server_process(state_path: Path, key: str, latency_ms: int) -> Iterator[str]:
+    """``octoflow sandbox serve`` on a copy of the state file, in a child process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        copied = Path(tmp) / "state.json"
+        copied.write_bytes(state_path.read_bytes())
+        command = [
+            sys.executable,
+            "-m",
+            "octoflow.cli",
+            "sandbox",
+            "serve",
+            "--state",
+            str(copied),
+            "--port",
+            "0",
+            "--latency-ms",
+            str(latency_ms),
+            "--api-key",
+            key,
+        ]
+        with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
+            try:
+                first_line = process.stdout.readline() if process.stdout else ""
+                found = re.search(r"serving on (http://\S+)", first_line)
+                require(found is not None, f"octoflow sandbox serve said {first_line!r}")
+                yield found.group(1)  # type: ignore[union-attr]
+            finally:
+                process.terminate()
