@@ -107,24 +107,39 @@ class Octoflow:
     # -- plan and apply --------------------------------------------------------
 
     def plan(
-        self, *statements: Any, title: str = "", params: Mapping[str, Any] | None = None
+        self,
+        *statements: Any,
+        title: str = "",
+        params: Mapping[str, Any] | None = None,
+        concurrency: int = 8,
     ) -> Plan:
-        """Compile statements into a plan. Reads the server; never writes."""
+        """Compile statements into a plan. Reads the server; never writes.
+
+        :param concurrency: reads made at once where a provider reads many documents.
+        """
         flat = flatten(statements)
         if not flat:
             raise UsageError("nothing to plan: no statements given")
         title = title or "; ".join(s.describe() for s in flat)
-        plan = compile_plan(flat, PlanContext(self.client, self.registry), title, params)
+        ctx = PlanContext(self.client, self.registry, read_workers=concurrency)
+        plan = compile_plan(flat, ctx, title, params)
         self.host.plan_ready(plan)
         return plan
 
-    def plan_recipe(self, recipe: Recipe | str, raw_params: Mapping[str, str]) -> Plan:
+    def plan_recipe(
+        self, recipe: Recipe | str, raw_params: Mapping[str, str], concurrency: int = 8
+    ) -> Plan:
         """Load a recipe (by name or path), bind its ``-p`` values and plan it."""
         if isinstance(recipe, str):
             recipe = find_recipe(recipe, self.registry.recipes)
         values = recipe.bind(raw_params)
         statements = recipe.statements(self, values)
-        return self.plan(*statements, title=recipe.name, params=recipe.shown_params(values))
+        return self.plan(
+            *statements,
+            title=recipe.name,
+            params=recipe.shown_params(values),
+            concurrency=concurrency,
+        )
 
     def apply(
         self,
@@ -150,8 +165,9 @@ class Octoflow:
             try:
                 self.host.operation_done(result)
             except Exception as exc:  # a broken audit plugin must not break the apply
-                log.warning("a plugin's octoflow_operation_done failed: %s: %s",
-                            type(exc).__name__, exc)
+                log.warning(
+                    "a plugin's octoflow_operation_done failed: %s: %s", type(exc).__name__, exc
+                )
             if on_result is not None:
                 on_result(result)
 

@@ -38,6 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
     _recipe_options(plan)
     _connection_options(plan)
     _output_options(plan)
+    plan.add_argument(
+        "--concurrency",
+        type=_positive_int,
+        default=8,
+        help="reads made at once while planning, where a plan reads many documents (default 8)",
+    )
     plan.set_defaults(handler=commands.plan)
 
     apply = sub.add_parser("apply", help="plan a recipe (or load a saved plan) and apply it")
@@ -52,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--concurrency",
         type=_positive_int,
         default=8,
-        help="operations applied at once (default 8)",
+        help="operations applied (and reads made while planning) at once (default 8)",
     )
     apply.add_argument(
         "--journal",
@@ -71,8 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     plugins.set_defaults(handler=commands.plugins)
 
     templates = sub.add_parser("step-templates", help="recipes as Octopus step templates")
-    templates_sub = templates.add_subparsers(dest="templates_command", required=True,
-                                             metavar="ACTION")
+    templates_sub = templates.add_subparsers(
+        dest="templates_command", required=True, metavar="ACTION"
+    )
     export = templates_sub.add_parser(
         "export", help="write one step template (JSON) per recipe, plus a generic one"
     )

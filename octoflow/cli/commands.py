@@ -31,7 +31,7 @@ EXIT_REFUSED = AuthenticationError.exit_code
 def plan(args: argparse.Namespace) -> int:
     sessions = _sessions(args)
     if len(sessions) > 1:
-        plans = spaces.plan_all(sessions, args.recipe, parse_params(args.param))
+        plans = spaces.plan_all(sessions, args.recipe, parse_params(args.param), args.concurrency)
         spaces.show(plans, args)
         if args.out:
             spaces.write_out(plans, args.out)
@@ -100,7 +100,7 @@ def _exit_code(report: ApplyReport) -> int:
 def _apply_spaces(sessions: list[Octoflow], args: argparse.Namespace) -> int:
     if args.recipe.endswith(".json"):
         raise UsageError("a saved plan is for one space: apply it with a single --space")
-    plans = spaces.plan_all(sessions, args.recipe, parse_params(args.param))
+    plans = spaces.plan_all(sessions, args.recipe, parse_params(args.param), args.concurrency)
     if args.format == "text":
         spaces.show(plans, args)
     if spaces.nothing_to_do(plans):
@@ -233,7 +233,7 @@ def _session(args: argparse.Namespace, space: str | None) -> Octoflow:
 
 
 def _plan_recipe(octo: Octoflow, args: argparse.Namespace) -> Plan:
-    return octo.plan_recipe(args.recipe, parse_params(args.param))
+    return octo.plan_recipe(args.recipe, parse_params(args.param), concurrency=args.concurrency)
 
 
 def _show_plan(the_plan: Plan, args: argparse.Namespace, write_out: bool = True) -> None:

@@ -30,8 +30,10 @@ def summary_text(plans: list[Plan]) -> str:
     return f"Across {len(plans)} spaces: " + text.removeprefix("Plan: ")
 
 
-def plan_all(sessions: list[Octoflow], recipe: str, params: dict[str, str]) -> list[Plan]:
-    return [octo.plan_recipe(recipe, params) for octo in sessions]
+def plan_all(
+    sessions: list[Octoflow], recipe: str, params: dict[str, str], concurrency: int = 8
+) -> list[Plan]:
+    return [octo.plan_recipe(recipe, params, concurrency) for octo in sessions]
 
 
 def show(plans: list[Plan], args: argparse.Namespace, reports: list[object] | None = None) -> None:

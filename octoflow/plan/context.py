@@ -16,14 +16,17 @@ from octoflow.models import Model
 from octoflow.registry import Registry, unknown_name_message
 
 M = TypeVar("M", bound=Model)
-#: Parallel reads ``get_each`` makes at most.
+#: Parallel reads ``get_each`` makes at most, unless told otherwise.
 READ_WORKERS = 8
 
 
 class PlanContext:
-    def __init__(self, client: OctopusClient, registry: Registry) -> None:
+    def __init__(
+        self, client: OctopusClient, registry: Registry, read_workers: int = READ_WORKERS
+    ) -> None:
         self.client = client
         self.registry = registry
+        self.read_workers = max(1, read_workers)
         self.problems: list[Problem] = []
         self.labels: dict[str, str] = {}
         self.notes: list[str] = []
@@ -71,15 +74,15 @@ class PlanContext:
         """A read outside the collection cache (e.g. a variables document)."""
         return self.client.get(self.client.space_path(path), params)
 
-    def get_each(self, paths: list[str], workers: int = READ_WORKERS) -> list[Any]:
-        """Many reads outside the collection cache (one per path), made in parallel.
+    def get_each(self, paths: list[str]) -> list[Any]:
+        """Many reads outside the collection cache (one per path), ``read_workers`` at once.
 
         For a provider that needs a document per selected item (a release's
         deployment template): the reads overlap instead of queueing one by one.
         """
-        if len(paths) <= 1:
+        if len(paths) <= 1 or self.read_workers == 1:
             return [self.get(p) for p in paths]
-        with cf.ThreadPoolExecutor(min(workers, len(paths)), "octoflow-plan") as pool:
+        with cf.ThreadPoolExecutor(min(self.read_workers, len(paths)), "octoflow-plan") as pool:
             return list(pool.map(self.get, paths))
 
     def _fetch_all(self, collection: str) -> list[dict[str, Any]]:
