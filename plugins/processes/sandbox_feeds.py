@@ -179,12 +179,31 @@ def package_versions(req: Request) -> Doc:
     text = req.query.get("filter")
     if text:
         versions = [v for v in versions if text.lower() in v["Version"].lower()]
+    versions = version_rule_filter(req, versions)
     versions.sort(key=lambda v: version_key(v["Version"]), reverse=True)
     items = [
         _version_resource(feed, v, bool(req.query.bool("includeReleaseNotes"))) for v in versions
     ]
     base = f"/api/{req.space_id}/feeds/{feed['Id']}/packages/versions"
     return page(req, items, "PackageVersion", base, VERSIONS_QUERY)
+
+
+def version_rule_filter(req: Request, versions: list[Doc]) -> list[Doc]:
+    """``versionRange`` (NuGet range) and ``preReleaseTag`` (regex on the pre-release part)."""
+    version_range = req.query.get("versionRange")
+    tag = req.query.get("preReleaseTag")
+    try:
+        return [
+            v
+            for v in versions
+            if in_version_range(v["Version"], version_range) and matches_tag(v["Version"], tag)
+        ]
+    except ValueError:
+        raise invalid(
+            f"The version range '{version_range}' is not a valid version range."
+        ) from None
+    except re.error:
+        raise invalid(f"The pre-release tag '{tag}' is not a valid regular expression.") from None
 
 
 def _version_resource(feed: Doc, version: Doc, notes: bool) -> Doc:
@@ -226,10 +245,77 @@ def search_packages(req: Request) -> Doc:
 
 
 def version_key(version: str) -> tuple[Any, ...]:
-    """Orders ``1.10.0`` after ``1.9.0`` and a release after its pre-releases."""
-    core, _, pre = version.partition("-")
-    numbers = tuple(int(p) if p.isdigit() else 0 for p in re.split(r"[.+]", core))
-    return (numbers, pre == "", pre)
+    """Orders ``1.10.0`` after ``1.9.0``, ``beta.10`` after ``beta.2`` and a release after
+    its pre-releases (SemVer order, see :func:`semver_key`)."""
+    return semver_key(version)
+
+
+# -- version rules (NuGet version ranges, pre-release tags) ------------------------------
+
+
+def semver_key(version: str) -> tuple[Any, ...]:
+    """SemVer order: ``1.0`` = ``1.0.0``; numeric pre-release parts compare as numbers."""
+    core, _, pre = version.partition("+")[0].partition("-")
+    numbers = [int(p) if p.isdigit() else 0 for p in core.split(".")]
+    numbers += [0] * (4 - len(numbers))
+    parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p.lower()) for p in pre.split("."))
+    return (tuple(numbers), pre == "", parts if pre else ())
+
+
+def pre_release_tag(version: str) -> str:
+    """The pre-release part of a version (``beta.1`` of ``1.2.0-beta.1``), "" for none."""
+    return version.partition("+")[0].partition("-")[2]
+
+
+def in_version_range(version: str, version_range: str | None) -> bool:
+    """Whether ``version`` satisfies a NuGet version range (``[1.0,2.0)``, ``1.0`` = ≥ 1.0).
+
+    :raises ValueError: when the range cannot be parsed.
+    """
+    text = (version_range or "").replace(" ", "")
+    if not text:
+        return True
+    key = semver_key(version)
+    if text[0] not in "[(":
+        return key >= semver_key(_bound(text, version_range))
+    if len(text) < 3 or text[-1] not in "])":
+        raise ValueError(version_range)
+    inner = text[1:-1]
+    if "," not in inner:
+        if text[0] + text[-1] != "[]":
+            raise ValueError(version_range)
+        return key == semver_key(_bound(inner, version_range))
+    low, high = inner.split(",", 1)
+    if not (low or high):
+        raise ValueError(version_range)
+    if low:
+        floor = semver_key(_bound(low, version_range))
+        if key < floor or (key == floor and text[0] == "("):
+            return False
+    if high:
+        ceiling = semver_key(_bound(high, version_range))
+        if key > ceiling or (key == ceiling and text[-1] == ")"):
+            return False
+    return True
+
+
+def _bound(text: str, version_range: str | None) -> str:
+    if not _VERSION_RE.fullmatch(text):
+        raise ValueError(version_range)
+    return text
+
+
+_VERSION_RE = re.compile(r"\d+(\.\d+){0,3}(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?")
+
+
+def matches_tag(version: str, tag_pattern: str | None) -> bool:
+    """Whether the pre-release part matches a channel rule's ``Tag`` regex (``^$`` = none).
+
+    :raises re.error: when the pattern is not a regular expression.
+    """
+    if not tag_pattern:
+        return True
+    return re.search(tag_pattern, pre_release_tag(version)) is not None
 
 
 def register_routes(router: Router) -> None:

@@ -42,7 +42,7 @@ def _release_template(req: Request, process: Doc) -> Doc:
         "NextVersionIncrement": next_version(last),
         "VersioningPackageStepName": None,
         "VersioningPackageReferenceName": None,
-        "Packages": packages(req, process, channel_id),
+        "Packages": packages(req, process, channel_id, last_selected(req, process["ProjectId"])),
         "GitResources": [],
         "LastModifiedOn": None,
         "LastModifiedBy": None,
@@ -69,7 +69,12 @@ def runbook_process_template(req: Request) -> Doc:
     return snapshot_template(req, find(req, RUNBOOK, req.path_params["id"]))
 
 
-def packages(req: Request, process: Doc, channel_id: str | None) -> list[Doc]:
+def packages(
+    req: Request,
+    process: Doc,
+    channel_id: str | None,
+    last: dict[tuple[str, str], str] | None = None,
+) -> list[Doc]:
     feeds = {f["Id"]: f["Name"] for f in req.state.values("Feeds", req.space_id)}
     project = req.state.get("Projects", process["ProjectId"]) or {}
     out = []
@@ -80,7 +85,10 @@ def packages(req: Request, process: Doc, channel_id: str | None) -> list[Doc]:
             if channel_id and action.get("Channels") and channel_id not in action["Channels"]:
                 continue
             for package in action.get("Packages") or []:
-                out.append(_package(step, action, package, feeds, project))
+                item = _package(step, action, package, feeds, project)
+                key = (item["ActionName"], item["PackageReferenceName"])
+                item["VersionSelectedLastRelease"] = (last or {}).get(key)
+                out.append(item)
     return out
 
 
@@ -101,6 +109,20 @@ def _package(step: Doc, action: Doc, package: Doc, feeds: dict[str, str], projec
         "NuGetFeedId": feed_id,
         "NuGetFeedName": feed_name,
         "ProjectName": project.get("Name"),
+    }
+
+
+def last_selected(req: Request, project_id: str) -> dict[tuple[str, str], str]:
+    """Package versions of the project's most recently created release, by action and name."""
+    releases = [
+        r for r in req.state.values("Releases", req.space_id) if r.get("ProjectId") == project_id
+    ]
+    if not releases:
+        return {}
+    last = max(releases, key=lambda r: (r.get("Assembled") or "", version_key(r["Version"])))
+    return {
+        (p.get("ActionName"), p.get("PackageReferenceName") or ""): p.get("Version")
+        for p in last.get("SelectedPackages") or []
     }
 
 
