@@ -79,8 +79,13 @@ class OctopusClient:
     def for_space(self, space: str) -> OctopusClient:
         """A client of the same server in another space, sharing this one's rate limits."""
         other = OctopusClient(
-            attrs.evolve(self.connection, space=space), self._adapter, None, self.timeout,
-            self.retries, self.backoff_seconds, self._pool_size,
+            attrs.evolve(self.connection, space=space),
+            self._adapter,
+            None,
+            self.timeout,
+            self.retries,
+            self.backoff_seconds,
+            self._pool_size,
         )
         other.throttle = self.throttle
         other._root = self._root

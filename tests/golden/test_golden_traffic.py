@@ -69,6 +69,27 @@ CASES: dict[str, dict[str, str]] = {
     # Hosted Ubuntu is the targets provider's demo worker pool.
     "projects-use-worker-pool": {"project": "Customer Portal,Sales ETL",
                                  "worker_pool": "Hosted Ubuntu"},
+    "release-create": {"project": "Compass Web", "version": "2.0.0", "packages": "Deploy:1.8.2",
+                       "notes": "Golden release"},
+    "release-deploy": {"project": "Garnet Web", "environment": "Staging", "wait": "true"},
+    "promote": {"from_env": "Test", "to_env": "Staging"},
+    "deploy-coordinated": {"spec": "{here}/deploy-coordinated.json", "environment": "Staging",
+                           "wait": "true"},
+    "runbook-run": {"project": "Ember Web", "runbook": "Restart App Pool",
+                    "environment": "Test,Staging", "wait": "true"},
+    # The demo's one pending manual intervention (Harbor Admin 1.2.0 in Production).
+    "interventions": {"action": "proceed", "project": "Harbor Admin", "notes": "Golden approval",
+                      "wait": "true"},
+    "octopus-register-instance": {"name": "octopus-golden", "environments": "Production",
+                                  "url": "https://golden.octopus.example.com",
+                                  "project": "Ops Dashboard"},
+}
+#: The key of the instance ``octopus-register-instance`` registers, read from the
+#: environment at apply time; no cassette may contain it either.
+INSTANCE_KEY = "API-EXAMPLEGOLDENINSTANCE00000"
+#: Environment variables a recipe's case needs, set while recording.
+ENVIRONMENT: dict[str, dict[str, str]] = {
+    "octopus-register-instance": {"OCTOFLOW_INSTANCE_API_KEY": INSTANCE_KEY},
 }
 #: Write-only secrets a request body may carry; recorded as this placeholder.
 SECRET_FIELDS = ("Password",)
@@ -83,6 +104,7 @@ def test_recipe_traffic_matches_the_golden_cassette(recipe, tmp_path, monkeypatc
     raw = tmp_path / "raw.yaml"
     record(recipe, CASES[recipe], raw, monkeypatch, capsys)
     assert API_KEY not in raw.read_text(encoding="utf-8"), "the API key leaked into the recording"
+    assert INSTANCE_KEY not in raw.read_text(encoding="utf-8"), "a sensitive value leaked"
     recorded = tmp_path / f"{recipe}.yaml"
     recorded.write_text(dump(golden_form(load(raw))), encoding="utf-8")
     assert KEY_PLACEHOLDER in recorded.read_text(encoding="utf-8")
@@ -100,7 +122,8 @@ def test_recipe_traffic_matches_the_golden_cassette(recipe, tmp_path, monkeypatc
 
 
 def test_no_committed_cassette_contains_a_secret_value() -> None:
-    """Write-only fields such as a new user's ``Password`` are recorded as a placeholder."""
+    """Write-only fields such as a new user's ``Password``, and the values of sensitive
+    variables, are recorded as a placeholder."""
     for cassette in sorted(CASSETTES.glob("*.yaml")):
         for interaction in load(cassette)["interactions"]:
             body = interaction["request"]["body"]
@@ -108,6 +131,10 @@ def test_no_committed_cassette_contains_a_secret_value() -> None:
             for field in SECRET_FIELDS:
                 if isinstance(data, dict) and field in data:
                     assert data[field] in (None, SECRET_PLACEHOLDER), f"{cassette.name}: {field}"
+            variables = data.get("Variables") if isinstance(data, dict) else None
+            for variable in variables if isinstance(variables, list) else []:
+                if variable.get("IsSensitive"):
+                    assert variable["Value"] in (None, SECRET_PLACEHOLDER), cassette.name
 
 
 def test_no_committed_cassette_contains_the_api_key() -> None:
@@ -116,6 +143,7 @@ def test_no_committed_cassette_contains_the_api_key() -> None:
     for cassette in cassettes:
         text = cassette.read_text(encoding="utf-8")
         assert API_KEY.removeprefix("API-") not in text, f"{cassette.name} holds the API key"
+        assert INSTANCE_KEY.removeprefix("API-") not in text, f"{cassette.name} holds a key"
 
 
 # -- recording ---------------------------------------------------------------------
@@ -129,6 +157,8 @@ def record(recipe: str, params: dict[str, str], cassette: Path, monkeypatch, cap
         monkeypatch.setenv("OCTOPUS_API_KEY", API_KEY)
         monkeypatch.setenv("OCTOFLOW_HOME", str(cassette.parent / "home"))
         monkeypatch.delenv("OCTOPUS_SPACE", raising=False)
+        for name, value in ENVIRONMENT.get(recipe, {}).items():
+            monkeypatch.setenv(name, value)
         places = {"here": Path(__file__).parent, "tmp": cassette.parent}
         args = [arg for name, value in params.items()
                 for arg in ("-p", f"{name}={value.format(**places)}")]
@@ -179,6 +209,9 @@ def readable(text: str, scrub: tuple[str, ...] = ()) -> str:
         return text
     if isinstance(data, dict):
         data.update({k: SECRET_PLACEHOLDER for k in scrub if data.get(k) is not None})
+        for variable in data.get("Variables") if isinstance(data.get("Variables"), list) else []:
+            if isinstance(variable, dict) and variable.get("IsSensitive") and variable.get("Value"):
+                variable["Value"] = SECRET_PLACEHOLDER  # a variable set's sensitive value
     return _TIMESTAMP.sub("<timestamp>", json.dumps(data, indent=2, ensure_ascii=False))
 
 

@@ -67,4 +67,5 @@ def test_wheel_declares_console_script_and_providers(wheel) -> None:
         "targets": "octoflow_plugins.targets",
         "tenants": "octoflow_plugins.tenants",
         "users": "octoflow_plugins.users",
+        "variables": "octoflow_plugins.variables",
     }

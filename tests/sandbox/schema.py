@@ -4,11 +4,15 @@ The definitions (``schema-definitions.json``, from go-octopusdeploy's
 ``api/spec.json``) describe each field's type but never mark a field nullable,
 while a real server returns ``null`` for unset strings and objects
 (``Description``, ``ClonedFromTenantId``, retention policies …). So every
-property also accepts ``null``. ``PropertyValueResource`` is described as the
-wrapper object, but servers and clients put a plain string (non-sensitive) or
-``{"HasValue": true}`` (sensitive) on the wire (REFERENCE §4.3), so a string is
-accepted too. Nothing else is relaxed: types, enums, ``uniqueItems``,
-``date-time`` and ``uuid`` formats are checked.
+property, and every value of a map, also accepts ``null`` (the reference's own
+interruption samples have ``null`` form values). ``PropertyValueResource`` is
+described as the wrapper object, but servers and clients put a plain string
+(non-sensitive) or ``{"HasValue": true}`` (sensitive) on the wire (REFERENCE
+§4.3), so a string is accepted too. ``VariableType`` is described as an object
+``{Value}``, but a variable's ``Type`` is a plain string on the wire, one of the
+enum swagger 2020.5 gives for it, so that string is accepted too. Nothing else
+is relaxed: types, enums, ``uniqueItems``, ``date-time`` and ``uuid`` formats
+are checked.
 """
 
 from __future__ import annotations
@@ -27,6 +31,15 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 ENV_VAR = "OCTOFLOW_API_REFERENCE"
+#: ``VariableResource.Type`` in swagger-2020.5.json.
+VARIABLE_TYPES = (
+    "AmazonWebServicesAccount",
+    "AzureAccount",
+    "Certificate",
+    "Sensitive",
+    "String",
+    "WorkerPool",
+)
 
 
 def reference_dir() -> Path:
@@ -52,6 +65,7 @@ def definitions() -> dict[str, Any]:
     for schema in defs.values():
         _allow_null(schema)
     defs["PropertyValueResource"] = {"anyOf": [{"type": "string"}, defs["PropertyValueResource"]]}
+    defs["VariableType"] = {"anyOf": [{"enum": list(VARIABLE_TYPES)}, defs["VariableType"]]}
     return defs
 
 
@@ -63,6 +77,9 @@ def _allow_null(schema: Any) -> None:
         schema["properties"][name] = {"anyOf": [prop, {"type": "null"}]}
     for key in ("items", "additionalProperties"):
         _allow_null(schema.get(key))
+    values = schema.get("additionalProperties")
+    if isinstance(values, dict) and values:
+        schema["additionalProperties"] = {"anyOf": [values, {"type": "null"}]}
 
 
 _FORMATS = jsonschema.FormatChecker(formats=())
