@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 #: Keys whose values are maps keyed by data (ids, setting names), not by field names.
-OPAQUE_KEYS = frozenset({"DisplaySettings", "Values", "ProjectEnvironments"})
+OPAQUE_KEYS = frozenset({"DisplaySettings", "Values", "ProjectEnvironments", "FormValues"})
 
 
 class FieldNames:
