@@ -41,7 +41,7 @@ NOUNS = {
     "progression": "Project", "projectgroups": "ProjectGroup", "projects": "Project",
     "projecttriggers": "Trigger", "proxies": "Proxy", "releases": "Release",
     "runbookprocesses": "Runbook", "runbookruns": "RunbookRun", "runbooks": "Runbook",
-    "runbooksnapshots": "Runbook", "scopeduserroles": "Team", "spaces": "Space",
+    "runbooksnapshots": "Runbook", "runbook-runs": "RunbookRun", "scopeduserroles": "Team", "spaces": "Space",
     "subscriptions": "Subscription", "tagsets": "TagSet", "tasks": "Task", "teams": "Team",
     "tenants": "Tenant", "tenantvariables": "Tenant", "userroles": "UserRole", "users": "User",
     "variables": "Variable", "workerpools": "Worker", "workers": "Worker",
@@ -56,6 +56,8 @@ SPECIAL: dict[tuple[str, str], str | None] = {
     ("interruptions", "Create"): "InterruptionSubmit",
     ("interruptions", "Edit"): "InterruptionSubmit",
 }
+#: Task actions named by the last segment (``POST /tasks/{id}/cancel``).
+TASK_ACTIONS = {"cancel": "TaskCancel", "state": "TaskEdit"}
 
 
 def required_permission(req: Request) -> str | None:
@@ -68,6 +70,8 @@ def required_permission(req: Request) -> str | None:
     if noun is None:
         return None
     verb = VERBS.get(req.method, "Edit")
+    if segment == "tasks" and req.method == "POST" and parts[-1].lower() in TASK_ACTIONS:
+        return TASK_ACTIONS[parts[-1].lower()]
     if (segment, verb) in SPECIAL:
         return SPECIAL[(segment, verb)]
     for candidate in (noun + verb, noun + "Edit"):

@@ -93,6 +93,10 @@ def test_an_issued_key_acts_as_its_user(fresh, fresh_api):
         ("POST", "/api/Spaces-1/scopeduserroles", "TeamEdit"),
         ("GET", "/api/userroles/all", "UserRoleView"),
         ("GET", "/api/users/Users-1/apikeys", "UserView"),
+        ("POST", "/api/Spaces-1/tasks/ServerTasks-1/cancel", "TaskCancel"),
+        ("POST", "/api/Spaces-1/tasks/ServerTasks-1/state", "TaskEdit"),
+        ("POST", "/api/Spaces-1/runbook-runs/create/v1", "RunbookRunCreate"),
+        ("POST", "/api/Spaces-1/deployments/create/untenanted/v1", "DeploymentCreate"),
     ],
 )
 def test_a_key_without_the_permission_gets_the_servers_403(
