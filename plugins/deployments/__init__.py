@@ -8,19 +8,31 @@ from importlib import resources
 from octoflow import hookimpl
 from octoflow.registry import Registry
 
-RECIPES = ("release-create", "release-deploy", "deploy-coordinated", "promote")
+RECIPES = (
+    "release-create",
+    "release-deploy",
+    "deploy-coordinated",
+    "promote",
+    "runbook-run",
+    "interventions",
+)
 
 
 @hookimpl
 def octoflow_register(registry: Registry) -> None:
     from octoflow_plugins.deployments.actions import ACTIONS
+    from octoflow_plugins.deployments.actions_runbooks import ACTIONS as RUN_ACTIONS
     from octoflow_plugins.deployments.collection import Deployments
+    from octoflow_plugins.deployments.interventions import Interventions
     from octoflow_plugins.deployments.releases import Releases
+    from octoflow_plugins.deployments.runbooks import Runbooks
     from octoflow_plugins.deployments.sandbox import DeploymentsArea
 
     registry.add_collection("releases", lambda octo: Releases())
     registry.add_collection("deployments", lambda octo: Deployments())
-    for name, fn in ACTIONS.items():
+    registry.add_collection("runbooks", lambda octo: Runbooks())
+    registry.add_collection("interventions", lambda octo: Interventions())
+    for name, fn in {**ACTIONS, **RUN_ACTIONS}.items():
         registry.add_action(name, fn)
     registry.add_sandbox_area(DeploymentsArea())
     recipes = resources.files("octoflow_recipes")

@@ -548,7 +548,12 @@ def processes_of(octo: Octoflow) -> dict[str, dict[str, Any]]:
     """Deployment processes by project name (version-controlled projects have none)."""
     state = octo.sandbox.dump()["collections"]
     names = {p["Id"]: p["Name"] for p in state["Projects"].values()}
-    return {names[p["ProjectId"]]: p for p in state["DeploymentProcesses"].values()}
+    return {names[p["ProjectId"]]: p for p in live_processes(state)}
+
+
+def live_processes(state: dict[str, Any]) -> list[dict[str, Any]]:
+    """Projects' own processes, not the frozen copies releases keep (``…-s-<n>-XXXXX``)."""
+    return [p for p in state["DeploymentProcesses"].values() if "-s-" not in p["Id"]]
 
 
 def group_members(state: dict[str, Any], group: str) -> list[dict[str, Any]]:
@@ -560,7 +565,7 @@ def group_members(state: dict[str, Any], group: str) -> list[dict[str, Any]]:
 def _(run: Run) -> str:
     ns, out = run("processes_select.py")
     state = demo_state()
-    processes = {p["ProjectId"]: p for p in state["DeploymentProcesses"].values()}
+    processes = {p["ProjectId"]: p for p in live_processes(state)}
     actions = {pid: [(s, a) for s in p["Steps"] for a in s["Actions"]] for pid, p in processes.items()}
     untenanted = {p["Id"] for p in state["Projects"].values()
                   if p["TenantedDeploymentMode"] == "Untenanted"}
@@ -658,6 +663,128 @@ def _(run: Run) -> str:
     return out
 
 
+def variables_of(octo: Octoflow, set_id: str) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for variable in octo.sandbox.dump()["collections"]["VariableSets"][set_id]["Variables"]:
+        found.setdefault(variable["Name"], []).append(variable)
+    return found
+
+
+@check("variables_set.py")
+def _(run: Run) -> str:
+    password = "example-smtp-password"
+    ns, out = run("variables_set.py", env={"PORTAL_SMTP_PASSWORD": password})
+    assert password not in out and ns["plan"].summary["change"] == 2
+    portal = variables_of(ns["octo"], "variableset-Projects-1")
+    assert "Portal.CacheSizeMb" not in portal
+    assert [v["Value"] for v in portal["Portal.LogLevel"]] == ["Warning", "Debug"]
+    assert portal["Portal.Region"][0]["Scope"] == {"Environment": ["Environments-2",
+                                                                   "Environments-4"]}
+    (smtp,) = portal["Portal.SmtpPassword"]
+    secrets = ns["octo"].sandbox.dump()["collections"]["VariableSecrets"]
+    assert secrets["variableset-Projects-1"]["Values"][smtp["Id"]] == password
+    return out
+
+
+def collection(octo: Octoflow, name: str) -> dict[str, Any]:
+    return octo.sandbox.dump()["collections"][name]
+
+
+@check("deployments_release.py")
+def _(run: Run) -> str:
+    ns, out = run("deployments_release.py")
+    (release,) = [r for r in collection(ns["octo"], "Releases").values() if r["Version"] == "1.2.1"
+                  and r["ProjectId"] == ns["plan"].operations[0].intents[0].args["body"]["ProjectId"]]
+    assert [p["Version"] for p in release["SelectedPackages"]] == ["1.3.1"]
+    assert release["ReleaseNotes"] == "Garnet Web with Deploy 1.3.1"
+    return out
+
+
+@check("deployments_deploy.py")
+def _(run: Run) -> str:
+    ns, out = run("deployments_deploy.py")
+    outputs = ns["report"].results[1].outputs
+    task = collection(ns["octo"], "ServerTasks")[outputs["TaskId"]]
+    deployment = collection(ns["octo"], "Deployments")[outputs["DeploymentId"]]
+    release = collection(ns["octo"], "Releases")[deployment["ReleaseId"]]
+    assert (task["State"], release["Version"]) == ("Success", "2.0.0")
+    return out
+
+
+@check("deployments_promote.py")
+def _(run: Run) -> str:
+    ns, out = run("deployments_promote.py")
+    octo = ns["octo"]
+    staging = next(e["Id"] for e in collection(octo, "Environments").values()
+                   if e["Name"] == "Staging")
+    made = [d for d in collection(octo, "Deployments").values()
+            if d["Id"] in {r.outputs["DeploymentId"] for r in ns["report"].results}]
+    assert len(made) == 3 and all(d["EnvironmentId"] == staging for d in made)
+    return out
+
+
+@check("deployments_coordinated.py")
+def _(run: Run) -> str:
+    ns, out = run("deployments_coordinated.py")
+    outcomes = [r.outcome for r in ns["report"].results]
+    assert sorted(outcomes) == ["changed", "failed", "skipped"]
+    return out
+
+
+
+@check("runbooks_run.py")
+def _(run: Run) -> str:
+    ns, out = run("runbooks_run.py")
+    octo = ns["octo"]
+    runs = collection(octo, "RunbookRuns")
+    assert set(runs) == {r.outputs["RunbookRunId"] for r in ns["report"].results}
+    tasks = collection(octo, "ServerTasks")
+    assert {tasks[r["TaskId"]]["State"] for r in runs.values()} == {"Success"}
+    assert all(len(r["SkipActions"]) == 1 for r in runs.values())
+    return out
+
+
+@check("runbooks_errors.py")
+def _(run: Run) -> str:
+    ns, out = run("runbooks_errors.py")
+    assert len(out.splitlines()) == 5  # every problem, from one plan
+    assert not [r for r in ns["octo"].sandbox.requests if r.method != "GET"]
+    return out
+
+
+@check("interventions_proceed.py")
+def _(run: Run) -> str:
+    ns, out = run("interventions_proceed.py")
+    outputs = ns["report"].results[0].outputs
+    answered = collection(ns["octo"], "Interruptions")[outputs["InterruptionId"]]
+    assert answered["Form"]["Values"]["Result"] == "Proceed" and not answered["IsPending"]
+    assert collection(ns["octo"], "ServerTasks")[outputs["TaskId"]]["State"] == "Success"
+    return out
+
+
+@check("interventions_refused.py")
+def _(run: Run) -> str:
+    ns, out = run("interventions_refused.py")
+    assert ns["key"][4:] not in out
+    assert not [r for r in ns["sandbox"].requests if r.method != "GET" and "apikeys" not in r.path]
+    assert collection_of(ns["sandbox"], "Interruptions")["Interruptions-1"]["IsPending"]
+    return out
+
+
+@check("interventions_guidance.py")
+def _(run: Run) -> str:
+    ns, out = run("interventions_guidance.py")
+    (op,) = ns["plan"].operations
+    answered = collection(ns["octo"], "Interruptions")[str(op.resource_id)]
+    assert answered["Type"] == "GuidedFailure"
+    assert answered["Form"]["Values"] == {"Notes": "Health check is flaky", "Guidance": "Ignore"}
+    return out
+
+
+def collection_of(sandbox: Sandbox, name: str) -> dict[str, dict[str, Any]]:
+    return sandbox.dump()["collections"][name]
+
+
 @pytest.fixture
 def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
     """Run a docs example in a temporary directory; returns (its globals, what it printed)."""
@@ -713,6 +840,8 @@ def console_commands(page: Path) -> list[tuple[str, list[str], int]]:
 
 
 CONSOLE_PAGES = [p for p in PAGES if console_commands(p)]
+#: The key console examples of ``octopus-register-instance`` find in its environment variable.
+DOCS_INSTANCE_KEY = "API-EXAMPLEDOCSINSTANCEKEY0000"
 
 
 @pytest.fixture
@@ -723,8 +852,10 @@ def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("OCTOFLOW_HOME", str(tmp_path / "home"))
     for name in ("OCTOPUS_URL", "OCTOPUS_API_KEY", "OCTOPUS_ACCESS_TOKEN", "OCTOPUS_SPACE",
-                 "OCTOFLOW_BLOCK_PLUGINS", "OCTOFLOW_TRACE_PLUGINS"):
+                 "OCTOFLOW_BLOCK_PLUGINS", "OCTOFLOW_TRACE_PLUGINS", "US_OCTOPUS_API_KEY"):
         monkeypatch.delenv(name, raising=False)
+    # The docs run octopus-register-instance with the instance's key exported, as they say.
+    monkeypatch.setenv("OCTOFLOW_INSTANCE_API_KEY", DOCS_INSTANCE_KEY)
     return tmp_path
 
 
@@ -746,6 +877,7 @@ def test_console_commands_run_and_print_what_the_docs_show(
             printed = out + "\n" + err
         assert code == exit_code, f"{page.name}: `{command}` exited {code}:\n{printed[-2000:]}"
         assert_shows(shown, printed, f"{page.name}: {command}")
+        assert DOCS_INSTANCE_KEY[4:] not in printed, f"{page.name}: `{command}` printed the key"
 
 
 def serve(args: list[str], cwd: Path) -> tuple[int, str]:
