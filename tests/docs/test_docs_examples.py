@@ -566,7 +566,8 @@ def _(run: Run) -> str:
     ns, out = run("processes_select.py")
     state = demo_state()
     processes = {p["ProjectId"]: p for p in live_processes(state)}
-    actions = {pid: [(s, a) for s in p["Steps"] for a in s["Actions"]] for pid, p in processes.items()}
+    actions = {pid: [(s, a) for s in p["Steps"] for a in s["Actions"]]
+               for pid, p in processes.items()}
     untenanted = {p["Id"] for p in state["Projects"].values()
                   if p["TenantedDeploymentMode"] == "Untenanted"}
     apps = group_members(state, "Apps")
@@ -581,7 +582,8 @@ def _(run: Run) -> str:
         sum(1 for pairs in actions.values()
             if any(a["ActionType"] == "Octopus.AzureAppService" for _, a in pairs)),
         sum(1 for pid, pairs in actions.items() if pid in untenanted and any(
-            "app-server" in s["Properties"].get("Octopus.Action.TargetRoles", "") for s, _ in pairs)),
+            "app-server" in s["Properties"].get("Octopus.Action.TargetRoles", "")
+            for s, _ in pairs)),
         sum(1 for p in state["Projects"].values() if p["Name"].endswith(" API")),
         len(apps),
         len(state["Projects"]),
@@ -693,8 +695,9 @@ def collection(octo: Octoflow, name: str) -> dict[str, Any]:
 @check("deployments_release.py")
 def _(run: Run) -> str:
     ns, out = run("deployments_release.py")
-    (release,) = [r for r in collection(ns["octo"], "Releases").values() if r["Version"] == "1.2.1"
-                  and r["ProjectId"] == ns["plan"].operations[0].intents[0].args["body"]["ProjectId"]]
+    project_id = ns["plan"].operations[0].intents[0].args["body"]["ProjectId"]
+    (release,) = [r for r in collection(ns["octo"], "Releases").values()
+                  if r["Version"] == "1.2.1" and r["ProjectId"] == project_id]
     assert [p["Version"] for p in release["SelectedPackages"]] == ["1.3.1"]
     assert release["ReleaseNotes"] == "Garnet Web with Deploy 1.3.1"
     return out
