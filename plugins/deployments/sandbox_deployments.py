@@ -205,11 +205,7 @@ def get_deployment(req: Request) -> Doc:
 
 
 def delete_deployment(req: Request) -> tuple[int, None]:
-    """Deletes the deployment; its task (and log) stay, as on a real server's task list."""
-    doc = runs.find(req, COLLECTION, req.path_params["id"])
-    req.state.remove(COLLECTION, doc["Id"])
-    req.changed(COLLECTION, doc, None)
-    return 200, None
+    return runs.delete(req, COLLECTION)
 
 
 def register_routes(router: Router) -> None:

@@ -320,10 +320,7 @@ def get_run(req: Request) -> Doc:
 
 
 def delete_run(req: Request) -> tuple[int, None]:
-    doc = runs.find(req, COLLECTION, req.path_params["id"])
-    req.state.remove(COLLECTION, doc["Id"])
-    req.changed(COLLECTION, doc, None)
-    return 200, None
+    return runs.delete(req, COLLECTION)
 
 
 def register_routes(router: Router) -> None:

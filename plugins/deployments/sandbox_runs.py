@@ -285,6 +285,14 @@ def find(req: Request, collection: str, ref: str) -> Doc:
     return doc
 
 
+def delete(req: Request, collection: str) -> tuple[int, None]:
+    """Deletes the run named in the path; its task (and log) stay, as on a real server."""
+    doc = find(req, collection, req.path_params["id"])
+    req.state.remove(collection, doc["Id"])
+    req.changed(collection, doc, None)
+    return 200, None
+
+
 def task_state(state: State, doc: Doc) -> str:
     task = state.get("ServerTasks", doc.get("TaskId"))
     return refresh_task(state, task)["State"] if task is not None else ""

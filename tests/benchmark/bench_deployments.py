@@ -67,10 +67,10 @@ def promote_rows(state_path: Path) -> list[Row]:
     made = octo.client.request_count - before
     deployed = done.count("changed")
     limit = candidates + deployed + 10
-    with server_process(state_path, KEY, LATENCY_MS) as url:
+    with server_process(KEY, LATENCY_MS, state_path) as url:
         ours = timed(lambda: run_recipe(url, "promote", PROMOTE))
         result = staging(url)
-    with server_process(state_path, KEY, LATENCY_MS) as url:
+    with server_process(KEY, LATENCY_MS, state_path) as url:
         theirs = timed(lambda: script_promote(url))
         require(staging(url) == result, "octoflow and the script left Staging differently")
     ratio = theirs / ours
@@ -96,7 +96,7 @@ def promote_rows(state_path: Path) -> list[Row]:
 
 def coordinated_rows(state_path: Path, spec: Path) -> list[Row]:
     params = {"spec": str(spec), "environment": "Staging", "wait": "true"}
-    with server_process(state_path, KEY, LATENCY_MS) as url:
+    with server_process(KEY, LATENCY_MS, state_path) as url:
         slow_tasks(url)
         session = Octoflow.connect(Connection(url, api_key=KEY))
         plan = session.plan_recipe("deploy-coordinated", params)
@@ -106,7 +106,7 @@ def coordinated_rows(state_path: Path, spec: Path) -> list[Row]:
         require(done.succeeded, f"deploy-coordinated failed: {done.recap}")
         writes = sum(1 for r in sandbox_requests(url) if r["method"] == "POST")
         result = staging(url)
-    with server_process(state_path, KEY, LATENCY_MS) as url:
+    with server_process(KEY, LATENCY_MS, state_path) as url:
         slow_tasks(url)
         theirs = timed(lambda: script_coordinated(url))
         require(staging(url) == result, "octoflow and the script left Staging differently")

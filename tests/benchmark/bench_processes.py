@@ -27,11 +27,11 @@ from octoflow.session import Octoflow
 from tests.benchmark.bench_tenants import (
     CONCURRENCY,
     KEY,
+    LATENCY_MS,
     SPEEDUP_TARGET,
     control,
-    server_process,
 )
-from tests.benchmark.common import Row, report, require, timed
+from tests.benchmark.common import Row, report, require, server_process, timed
 
 SPACE = "Spaces-1"
 GROUPS = (
@@ -170,7 +170,7 @@ def script_add_step(url: str) -> None:
 def main() -> int:
     started = time.perf_counter()
     rows = [row for recipe in CASES for row in request_rows(recipe)]
-    with server_process() as url:
+    with server_process(KEY, LATENCY_MS) as url:
         rows += wall_time_rows(url, "projects-use-container", script_use_container)
         rows += wall_time_rows(url, "projects-add-step", script_add_step)
     return report(rows, started)

@@ -88,10 +88,10 @@ def request_rows(state_path: Path) -> list[Row]:
 def wall_time_rows(state_path: Path) -> list[Row]:
     """octoflow at concurrency 8 vs a sequential GET + PUT script, each against its own
     ``octoflow sandbox serve`` process loaded from the same state, 20 ms per request."""
-    with server_process(state_path, KEY, LATENCY_MS) as url:
+    with server_process(KEY, LATENCY_MS, state_path) as url:
         octoflow_seconds = timed(lambda: octoflow_run(url))
         octoflow_result = roles_and_environments(url)
-    with server_process(state_path, KEY, LATENCY_MS) as url:
+    with server_process(KEY, LATENCY_MS, state_path) as url:
         script_seconds = timed(lambda: script_run(url))
         require(
             roles_and_environments(url) == octoflow_result,

@@ -16,8 +16,6 @@ import json
 import math
 import re
 import resource
-import subprocess
-import sys
 import tempfile
 import time
 import tracemalloc
@@ -32,7 +30,7 @@ from octoflow.config import Connection
 from octoflow.plugin import PluginHost
 from octoflow.sandbox import IN_PROCESS_URL, SANDBOX_API_KEY, Sandbox, SandboxAdapter, SandboxServer
 from octoflow.session import Octoflow
-from tests.benchmark.common import Row, report, require, timed
+from tests.benchmark.common import Row, report, require, server_process, timed
 
 RECIPE = "tenants-add-project"
 TAG = "Region/EU"
@@ -93,7 +91,7 @@ def wall_time_rows(areas: list[Any]) -> list[Row]:
     The same race with the server as a thread of this process is shown too: there
     the sandbox's CPU work per request competes with the client for the GIL.
     """
-    with server_process() as url:
+    with server_process(KEY, LATENCY_MS) as url:
         octoflow_seconds, script_seconds = race(url)
     with server_thread(areas) as url:
         octoflow_shared, script_shared = race(url)
@@ -126,33 +124,6 @@ def race(url: str) -> tuple[float, float]:
     script_seconds = timed(lambda: script_run(url))
     require(connections(url) == octoflow_result, "octoflow and the script left different tenants")
     return octoflow_seconds, script_seconds
-
-
-@contextmanager
-def server_process() -> Iterator[str]:
-    """``octoflow sandbox serve`` (a ``SandboxServer``) in a child process; yields its URL."""
-    command = [
-        sys.executable,
-        "-m",
-        "octoflow.cli",
-        "sandbox",
-        "serve",
-        "--port",
-        "0",
-        "--latency-ms",
-        str(LATENCY_MS),
-        "--api-key",
-        KEY,
-    ]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
-        try:
-            first_line = process.stdout.readline() if process.stdout else ""
-            found = re.search(r"serving on (http://\S+)", first_line)
-            if found is None:
-                raise SystemExit(f"benchmark aborted: octoflow sandbox serve said {first_line!r}")
-            yield found.group(1)
-        finally:
-            process.terminate()
 
 
 @contextmanager

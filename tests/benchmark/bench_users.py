@@ -30,9 +30,8 @@ from tests.benchmark.bench_tenants import (
     KEY,
     LATENCY_MS,
     control,
-    server_process,
 )
-from tests.benchmark.common import Row, report, require, timed
+from tests.benchmark.common import Row, report, require, server_process, timed
 
 RECIPE = "team-add-members"
 TEAM = "Release Managers"
@@ -83,7 +82,7 @@ def request_rows(csv_path: Path, tmp: Path) -> list[Row]:
 def wall_time_rows(csv_path: Path, rows: list[dict[str, str]], tmp: Path) -> list[Row]:
     """octoflow at concurrency 8 vs a sequential script, against ``octoflow sandbox serve
     --latency-ms 20`` in its own process, reset to a fresh demo before each run."""
-    with server_process() as url:
+    with server_process(KEY, LATENCY_MS) as url:
         control(url, "POST", "reset", json={"seed": "demo"})
         octoflow_seconds = timed(lambda: octoflow_run(url, csv_path, tmp / "octoflow.csv"))
         octoflow_result = members(url)

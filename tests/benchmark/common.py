@@ -82,19 +82,22 @@ def require(condition: bool, message: str) -> None:
 
 
 @contextmanager
-def server_process(state_path: Path, key: str, latency_ms: int) -> Iterator[str]:
-    """``octoflow sandbox serve`` on a copy of the state file, in a child process."""
+def server_process(key: str, latency_ms: int, state_path: Path | None = None) -> Iterator[str]:
+    """``octoflow sandbox serve`` in a child process (the demo seed, or a copy of the
+    state file); yields its URL."""
     with tempfile.TemporaryDirectory() as tmp:
-        copied = Path(tmp) / "state.json"
-        copied.write_bytes(state_path.read_bytes())
+        source = ["--seed", "demo"]
+        if state_path is not None:
+            copied = Path(tmp) / "state.json"
+            copied.write_bytes(state_path.read_bytes())
+            source = ["--state", str(copied)]
         command = [
             sys.executable,
             "-m",
             "octoflow.cli",
             "sandbox",
             "serve",
-            "--state",
-            str(copied),
+            *source,
             "--port",
             "0",
             "--latency-ms",
