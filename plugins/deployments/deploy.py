@@ -15,6 +15,7 @@ before deploying, so an interrupted apply can simply be run again.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -60,6 +61,8 @@ class Options:
     ) -> Options:
         if timeout <= 0 or poll <= 0:
             raise UsageError("timeout and poll must be positive numbers of seconds")
+        if queue_time:
+            check_time(queue_time, "queue_time")
         return cls(
             as_names(skip_steps, "skip_steps"),
             {str(k): str(v) for k, v in (variables or {}).items()},
@@ -68,6 +71,16 @@ class Options:
             comments,
             Wait(bool(wait), float(timeout), float(poll)),
         )
+
+
+def check_time(text: str, what: str) -> None:
+    """Refuse a date-time the server would refuse ("Deployment Schedule is invalid.")."""
+    try:
+        dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"{what} {text!r} is not an ISO 8601 date-time such as 2026-12-01T22:00:00+00:00"
+        ) from None
 
 
 @attrs.frozen(init=False)

@@ -70,6 +70,30 @@ CASES = [
         "timeout and poll must be positive",
     ),
     (
+        [
+            "release-deploy",
+            "-p",
+            "project=Garnet Web",
+            "-p",
+            "environment=Staging",
+            "-p",
+            "variables=Approver",
+        ],
+        "variables: 'Approver' is not Name=Value",
+    ),
+    (
+        [
+            "release-deploy",
+            "-p",
+            "project=Garnet Web",
+            "-p",
+            "environment=Staging",
+            "-p",
+            "queue_time=tomorrow",
+        ],
+        "queue_time 'tomorrow' is not an ISO 8601 date-time",
+    ),
+    (
         ["promote", "-p", "from_env=Tset", "-p", "to_env=Staging"],
         "unknown environment 'Tset': did you mean 'Test'",
     ),

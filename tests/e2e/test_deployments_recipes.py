@@ -265,3 +265,28 @@ def test_a_saved_plan_applied_twice_deploys_once(server, server_api, cli, tmp_pa
     results = json.loads(second)["report"]["results"]
     assert len(results) == len(posted) > 0
     assert all(r["outcome"] == "ok" and r["detail"].startswith("already deployed") for r in results)
+
+
+def test_scheduled_deployments_with_prompted_values_wait_in_the_queue(server_api, cli) -> None:
+    code, out, err = cli(
+        "apply",
+        "release-deploy",
+        "-p",
+        "project=Garnet Web",
+        "-p",
+        "environment=Staging",
+        "-p",
+        "variables=Approver=Ops on call,Ticket=CHG-42",
+        "-p",
+        "queue_time=2099-01-01T22:00:00+00:00",
+        "--yes",
+        "--format",
+        "json",
+    )
+
+    assert code == 0, err
+    outputs = json.loads(out)["report"]["results"][0]["outputs"]
+    deployment = server_api.get(f"{SPACE}/deployments/{outputs['DeploymentId']}")
+    assert deployment["FormValues"] == {"Approver": "Ops on call", "Ticket": "CHG-42"}
+    assert deployment["QueueTime"].startswith("2099-01-01T22:00:00")
+    assert server_api.get(f"/api/tasks/{outputs['TaskId']}")["State"] == "Queued"
