@@ -88,10 +88,12 @@ class Promote:
     ) -> list[tuple[Project, Tenant | None, Doc]]:
         """(project, tenant, item) of every successful deployment in ``source`` that may
         go to ``target``: tenants not connected to the project there stay (a note says so)."""
-        tenants = {t.id: t for t in ctx.models("tenants", Tenant)}
         found, unconnected = [], 0
+        tenants: dict[str, Tenant] = {}
         for project in projects:
             for tenant_id, item in self._current_in(board, project, source):
+                if tenant_id and not tenants:  # read only when a tenant is deployed to
+                    tenants = {t.id: t for t in ctx.models("tenants", Tenant)}
                 tenant = tenants.get(tenant_id) if tenant_id else None
                 if tenant and target.id not in tenant.project_environments.get(project.id, []):
                     unconnected += 1
