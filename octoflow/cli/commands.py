@@ -154,7 +154,7 @@ def plugins(args: argparse.Namespace) -> int:
         return 0
     for info in infos:
         print(f"{info.name}  {info.distribution} {info.version}  hooks: {', '.join(info.hooks)}")
-        for table in ("collection", "resource kind", "recipe", "sandbox area"):
+        for table in ("collection", "resource kind", "action", "recipe", "sandbox area"):
             mine = [
                 n for n in registry.names(table) if registry.contributed_by(table, n) == info.name
             ]

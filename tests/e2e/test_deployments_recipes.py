@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 
-from tests.e2e.support import TEST_KEY, writes
+from tests.e2e.support import TEST_KEY, run_cli, writes
 
 SPACE = "/api/Spaces-1"
 
@@ -290,3 +290,9 @@ def test_scheduled_deployments_with_prompted_values_wait_in_the_queue(server_api
     assert deployment["FormValues"] == {"Approver": "Ops on call", "Ticket": "CHG-42"}
     assert deployment["QueueTime"].startswith("2099-01-01T22:00:00")
     assert server_api.get(f"/api/tasks/{outputs['TaskId']}")["State"] == "Queued"
+
+
+def test_plugins_lists_the_deployments_actions(capsys) -> None:
+    code, out, _ = run_cli("plugins", capsys=capsys)
+    assert code == 0
+    assert "actions: deployment.create, interruption.submit, release.create, runbook.run" in out
