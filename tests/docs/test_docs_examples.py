@@ -35,6 +35,7 @@ from octoflow.plugin import ENTRY_POINT_GROUP, PluginHost
 from octoflow.recipe import Recipe
 from octoflow.sandbox import IN_PROCESS_URL, SANDBOX_API_KEY, Sandbox, SandboxServer
 from octoflow.sandbox.settings import Settings
+from tests.e2e.support import ctrl_c_reaches_it
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -889,7 +890,8 @@ def serve(args: list[str], cwd: Path) -> tuple[int, str]:
     args = [("0" if before == "--port" else a) for before, a in zip(previous, args, strict=True)]
     key = args[args.index("--api-key") + 1] if "--api-key" in args else SANDBOX_API_KEY
     process = subprocess.Popen([sys.executable, "-m", "octoflow.cli", *args], cwd=cwd,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               preexec_fn=ctrl_c_reaches_it)
     try:
         lines = list(_until(process, "Press Ctrl-C"))
         url = re.search(r"http://127\.0\.0\.1:\d+", lines[0])

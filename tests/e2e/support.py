@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -67,6 +68,12 @@ def run_cli(*args: str, capsys: Any) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def ctrl_c_reaches_it() -> None:
+    """``preexec_fn`` for a child a test will Ctrl-C: a shell's background job starts its
+    children with SIGINT ignored, and Python then leaves it ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def run_cli_process(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 
-from tests.e2e.support import TEST_KEY, run_cli, writes
+from tests.e2e.support import TEST_KEY, ctrl_c_reaches_it, run_cli, writes
 
 SPACE = "/api/Spaces-1"
 
@@ -219,14 +219,24 @@ def test_an_interrupted_promote_reruns_without_duplicates(server, server_api, tm
         "--yes",
     ]
     proc = subprocess.Popen(
-        args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        args,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=ctrl_c_reaches_it,
     )
-    deadline = time.monotonic() + 60
-    while not [w for w in writes(sandbox) if w.path.endswith("/deployments")]:
-        assert time.monotonic() < deadline and proc.poll() is None
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    try:
+        deadline = time.monotonic() + 60
+        while not [w for w in writes(sandbox) if w.path.endswith("/deployments")]:
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
     assert proc.returncode == 130, err
     assert "stopped waiting" in out
     posts = [w for w in writes(sandbox) if w.path.endswith("/deployments")]

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from tests.e2e.support import TEST_KEY, writes
+from tests.e2e.support import TEST_KEY, ctrl_c_reaches_it, writes
 
 
 def test_ctrl_c_stops_apply_cleanly_and_a_rerun_converges(server, tmp_path) -> None:
@@ -39,7 +39,14 @@ def test_ctrl_c_stops_apply_cleanly_and_a_rerun_converges(server, tmp_path) -> N
     ]
     # stdout (the 400-tenant plan) goes to a file: an unread pipe would fill and block
     with (tmp_path / "out.txt").open("w") as out:
-        proc = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            args,
+            env=env,
+            stdout=out,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=ctrl_c_reaches_it,
+        )
     deadline = time.monotonic() + 60
     while len(writes(sandbox)) < 5 and time.monotonic() < deadline:
         time.sleep(0.05)
