@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from octoflow.sandbox import Sandbox
 from tests.plugins.deployments.test_sandbox_lifecycle import (
     DEV,
     PROD,
@@ -22,11 +21,6 @@ from tests.sandbox.schema import load_sample, validate
 
 SPACE = "/api/Spaces-1"
 DASHBOARD = SPACE + "/dashboard"
-
-
-@pytest.fixture
-def fresh(areas) -> Sandbox:
-    return Sandbox(areas, seed="demo")
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from octoflow.sandbox import Sandbox
-from tests.sandbox.conftest import Client, in_process
+from tests.sandbox.conftest import Client
 from tests.sandbox.schema import load_sample, validate
 
 SPACE = "/api/Spaces-1"
@@ -21,11 +20,6 @@ EMBER_ADMIN = "Projects-22"
 TEST, STAGING = "Environments-2", "Environments-3"
 COMMON = {"spaceId": "Spaces-1", "spaceIdOrName": "Spaces-1"}
 EMBER = dict(COMMON, projectName="Ember Admin", releaseVersion="1.2.0")
-
-
-@pytest.fixture
-def fresh_api(areas) -> Client:
-    return in_process(Sandbox(areas, seed="demo"))
 
 
 def refused(response: Any, message: str = PROBLEM) -> list[str]:

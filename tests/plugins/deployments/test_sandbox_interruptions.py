@@ -33,16 +33,6 @@ def api(areas) -> Client:
     return in_process(Sandbox(areas, seed="demo"))
 
 
-@pytest.fixture
-def fresh(areas) -> Sandbox:
-    return Sandbox(areas, seed="demo")
-
-
-@pytest.fixture
-def fresh_api(fresh) -> Client:
-    return in_process(fresh)
-
-
 def person(sandbox: Sandbox, admin: Client, name: str, team: str | None) -> tuple[str, Client]:
     """A new user (in ``team``, if given) and a client using an API key of theirs."""
     user = admin.post(

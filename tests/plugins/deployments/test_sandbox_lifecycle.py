@@ -25,11 +25,6 @@ COMPLETED = ("Success", "Failed", "Canceled", "TimedOut")
 
 
 @pytest.fixture
-def fresh(areas) -> Sandbox:
-    return Sandbox(areas, seed="demo")
-
-
-@pytest.fixture
 def api(fresh) -> Client:
     return in_process(fresh)
 

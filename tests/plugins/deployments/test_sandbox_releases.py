@@ -34,16 +34,6 @@ def api(areas) -> Client:
     return in_process(Sandbox(areas, seed="demo"))
 
 
-@pytest.fixture
-def fresh(areas) -> Sandbox:
-    return Sandbox(areas, seed="demo")
-
-
-@pytest.fixture
-def fresh_api(fresh) -> Client:
-    return in_process(fresh)
-
-
 def packages(api: Client, project_id: str, version: str, channel: str | None = None) -> list:
     query = {"channel": channel} if channel else {}
     template = api.json(f"{SPACE}/projects/{project_id}/deploymentprocesses/template", **query)

@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from octoflow.sandbox import Sandbox
-from tests.sandbox.conftest import Client, in_process
+from tests.sandbox.conftest import Client
 from tests.sandbox.schema import validate
 
 SPACE = "/api/Spaces-1"
@@ -18,11 +17,6 @@ PORTAL = "Projects-1"  # Customer Portal: 25 APAC tenants connected in every env
 RESTART = "Runbooks-1"  # Customer Portal's "Restart App Pool", snapshot RunbookSnapshots-1
 PURGE = "Runbooks-2"  # Customer Portal's "Purge CDN Cache", snapshot RunbookSnapshots-2
 DEV, TEST, STAGING, PRODUCTION = (f"Environments-{n}" for n in range(1, 5))
-
-
-@pytest.fixture
-def fresh_api(areas) -> Client:
-    return in_process(Sandbox(areas, seed="demo"))
 
 
 def run_body(**fields: Any) -> dict:

@@ -32,11 +32,6 @@ def api(areas) -> Client:
     return in_process(Sandbox(areas, seed="demo"))
 
 
-@pytest.fixture
-def fresh_api(areas) -> Client:
-    return in_process(Sandbox(areas, seed="demo"))
-
-
 def release_id(api: Client, project: str, version: str = "1.2.0") -> str:
     return api.json(f"{SPACE}/projects/{project}/releases/{version}")["Id"]
 
