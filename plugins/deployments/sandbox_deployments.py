@@ -18,7 +18,6 @@ from typing import Any
 from octoflow_plugins.deployments import sandbox_lifecycle as lifecycle
 from octoflow_plugins.deployments import sandbox_runs as runs
 from octoflow_plugins.deployments.sandbox_runs import Draft
-from octoflow_plugins.deployments.sandbox_taskrun import refresh_task
 
 from octoflow.sandbox.casing import CIDict
 from octoflow.sandbox.crud import Doc
@@ -79,20 +78,15 @@ def defaults() -> Doc:
 
 def links(doc: Doc) -> dict[str, str]:
     space, doc_id = doc["SpaceId"], doc["Id"]
-    out = {
+    return {
         "Self": f"/api/{space}/deployments/{doc_id}",
         "Release": f"/api/{space}/releases/{doc['ReleaseId']}",
         "Environment": f"/api/{space}/environments/{doc['EnvironmentId']}",
         "Project": f"/api/{space}/projects/{doc['ProjectId']}",
         "Channel": f"/api/{space}/channels/{doc['ChannelId']}",
-        "Task": f"/api/tasks/{doc['TaskId']}",
         "Web": f"/app#/{space}/deployments/{doc_id}",
-        "Artifacts": f"/api/{space}/artifacts?regarding={doc_id}",
-        "Interruptions": f"/api/{space}/interruptions?regarding={doc_id}",
+        **runs.run_links(space, doc),
     }
-    if doc.get("TenantId"):
-        out["Tenant"] = f"/api/{space}/tenants/{doc['TenantId']}"
-    return out
 
 
 # -- creating ----------------------------------------------------------------------------------
@@ -103,16 +97,8 @@ def check_deployment(state: State, space: str, body: Mapping[str, Any]) -> Draft
     body = body if isinstance(body, CIDict) else CIDict(body.items())
     release = runs.in_space(state, "Releases", body.get("ReleaseId"), space)
     env = runs.in_space(state, "Environments", body.get("EnvironmentId"), space)
-    errors = [
-        runs.missing(noun, body.get(key), key)
-        for noun, key, doc in (
-            ("release", "ReleaseId", release),
-            ("environment", "EnvironmentId", env),
-        )
-        if doc is None
-    ]
-    if errors:
-        raise SandboxError(400, FAILED, errors=errors)
+    found = [("release", "ReleaseId", release), ("environment", "EnvironmentId", env)]
+    runs.require_found(found, body, FAILED)
     assert release is not None and env is not None
     project = state.require("Projects", release["ProjectId"])
     mode = project.get("TenantedDeploymentMode") or "Untenanted"
@@ -153,10 +139,6 @@ def _lifecycle_errors(
     state: State, release: Doc, project: Doc, env: Doc, tenant: Doc | None
 ) -> list[str]:
     """The lifecycle refusal (UNCONFIRMED wording: no real server text was found)."""
-    for deployment in lifecycle.release_deployments(state, release):
-        task = state.get("ServerTasks", deployment.get("TaskId"))
-        if task is not None:
-            refresh_task(state, task)
     allowed = lifecycle.allowed_environment_ids(state, release, tenant["Id"] if tenant else None)
     if env["Id"] in allowed:
         return []

@@ -93,15 +93,10 @@ def links(doc: Doc) -> dict[str, str]:
         "RunbookSnapshot": f"/api/{space}/runbookSnapshots/{doc['RunbookSnapshotId']}",
         "Environment": f"/api/{space}/environments/{doc['EnvironmentId']}",
         "Project": f"/api/{space}/projects/{doc['ProjectId']}",
-        "Task": f"/api/tasks/{doc['TaskId']}",
         "Web": f"/app#/{space}/projects/{doc['ProjectId']}/operations/runbooks/"
         f"{doc['RunbookId']}/snapshots/{doc['RunbookSnapshotId']}/runs/{doc_id}",
-        "Artifacts": f"/api/{space}/artifacts?regarding={doc_id}",
-        "Interruptions": f"/api/{space}/interruptions?regarding={doc_id}",
     }
-    if doc.get("TenantId"):
-        out["Tenant"] = f"/api/{space}/tenants/{doc['TenantId']}"
-    return out
+    return {**out, **runs.run_links(space, doc)}
 
 
 # -- checking a run --------------------------------------------------------------------------
@@ -113,17 +108,13 @@ def check_run(state: State, space: str, body: Mapping[str, Any]) -> Draft:
     runbook = runs.in_space(state, "Runbooks", body.get("RunbookId"), space)
     snapshot = runs.in_space(state, "RunbookSnapshots", body.get("RunbookSnapshotId"), space)
     env = runs.in_space(state, "Environments", body.get("EnvironmentId"), space)
-    errors = [
-        runs.missing(noun, body.get(key), key)
-        for noun, key, doc in (
-            ("runbook", "RunbookId", runbook),
-            ("runbook snapshot", "RunbookSnapshotId", snapshot),
-            ("environment", "EnvironmentId", env),
-        )
-        if doc is None
+    found = [
+        ("runbook", "RunbookId", runbook),
+        ("runbook snapshot", "RunbookSnapshotId", snapshot),
+        ("environment", "EnvironmentId", env),
     ]
-    if errors:
-        raise SandboxError(400, FAILED, errors=errors)
+    runs.require_found(found, body, FAILED)
+    errors: list[str] = []
     assert runbook is not None and snapshot is not None and env is not None
     if snapshot["RunbookId"] != runbook["Id"]:
         errors.append(

@@ -54,6 +54,29 @@ def missing(noun: str, ref: Any, field_name: str) -> str:
     return f"The {noun} '{ref}' was not found."
 
 
+def require_found(
+    found: list[tuple[str, str, Doc | None]], body: Mapping[str, Any], message: str
+) -> None:
+    """Refuse (400 ``message``) a request naming documents that do not exist: ``found``
+    holds (noun, body field, the document or None) for each."""
+    errors = [missing(noun, body.get(key), key) for noun, key, doc in found if doc is None]
+    if errors:
+        raise SandboxError(400, message, errors=errors)
+
+
+def run_links(space: str, doc: Doc) -> dict[str, str]:
+    """The links every run (deployment, runbook run) has besides its own."""
+    doc_id = doc["Id"]
+    out = {
+        "Task": f"/api/tasks/{doc['TaskId']}",
+        "Artifacts": f"/api/{space}/artifacts?regarding={doc_id}",
+        "Interruptions": f"/api/{space}/interruptions?regarding={doc_id}",
+    }
+    if doc.get("TenantId"):
+        out["Tenant"] = f"/api/{space}/tenants/{doc['TenantId']}"
+    return out
+
+
 def tenant_for(
     state: State, owner: Doc, mode: str, project: Doc, env: Doc, ref: Any
 ) -> tuple[Doc | None, list[str]]:
