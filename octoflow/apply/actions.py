@@ -57,7 +57,6 @@ class ActionCall:
 
     :param client: the space's client.
     :param args: the intent's arguments, with ``created_ref`` s resolved.
-    :param created: ids of documents created so far in this apply, by operation key.
     :param fresh: the plan was made by this process just before this apply; when
         ``False`` (a saved plan), an action must check the server for work someone
         did since the plan (a re-run, a colleague) before it acts.
@@ -65,7 +64,6 @@ class ActionCall:
 
     client: OctopusClient
     args: Mapping[str, Any]
-    created: Mapping[str, str]
     fresh: bool
     _progress: Callable[[str], None]
     _stop: threading.Event
@@ -77,10 +75,6 @@ class ActionCall:
     def sleep(self, seconds: float) -> bool:
         """Wait ``seconds``; ``False`` when apply is being stopped (Ctrl-C) meanwhile."""
         return not self._stop.wait(seconds)
-
-    @property
-    def stopping(self) -> bool:
-        return self._stop.is_set()
 
 
 #: An action function: does its work through ``call.client`` and says what it did.

@@ -344,7 +344,6 @@ class Executor:
             call = ActionCall(
                 self.client,
                 resolve_created(dict(intent.args), self._created),
-                dict(self._created),
                 not self._saved_plan,
                 lambda message: self.on_progress(op, redact(message)),
                 self._stop,

@@ -215,10 +215,12 @@ class CreateReleases:
         self, ctx: PlanContext, project: Project, channel: Doc, version: str, selected: list[Doc]
     ) -> Doc | None:
         """A release that makes creating this one unnecessary, with ``done`` saying why."""
-        found = resolve.existing_release(ctx, project, version)
-        if found is not None:
-            return dict(found, done=f"release {version} exists already ({found['Id']})")
-        if self.version is not None or self.force:
+        if self.version is not None:  # the next version never exists yet: no need to ask
+            found = resolve.existing_release(ctx, project, version)
+            if found is not None:
+                return dict(found, done=f"release {version} exists already ({found['Id']})")
+            return None
+        if self.force:
             return None
         latest = ctx.get(f"channels/{channel['Id']}/releases", {"take": 1}).get("Items") or []
         if latest and _same_packages(latest[0].get("SelectedPackages") or [], selected):
