@@ -5,7 +5,7 @@ close matches, and planning goes on, so one plan reports every bad name."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from octoflow_plugins.processes import planner
 from octoflow_plugins.processes.collection import Projects
@@ -14,11 +14,12 @@ from octoflow_plugins.tenants.collection import Tenants
 
 from octoflow.dsl.selection import as_names
 from octoflow.errors import NotFoundError
-from octoflow.models import Environment, Project, Tenant
+from octoflow.models import Environment, Model, Project, Tenant
 from octoflow.plan.context import PlanContext
 from octoflow.registry import unknown_name_message
 
 Doc = dict[str, Any]
+M = TypeVar("M", bound=Model)
 ProjectsArg = str | Iterable[str] | Projects
 
 
@@ -26,12 +27,14 @@ def projects(ctx: PlanContext, selected: ProjectsArg) -> list[Project]:
     """Projects named (``"A, B"`` or a list) or selected (``octo.projects.where(…)``)."""
     if isinstance(selected, Projects):
         return planner.select_projects(ctx, Names(ctx), selected.criteria)
-    found = []
-    for name in as_names(selected, "project"):
-        project = ctx.find("projects", Project, name, "project")
-        if project is not None:
-            found.append(project)
-    return found
+    return named(ctx, "projects", Project, selected, "project")
+
+
+def named(ctx: PlanContext, collection: str, cls: type[M], names: Any, what: str) -> list[M]:
+    """The documents called ``names`` (comma-separated or a list); a problem for each
+    name that does not resolve."""
+    found = [ctx.find(collection, cls, name, what) for name in as_names(names, what)]
+    return [item for item in found if item is not None]
 
 
 def described(projects: ProjectsArg) -> str:
@@ -46,12 +49,7 @@ def project_documents(ctx: PlanContext) -> dict[str, Doc]:
 
 
 def environments(ctx: PlanContext, names: str | Sequence[str]) -> list[Environment]:
-    found = []
-    for name in as_names(names, "environment"):
-        env = ctx.find("environments", Environment, name, "environment")
-        if env is not None:
-            found.append(env)
-    return found
+    return named(ctx, "environments", Environment, names, "environment")
 
 
 def channel(ctx: PlanContext, project: Project, name: str | None) -> Doc | None:
@@ -122,9 +120,4 @@ def tenants(
         return None
     if isinstance(selected, Tenants):
         return selected.select(ctx)
-    found = []
-    for name in as_names(selected, "tenant"):
-        tenant = ctx.find("tenants", Tenant, name, "tenant")
-        if tenant is not None:
-            found.append(tenant)
-    return found
+    return named(ctx, "tenants", Tenant, selected, "tenant")
