@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import uuid
 from datetime import datetime
 from functools import cache
@@ -27,10 +26,9 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-ENV_VAR = "OCTOFLOW_API_REFERENCE"
+#: The repository's copy of the Octopus API reference data (``SOURCES.md`` there).
+REFERENCE = Path(__file__).resolve().parents[1] / "data" / "octopus-api"
 #: ``VariableResource.Type`` in swagger-2020.5.json.
 VARIABLE_TYPES = (
     "AmazonWebServicesAccount",
@@ -42,25 +40,13 @@ VARIABLE_TYPES = (
 )
 
 
-def reference_dir() -> Path:
-    """The API reference directory, or a test failure saying where it was looked for."""
-    path = Path(os.environ.get(ENV_VAR) or REPO.parent / "shared" / "octopus-api")
-    if not (path / "schema-definitions.json").is_file():
-        pytest.fail(
-            f"The Octopus API reference was not found at {path}: set {ENV_VAR} to the "
-            "directory holding schema-definitions.json and samples/.",
-            pytrace=False,
-        )
-    return path
-
-
 def load_sample(name: str) -> Any:
-    return json.loads((reference_dir() / "samples" / name).read_text(encoding="utf-8"))
+    return json.loads((REFERENCE / "samples" / name).read_text(encoding="utf-8"))
 
 
 @cache
 def definitions() -> dict[str, Any]:
-    raw = json.loads((reference_dir() / "schema-definitions.json").read_text(encoding="utf-8"))
+    raw = json.loads((REFERENCE / "schema-definitions.json").read_text(encoding="utf-8"))
     defs = copy.deepcopy(raw["definitions"])
     for schema in defs.values():
         _allow_null(schema)

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from octoflow.models import Lifecycle, Project, Tenant
-
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "octopus-api" / "samples"
-
-
-def sample(name: str) -> dict:
-    path = SAMPLES / name
-    assert path.is_file(), f"API samples not found at {SAMPLES}"
-    return json.loads(path.read_text(encoding="utf-8-sig"))
+from tests.sandbox.schema import load_sample as sample
 
 
 @pytest.mark.parametrize(
