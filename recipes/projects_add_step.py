@@ -13,8 +13,20 @@ from octoflow.errors import UsageError
 from octoflow.recipe import Param
 
 PARAMETERS = (
-    Param("project", "Comma-separated project names", kind="list", default=[]),
-    Param("group", "Comma-separated project group names", kind="list", default=[]),
+    Param(
+        "project",
+        "Comma-separated project names (* for every project)",
+        kind="list",
+        default=[],
+        everything="every project",
+    ),
+    Param(
+        "group",
+        "Comma-separated project group names (* for every group)",
+        kind="list",
+        default=[],
+        everything="every project group",
+    ),
     Param("step", "Step definition: a JSON file or a jinja2 template (.j2)", kind="file"),
     Param("after", "Name of the step to add it after", default=""),
     Param("before", "Name of the step to add it before", default=""),

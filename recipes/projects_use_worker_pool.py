@@ -10,8 +10,20 @@ from octoflow.errors import UsageError
 from octoflow.recipe import Param
 
 PARAMETERS = (
-    Param("project", "Comma-separated project names", kind="list", default=[]),
-    Param("group", "Comma-separated project group names", kind="list", default=[]),
+    Param(
+        "project",
+        "Comma-separated project names (* for every project)",
+        kind="list",
+        default=[],
+        everything="every project",
+    ),
+    Param(
+        "group",
+        "Comma-separated project group names (* for every group)",
+        kind="list",
+        default=[],
+        everything="every project group",
+    ),
     Param("action_type", "Only actions of this type, e.g. Octopus.Script", default=""),
     Param("worker_pool", "Name of the worker pool", default="Hosted Ubuntu"),
 )

@@ -18,7 +18,12 @@ PARAMETERS = (
     Param("version", "Release version, or latest", default="latest"),
     Param("environment", "Comma-separated environment names"),
     Param("channel", "Channel of the latest release (default: any)", default=""),
-    Param("tenant_tag", "Deploy to tenants with this tag, e.g. Region/EU", default=""),
+    Param(
+        "tenant_tag",
+        "Deploy to tenants with this tag, e.g. Region/EU (* for every tenant)",
+        default="",
+        everything="every tenant",
+    ),
     Param("skip_steps", "Comma-separated step names to skip", kind="list", default=[]),
     Param(
         "variables",

@@ -14,7 +14,12 @@ PARAMETERS = (
     Param("project", "Name of the project"),
     Param("runbook", "Name of the runbook"),
     Param("environment", "Comma-separated environment names", kind="list"),
-    Param("tenant_tag", "Run for the tenants with this tag, e.g. Region/EU", default=""),
+    Param(
+        "tenant_tag",
+        "Run for the tenants with this tag, e.g. Region/EU (* for every tenant)",
+        default="",
+        everything="every tenant",
+    ),
     Param("snapshot", "Snapshot name or id to run (default: the published one)", default=""),
     Param("wait", "Wait for the runs to finish", kind="bool", default=False),
     Param("timeout", "Seconds to wait before failing", kind="int", default=1800),

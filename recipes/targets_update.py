@@ -10,9 +10,24 @@ from octoflow.errors import UsageError
 from octoflow.recipe import Param
 
 PARAMETERS = (
-    Param("role", "Role (target tag) selecting the targets, e.g. web", default=None),
-    Param("environment", "Environment selecting the targets, e.g. Test", default=None),
-    Param("tenant_tag", "Canonical tenant tag selecting the targets, e.g. Region/EU", default=None),
+    Param(
+        "role",
+        "Role (target tag) selecting the targets, e.g. web (* for any)",
+        default=None,
+        everything="targets of any role",
+    ),
+    Param(
+        "environment",
+        "Environment selecting the targets, e.g. Test (* for any)",
+        default=None,
+        everything="targets in any environment",
+    ),
+    Param(
+        "tenant_tag",
+        "Canonical tenant tag selecting the targets, e.g. Region/EU (* for any)",
+        default=None,
+        everything="targets with any tenant tag",
+    ),
     Param("add_roles", "Comma-separated roles to add", kind="list", default=[]),
     Param("remove_roles", "Comma-separated roles to remove", kind="list", default=[]),
     Param("add_environments", "Comma-separated environments to add", kind="list", default=[]),

@@ -8,13 +8,17 @@ be in its lifecycle.
 from octoflow.recipe import Param
 
 PARAMETERS = (
-    Param("tag", "Canonical tag selecting the tenants, e.g. Region/EU"),
+    Param(
+        "tag",
+        "Canonical tag selecting the tenants, e.g. Region/EU (* for every tenant)",
+        everything="every tenant",
+    ),
     Param("project", "Name of the project to connect them to"),
     Param(
         "environments",
         "Comma-separated environment names (default: every environment of the project's lifecycle)",
         kind="list",
-        default=[],
+        default=None,
     ),
 )
 

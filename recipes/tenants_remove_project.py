@@ -7,7 +7,11 @@ disconnected.
 from octoflow.recipe import Param
 
 PARAMETERS = (
-    Param("tag", "Canonical tag selecting the tenants, e.g. Region/EU"),
+    Param(
+        "tag",
+        "Canonical tag selecting the tenants, e.g. Region/EU (* for every tenant)",
+        everything="every tenant",
+    ),
     Param("project", "Name of the project to disconnect them from"),
 )
 

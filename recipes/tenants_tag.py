@@ -8,7 +8,11 @@ from octoflow.errors import UsageError
 from octoflow.recipe import Param
 
 PARAMETERS = (
-    Param("tag", "Canonical tag selecting the tenants, e.g. Region/EU"),
+    Param(
+        "tag",
+        "Canonical tag selecting the tenants, e.g. Region/EU (* for every tenant)",
+        everything="every tenant",
+    ),
     Param("add", "Comma-separated canonical tags to add", kind="list", default=[]),
     Param("remove", "Comma-separated canonical tags to remove", kind="list", default=[]),
 )

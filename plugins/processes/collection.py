@@ -25,7 +25,7 @@ from octoflow_plugins.processes.steps import Steps
 from octoflow_plugins.processes.stepsource import StepSource
 from octoflow_plugins.processes.verbs import listed
 
-from octoflow.dsl.selection import Selection, as_names
+from octoflow.dsl.selection import Selection, as_names, selects_note
 from octoflow.errors import UsageError
 from octoflow.plan.compiler import Edit
 from octoflow.plan.context import PlanContext
@@ -163,7 +163,7 @@ class Process(Selection):
         makers = [getattr(self, f"_make_{v.name}")(names, **v.args) for v in self.verbs]
         if len(ctx.problems) > known_problems:
             return []  # names of this statement do not resolve: reading processes is pointless
-        ctx.note(f"selects {len(projects)} project(s)")
+        ctx.note(selects_note("project", len(projects), len(ctx.documents("projects"))))
         out: list[Edit] = []
         seen: dict[str, str] = {}
         for target in planner.targets(ctx, names, projects, self.runbook_names):

@@ -16,7 +16,7 @@ import attrs
 from octoflow_plugins.targets import guard, resolve
 from octoflow_plugins.targets.models import HEALTH_STATUSES, STYLE_ALIASES, Machine
 
-from octoflow.dsl.selection import Selection, as_names
+from octoflow.dsl.selection import Selection, as_names, is_everything, selects_note
 from octoflow.errors import UsageError
 from octoflow.plan.compiler import Edit
 from octoflow.plan.context import PlanContext
@@ -48,7 +48,7 @@ class MachineSelection(Selection):
         """Narrow the selection; every call ANDs its conditions with earlier ones.
         A list of values for one keyword selects any of them."""
         for key, allowed in (("health", HEALTH_STATUSES), ("comm_style", None)):
-            if key in criteria:
+            if key in criteria and not is_everything(criteria[key]):
                 criteria[key] = tuple(choose(key, v, allowed) for v in as_names(criteria[key], key))
         return super().where(predicate, **criteria)
 
@@ -85,7 +85,9 @@ class MachineSelection(Selection):
         intents = self.intents(ctx)
         if len(ctx.problems) > known_problems:  # this statement's own problems
             return []
-        ctx.note(f"selects {len(selected)} {self.collection[:-1]}(s)")
+        ctx.note(
+            selects_note(self.collection[:-1], len(selected), len(ctx.documents(self.segment)))
+        )
         if any(v.name == "delete" for v in self.verbs):
             delete = Intent(f"{self.kind.lower()}.delete", {}, "delete")
             return [Edit(self.kind, m.id, m.name, {}, (delete,), action="delete") for m in selected]

@@ -19,7 +19,7 @@ from octoflow_plugins.tenants import resolve
 from octoflow_plugins.tenants.ensure import EnsureTenant
 from octoflow_plugins.tenants.kinds import TENANT, VARIABLES
 
-from octoflow.dsl.selection import Selection, as_names
+from octoflow.dsl.selection import Selection, as_names, optional_names, selects_note
 from octoflow.errors import UsageError
 from octoflow.models import Environment, Project, Tenant
 from octoflow.plan.compiler import Edit
@@ -42,7 +42,11 @@ class Tenants(Selection):
     def add_project(self, project: str, environments: str | Iterable[str] | None = None) -> Tenants:
         """Connect to ``project`` in ``environments`` (default: all in its lifecycle)."""
         return self._with_verb(
-            "add_project", project=project, environments=as_names(environments, "environments")
+            "add_project",
+            project=project,
+            environments=optional_names(
+                environments, "environments", "every environment of the project's lifecycle"
+            ),
         )
 
     def remove_project(self, project: str) -> Tenants:
@@ -88,7 +92,9 @@ class Tenants(Selection):
             template=template,
             value=str(value),
             project=project,
-            environments=as_names(environments, "environments"),
+            environments=optional_names(
+                environments, "environments", "every environment the tenant is connected to"
+            ),
         )
 
     def clear_variable(
@@ -101,14 +107,17 @@ class Tenants(Selection):
             "clear_variable",
             template=template,
             project=project,
-            environments=as_names(environments, "environments"),
+            environments=optional_names(
+                environments, "environments", "every environment the tenant is connected to"
+            ),
         )
 
     def delete(self) -> Tenants:
         """Delete every selected tenant (cannot be combined with other verbs)."""
         if self.verbs:
-            raise UsageError("tenants.delete() cannot follow other verbs: deleted tenants "
-                             "cannot also be changed")
+            raise UsageError(
+                "tenants.delete() cannot follow other verbs: deleted tenants cannot also be changed"
+            )
         return self._with_verb("delete")
 
     def ensure(
@@ -136,7 +145,7 @@ class Tenants(Selection):
         per_tenant = [self._resolve_verb(ctx, verb.name, dict(verb.args)) for verb in self.verbs]
         if ctx.problems:
             return []
-        ctx.note(f"selects {len(selected)} tenant(s)")
+        ctx.note(selects_note("tenant", len(selected), len(ctx.documents("tenants"))))
         if any(v.name == "delete" for v in self.verbs):
             return [
                 Edit(
