@@ -8,9 +8,12 @@ are found exactly like third-party ones, through octoflow's own entry points.
 
 from __future__ import annotations
 
+import inspect
 import os
+import sys
 from collections.abc import Iterable
 from importlib import metadata
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -127,6 +130,15 @@ class PluginHost:
 
     # -- introspection -------------------------------------------------------
 
+    def plugin_roots(self) -> dict[str, Path]:
+        """Each plugin's source: its package's folder (or its module's file), by name."""
+        roots = {}
+        for name, plugin in self.pm.list_name_plugin():
+            root = _source_root(plugin) if plugin is not None else None
+            if root is not None:
+                roots[name] = root
+        return roots
+
     def describe(self) -> list[PluginInfo]:
         infos = []
         for name, plugin in sorted(self.pm.list_name_plugin(), key=lambda pair: pair[0]):
@@ -166,6 +178,17 @@ def _dist_of(ep: metadata.EntryPoint) -> tuple[str, str]:
     if dist is None:
         return ("<unknown>", "")
     return (dist.metadata["Name"], dist.version)
+
+
+def _source_root(plugin: Any) -> Path | None:
+    module = plugin if inspect.ismodule(plugin) else inspect.getmodule(plugin)
+    if module is None:
+        return None
+    if not hasattr(module, "__path__") and module.__package__:
+        module = sys.modules.get(module.__package__, module)
+    paths = list(getattr(module, "__path__", None) or [])
+    source = paths[0] if paths else getattr(module, "__file__", None)
+    return Path(source).resolve() if source else None
 
 
 def _stderr() -> Any:

@@ -26,13 +26,14 @@ from octoflow.apply.executor import ApplyReport, Executor, OperationResult
 from octoflow.apply.journal import Journal
 from octoflow.client import OctopusClient
 from octoflow.config import Connection
-from octoflow.errors import UsageError
+from octoflow.errors import OctoflowError, UsageError
 from octoflow.plan.compiler import compile_plan
 from octoflow.plan.context import PlanContext
 from octoflow.plan.model import Operation, Plan
 from octoflow.plugin import PluginHost
 from octoflow.recipe import Recipe, find_recipe, flatten
 from octoflow.registry import Registry, unknown_name_message
+from octoflow.usercode import blame
 
 log = logging.getLogger("octoflow")
 
@@ -122,7 +123,15 @@ class Octoflow:
             raise UsageError("nothing to plan: no statements given")
         title = title or "; ".join(s.describe() for s in flat)
         ctx = PlanContext(self.client, self.registry, read_workers=concurrency)
-        plan = compile_plan(flat, ctx, title, params)
+        try:
+            plan = compile_plan(flat, ctx, title, params)
+        except OctoflowError:
+            raise
+        except Exception as exc:
+            error = blame(exc, self.host.plugin_roots(), "planning")
+            if error is None:
+                raise  # octoflow's own bug: an internal error
+            raise error from exc
         self.host.plan_ready(plan)
         return plan
 
