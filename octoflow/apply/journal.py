@@ -1,6 +1,8 @@
 """The journal: one JSON line per event of an apply, for audit and resuming.
 
-Every line goes through :func:`octoflow.secrets.redact` before it is written.
+Every line goes through :func:`octoflow.secrets.redact` before it is written;
+the file is readable by its owner only, and is created when the journal is,
+so a journal that cannot be written stops the apply before its first change.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from octoflow import files
 from octoflow.secrets import redact
 
 
@@ -19,7 +22,7 @@ class Journal:
         self.path = path
         self._lock = threading.Lock()
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            files.prepare(path, "the journal", make_parents=True)
 
     def write(self, event: str, **fields: Any) -> None:
         if self.path is None:
@@ -30,5 +33,5 @@ class Journal:
             **fields,
         }
         line = redact(json.dumps(record, default=str))
-        with self._lock, self.path.open("a", encoding="utf-8") as handle:
-            handle.write(line + "\n")
+        with self._lock:
+            files.append_line(self.path, line)

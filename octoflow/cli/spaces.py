@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
+from octoflow import files
 from octoflow.plan import render
 from octoflow.plan.model import Plan
 from octoflow.plan.render import render_plan
@@ -57,8 +59,7 @@ def show(plans: list[Plan], args: argparse.Namespace, reports: list[object] | No
 
 def write_out(plans: list[Plan], path: str) -> None:
     document = {"summary": combined_summary(plans), "spaces": [p.to_json() for p in plans]}
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(redact(json.dumps(document, indent=2, default=str)) + "\n")
+    files.write_text(Path(path), redact(json.dumps(document, indent=2, default=str)) + "\n")
 
 
 def nothing_to_do(plans: list[Plan]) -> bool:

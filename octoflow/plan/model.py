@@ -7,6 +7,7 @@ A plan is built by :mod:`octoflow.plan.compiler`, rendered by
 
 from __future__ import annotations
 
+import graphlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import attrs
 
 PLAN_FORMAT = 1
+ACTIONS = ("create", "update", "delete", "run")
 
 
 @attrs.frozen
@@ -105,10 +107,14 @@ class Plan:
         return json.dumps(self.to_json(), indent=2, sort_keys=False, default=list)
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Plan:
-        if data.get("format") != PLAN_FORMAT or "operations" not in data:
+    def from_json(cls, data: Any) -> Plan:
+        """A plan saved by :meth:`dumps`; anything else raises ``ValueError`` saying why."""
+        if not isinstance(data, Mapping):
+            raise ValueError(f"a saved plan is a JSON object, not {type(data).__name__}")
+        if data.get("format") != PLAN_FORMAT or not isinstance(data.get("operations"), list):
             raise ValueError("not an octoflow plan (missing format/operations)")
         ops = tuple(_operation(o) for o in data["operations"])
+        _check_graph(ops)
         unchanged = tuple(
             Unchanged(u["kind"], u["resource_id"], u["name"], tuple(u["reasons"]))
             for u in data.get("unchanged", ())
@@ -127,6 +133,11 @@ class Plan:
 
 
 def _operation(data: Mapping[str, Any]) -> Operation:
+    if data.get("action") not in ACTIONS:
+        raise ValueError(
+            f"operation {data.get('key')!r} has the unknown action {data.get('action')!r} "
+            f"(one of {', '.join(ACTIONS)})"
+        )
     return Operation(
         key=data["key"],
         action=data["action"],
@@ -140,3 +151,16 @@ def _operation(data: Mapping[str, Any]) -> Operation:
         depends_on=tuple(data.get("depends_on", ())),
         body=data.get("body"),
     )
+
+
+def _check_graph(ops: tuple[Operation, ...]) -> None:
+    """Every dependency names an operation of the plan, and there is no cycle."""
+    keys = {op.key for op in ops}
+    for op in ops:
+        unknown = [k for k in op.depends_on if k not in keys]
+        if unknown:
+            raise ValueError(f"operation {op.key!r} depends on unknown operations {unknown}")
+    try:
+        graphlib.TopologicalSorter({op.key: set(op.depends_on) for op in ops}).prepare()
+    except graphlib.CycleError as exc:
+        raise ValueError(f"its operations depend on each other in a cycle: {exc.args[1]}") from None

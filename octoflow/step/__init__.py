@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TextIO
 
+from octoflow import files
 from octoflow.apply.executor import CHANGED, ApplyReport, OperationResult
 from octoflow.errors import OctoflowError
 from octoflow.plan.model import Plan
@@ -114,7 +115,7 @@ def _attach_reports(
     workdir.mkdir(parents=True, exist_ok=True)
     for fmt in ("md", "html"):
         path = workdir / f"octoflow-{plan.id}.{fmt}"
-        path.write_text(render_report(plan, report, fmt), encoding="utf-8")
+        files.write_text(path, render_report(plan, report, fmt))
         messages.artifact(str(path), path.name)
 
 
