@@ -14,6 +14,10 @@ from octoflow.plan.render import render_plan
 from octoflow.recipe import Param
 from octoflow.session import Octoflow, connect
 
+#: The name octoflow is installed under (``pip install octoflow-octopus``); the
+#: import name is ``octoflow``. A plugin declares ``install_requires = octoflow-octopus``.
+DISTRIBUTION = "octoflow-octopus"
+
 __all__ = [
     "OctoflowError",
     "Octoflow",
@@ -30,5 +34,5 @@ __all__ = [
 
 def __getattr__(name: str) -> str:
     if name == "__version__":
-        return metadata.version("octoflow")
+        return metadata.version(DISTRIBUTION)
     raise AttributeError(name)

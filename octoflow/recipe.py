@@ -52,6 +52,13 @@ class Param:
     :param default: the value when not given; ``REQUIRED`` makes it mandatory.
     :param label: a short title for UIs (default: the name, capitalised).
     :param sensitive: never shown in plans, journals or reports.
+    :param everything: for a parameter that selects, what ``*`` selects (``every
+        tenant``); ``-p tag=*`` then selects it all on purpose, and the error for a
+        blank value says so.
+
+    A value given blank (``-p tag=``, ``-p environments=,,``) is always an error: an
+    empty value must never widen a selection or a scope to everything. Leave an
+    optional parameter out to get its default.
     """
 
     name: str
@@ -60,6 +67,7 @@ class Param:
     default: Any = REQUIRED
     label: str | None = None
     sensitive: bool = False
+    everything: str = ""
 
     @property
     def required(self) -> bool:
@@ -71,7 +79,12 @@ class Param:
 
     def parse(self, raw: str) -> Any:
         if self.kind == "list":
-            return [item.strip() for item in raw.split(",") if item.strip()]
+            items = [item.strip() for item in raw.split(",") if item.strip()]
+            if not items:
+                raise UsageError(self.blank_message(raw))
+            return items
+        if not raw.strip():
+            raise UsageError(self.blank_message(raw))
         if self.kind == "bool":
             return parse_bool(raw, f"parameter {self.name!r}")
         if self.kind == "int":
@@ -87,6 +100,16 @@ class Param:
                 raise UsageError(f"parameter {self.name!r}: no such file {raw!r}")
             return path
         return raw
+
+    def blank_message(self, raw: str) -> str:
+        """Why ``-p name=<blank>`` is refused, and what to write instead."""
+        text = f"parameter {self.name!r} is empty (-p {self.name}={raw}): {self.help}"
+        ways = []
+        if self.everything:
+            ways.append(f"write -p {self.name}=* to select {self.everything} on purpose")
+        if not self.required:
+            ways.append("leave it out to use its default")
+        return text + ("; " + ", or ".join(ways) if ways else "")
 
 
 @attrs.frozen
@@ -150,6 +173,8 @@ class Recipe:
             produced = self.build(octo, **values)
         except OctoflowError:
             raise
+        except SystemExit as exc:
+            raise RecipeError(_exit_message(f"recipe {self.name!r}", exc)) from None
         except Exception as exc:
             where = _recipe_frame(exc, self.path)
             raise RecipeError(
@@ -183,7 +208,7 @@ def flatten(produced: Any) -> list[Any]:
         return []
     if hasattr(produced, "plan") and hasattr(produced, "describe"):
         return [produced]
-    if isinstance(produced, Iterable):
+    if isinstance(produced, Iterable) and not isinstance(produced, (str, bytes, Mapping)):
         return [s for item in produced for s in flatten(item)]
     raise RecipeError(f"a recipe must return statements, not {type(produced).__name__}")
 
@@ -195,11 +220,20 @@ def _import(path: Path) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
+    except SystemExit as exc:
+        raise RecipeError(_exit_message(f"recipe {path}", exc)) from None
     except Exception as exc:
         raise RecipeError(
             f"recipe {path} failed to load: {type(exc).__name__}: {exc}{_recipe_frame(exc, path)}"
         ) from exc
     return module
+
+
+def _exit_message(recipe: str, exc: SystemExit) -> str:
+    return (
+        f"{recipe} called sys.exit({exc.code!r}); a recipe reports a problem by raising "
+        "octoflow.errors.UsageError (or any exception), not by exiting"
+    )
 
 
 def _recipe_frame(exc: BaseException, path: Path) -> str:

@@ -3,23 +3,29 @@
 Exit codes: 0 success; 1 apply finished with failed or skipped operations;
 2 bad input (usage, recipe, parameters, unknown names, validation) with nothing
 written; 3 authentication or permission; 4 server unreachable or failing;
-5 the server changed since the plan; 130 interrupted.
+5 the server changed since the plan; 70 a bug in octoflow; 130 interrupted
+(Ctrl-C); 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from octoflow.cli import commands
 from octoflow.errors import OctoflowError
 from octoflow.secrets import redact
 
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 EXIT_INTERNAL = 70
 
 
@@ -31,7 +37,18 @@ def build_parser() -> argparse.ArgumentParser:
         "(or OCTOPUS_ACCESS_TOKEN); --space or OCTOPUS_SPACE (name, slug or id).",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    parser.add_argument("--version", action="version", version=_version_text())
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_parser = sub.add_parser
+
+    def sub_parser(name: str, **kwargs: object) -> argparse.ArgumentParser:
+        return add_parser(name, parents=[common], **kwargs)  # type: ignore[arg-type]
+
+    sub.add_parser = sub_parser  # type: ignore[method-assign]
 
     plan = sub.add_parser("plan", help="show what a recipe would change (writes nothing)")
     plan.add_argument("recipe", help="a shipped recipe name or a path to a recipe .py file")
@@ -144,7 +161,11 @@ def _connection_options(parser: argparse.ArgumentParser) -> None:
         "--max-rate", type=_positive_int, metavar="N", help="at most N requests per minute"
     )
     group.add_argument(
-        "--timeout", type=float, default=60.0, help="seconds per request (default 60)"
+        "--timeout",
+        type=_positive_seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help="seconds to wait for each answer of the server (default 60)",
     )
     group.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
 
@@ -171,9 +192,62 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {text!r}")
+    return value
+
+
+def _version_text() -> str:
+    from octoflow import DISTRIBUTION, __version__
+
+    python = ".".join(map(str, sys.version_info[:3]))
+    return f"octoflow {__version__} ({DISTRIBUTION}, Python {python})"
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parse, with a hint for recipe parameters given without ``-p``."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        stray = next((a for a in extra if "=" in a and not a.startswith("-")), None)
+        if stray is not None and getattr(args, "command", "") in ("plan", "apply"):
+            parser.error(
+                f"unexpected argument {stray!r}: recipe parameters take -p, as in -p {stray!r}"
+            )
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
+#: Set when SIGTERM arrived: the interruption it caused exits 143, not 130.
+_terminated = threading.Event()
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM stops an apply as Ctrl-C does (recap, journal closed), exiting 143."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_sigterm(signum: int, frame: object) -> None:
+        _terminated.set()
+        raise KeyboardInterrupt
+
+    _terminated.clear()
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(parser, argv)
     logging.basicConfig(
         level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,
         format="octoflow: %(message)s",
@@ -181,12 +255,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     for handler in logging.getLogger().handlers:
         handler.addFilter(_RedactingFilter())
     try:
-        return int(args.handler(args) or 0)
+        if args.command == "sandbox":  # it handles SIGTERM itself
+            return int(args.handler(args) or 0)
+        with _sigterm_interrupts():
+            return int(args.handler(args) or 0)
     except BrokenPipeError:
         # The reader went away (e.g. `octoflow plan ... | head`): stop quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
+        if _terminated.is_set():
+            print("octoflow: terminated", file=sys.stderr)
+            return EXIT_TERMINATED
         print("octoflow: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except OctoflowError as exc:
@@ -197,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(redact(traceback.format_exc()), file=sys.stderr)
         print(
             f"octoflow: internal error: {type(exc).__name__}: {redact(str(exc))} "
-            "(run with --debug for details)",
+            "(a bug in octoflow; run with --debug for the details to report)",
             file=sys.stderr,
         )
         return EXIT_INTERNAL

@@ -12,7 +12,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from octoflow import files
 from octoflow.apply.executor import ApplyReport
+from octoflow.apply.journal import Journal
 from octoflow.cli import spaces
 from octoflow.cli.progress import Progress
 from octoflow.config import Connection
@@ -29,6 +31,7 @@ EXIT_REFUSED = AuthenticationError.exit_code
 
 
 def plan(args: argparse.Namespace) -> int:
+    _check_out(args)
     sessions = _sessions(args)
     if len(sessions) > 1:
         plans = spaces.plan_all(sessions, args.recipe, parse_params(args.param), args.concurrency)
@@ -42,6 +45,7 @@ def plan(args: argparse.Namespace) -> int:
 
 
 def apply(args: argparse.Namespace) -> int:
+    _check_out(args)
     sessions = _sessions(args)
     if len(sessions) > 1:
         return _apply_spaces(sessions, args)
@@ -62,6 +66,7 @@ def apply(args: argparse.Namespace) -> int:
         print("Nothing to do: the server already matches.", file=sys.stderr)
         _save_sandbox(octo, args)
         return 0
+    Journal(_journal_path(args, the_plan))  # a journal that cannot be written stops us here
     _confirm(the_plan.summary, args)
     report, journal = _apply_one(octo, the_plan, args, preflight=saved)
     _show_report(the_plan, report, args, journal)
@@ -72,7 +77,7 @@ def _apply_one(
     octo: Octoflow, the_plan: Plan, args: argparse.Namespace, preflight: bool = False
 ) -> tuple[ApplyReport, Path]:
     progress = Progress(len(the_plan.operations))
-    journal = Path(args.journal) if args.journal else _default_journal(the_plan)
+    journal = _journal_path(args, the_plan)
     try:
         report = octo.apply(
             the_plan,
@@ -105,6 +110,8 @@ def _apply_spaces(sessions: list[Octoflow], args: argparse.Namespace) -> int:
         spaces.show(plans, args)
     if spaces.nothing_to_do(plans):
         return 0
+    for the_plan in plans:
+        Journal(_journal_path(args, the_plan))
     _confirm(spaces.combined_summary(plans), args)
     reports, codes = [], []
     for octo, the_plan in zip(sessions, plans, strict=True):
@@ -242,7 +249,7 @@ def _show_plan(the_plan: Plan, args: argparse.Namespace, write_out: bool = True)
     else:
         print(redact(render_plan(the_plan, verbose=args.verbose)))
     if args.out and write_out:
-        Path(args.out).write_text(redact(the_plan.dumps()) + "\n", encoding="utf-8")
+        files.write_text(Path(args.out), redact(the_plan.dumps()) + "\n")
 
 
 def _show_report(
@@ -254,7 +261,10 @@ def _show_report(
         print(_recap_text(report))
     print(f"journal: {journal}", file=sys.stderr)
     if args.out:
-        Path(args.out).write_text(dump_json(report.to_json()) + "\n", encoding="utf-8")
+        try:
+            files.write_text(Path(args.out), dump_json(report.to_json()) + "\n")
+        except OSError as exc:  # checked before applying; the changes stand regardless
+            print(f"octoflow: warning: could not write {args.out}: {exc}", file=sys.stderr)
 
 
 def _recap_text(report: ApplyReport) -> str:
@@ -286,13 +296,16 @@ def _outputs_text(outputs: Mapping[str, Any]) -> str:
 
 
 def _confirm(s: dict[str, int], args: argparse.Namespace) -> None:
+    """Ask on the terminal (stderr), so ``octoflow apply … | tee log`` still shows it."""
     if args.yes:
         return
     if not sys.stdin.isatty():
         raise UsageError("not applying: pass --yes to apply when not running in a terminal")
     runs = f", {s['run']} run" if s.get("run") else ""
     counts = f"{s['add']} add, {s['change']} change, {s['delete']} delete{runs}"
-    answer = input(f"Apply {counts}? [y/N] ")
+    sys.stderr.write(f"Apply {counts}? [y/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline()
     if answer.strip().lower() not in ("y", "yes"):
         raise UsageError("not applying: not confirmed")
 
@@ -302,13 +315,26 @@ def _load_plan(path: Path) -> Plan:
         return Plan.from_json(json.loads(path.read_text(encoding="utf-8")))
     except FileNotFoundError:
         raise UsageError(f"no plan file {path}") from None
-    except (ValueError, KeyError, TypeError) as exc:
+    except IsADirectoryError:
+        raise UsageError(f"{path} is a directory, not a saved plan") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read the plan file {path}: {exc.strerror or exc}") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UsageError(f"{path} is not a saved octoflow plan: {exc}") from None
 
 
-def _default_journal(the_plan: Plan) -> Path:
-    home = Path(os.environ.get("OCTOFLOW_HOME", Path.home() / ".octoflow"))
+def _journal_path(args: argparse.Namespace, the_plan: Plan) -> Path:
+    """``--journal``, else ``$OCTOFLOW_HOME/journal/PLAN-ID.jsonl`` (home: ~/.octoflow)."""
+    if args.journal:
+        return Path(args.journal)
+    home = Path(os.environ.get("OCTOFLOW_HOME") or Path.home() / ".octoflow")
     return home / "journal" / f"{the_plan.id}.jsonl"
+
+
+def _check_out(args: argparse.Namespace) -> None:
+    """``--out`` must be writable before anything is read or changed."""
+    if args.out:
+        files.prepare(Path(args.out), "--out")
 
 
 def _save_sandbox(octo: Octoflow, args: argparse.Namespace) -> None:

@@ -9,10 +9,19 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from tests.e2e.support import TEST_KEY, ctrl_c_reaches_it, writes
 
 
-def test_ctrl_c_stops_apply_cleanly_and_a_rerun_converges(server, tmp_path) -> None:
+@pytest.mark.parametrize(
+    ("signum", "code", "said"),
+    [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")],
+    ids=["ctrl-c", "sigterm"],
+)
+def test_a_signal_stops_apply_cleanly_and_a_rerun_converges(
+    server, tmp_path, signum, code, said
+) -> None:
     sandbox, srv = server
     sandbox.settings.latency_ms = 40
     journal = tmp_path / "journal.jsonl"
@@ -50,17 +59,19 @@ def test_ctrl_c_stops_apply_cleanly_and_a_rerun_converges(server, tmp_path) -> N
     deadline = time.monotonic() + 60
     while len(writes(sandbox)) < 5 and time.monotonic() < deadline:
         time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
     err = proc.communicate(timeout=60)[1]
 
-    assert proc.returncode == 130, err
-    assert "interrupted" in err
+    assert proc.returncode == code, err
+    assert f"octoflow: {said}" in err
     events = [json.loads(line) for line in journal.read_text().splitlines()]
     finished = events[-1]
     assert finished["event"] == "apply-finished" and finished["interrupted"] is True
     recap = finished["recap"]
     assert recap["changed"] == len(writes(sandbox)) < 400
     assert recap["skipped"] == 400 - recap["changed"]
+    # The progress shows where apply really stopped, not 400/400.
+    assert f"stopped at {recap['changed']}/400: {recap['skipped']} operation(s) not applied" in err
 
     sandbox.settings.latency_ms = 0
     rerun = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)

@@ -44,12 +44,16 @@ def wheel(tmp_path_factory) -> zipfile.ZipFile:
         capture_output=True,
         text=True,
     )
-    (path,) = out.glob("octoflow-*.whl")
+    (path,) = out.glob("octoflow_octopus-*.whl")
     return zipfile.ZipFile(path)
 
 
 def test_wheel_top_level_packages(wheel) -> None:
-    tops = {name.split("/")[0] for name in wheel.namelist() if not name.startswith("octoflow-")}
+    tops = {
+        name.split("/")[0]
+        for name in wheel.namelist()
+        if not name.startswith("octoflow_octopus-")  # the .dist-info folder
+    }
     assert tops == set(MAPPED)
     names = set(wheel.namelist())
     assert "octoflow_recipes/tenants_add_project.py" in names
@@ -69,3 +73,12 @@ def test_wheel_declares_console_script_and_providers(wheel) -> None:
         "users": "octoflow_plugins.users",
         "variables": "octoflow_plugins.variables",
     }
+
+
+def test_the_distribution_name_is_octoflow_octopus() -> None:
+    """On the package index "octoflow" is an unrelated project; ours installs as
+    octoflow-octopus and imports as octoflow."""
+    import octoflow
+
+    assert setup_cfg()["metadata"]["name"] == octoflow.DISTRIBUTION == "octoflow-octopus"
+    assert octoflow.__version__ == setup_cfg()["metadata"]["version"]

@@ -18,7 +18,7 @@ def plugin(**hooks) -> object:
 def test_builtin_providers_load_through_entry_points() -> None:
     host = PluginHost.from_entry_points()
     infos = {i.name: i for i in host.describe()}
-    assert infos["tenants"].distribution == "octoflow"
+    assert infos["tenants"].distribution == "octoflow-octopus"
     assert "octoflow_register" in infos["tenants"].hooks
     registry = host.build_registry()
     assert registry.has_collection("tenants")

@@ -1,0 +1,5 @@
+"""``python -m octoflow`` runs the ``octoflow`` command."""
+
+from octoflow.cli import main
+
+raise SystemExit(main())
