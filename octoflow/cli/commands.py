@@ -135,7 +135,8 @@ def recipes(args: argparse.Namespace) -> int:
         print(json.dumps([_recipe_json(r) for r in loaded], indent=2))
         return 0
     for recipe in loaded:
-        print(_recipe_text(recipe, detailed=bool(args.name)))
+        plugin = registry.contributed_by("recipe", recipe.name) if recipe.name in shipped else ""
+        print(_recipe_text(recipe, detailed=bool(args.name), plugin=plugin))
     return 0
 
 
@@ -159,6 +160,9 @@ def plugins(args: argparse.Namespace) -> int:
             )
         )
         return 0
+    from octoflow.cli import _version_text
+
+    print(_version_text())
     for info in infos:
         print(f"{info.name}  {info.distribution} {info.version}  hooks: {', '.join(info.hooks)}")
         for table in ("collection", "resource kind", "action", "recipe", "sandbox area"):
@@ -362,17 +366,32 @@ def _recipe_json(recipe: Recipe) -> dict[str, Any]:
 
 
 def _default_text(default: Any) -> str:
-    return "" if default in (None, "", [], ()) else f"default {default!r}"
+    """A default as the user would type it after ``-p name=``."""
+    if default in (None, "", [], ()):
+        return ""
+    if isinstance(default, bool):
+        return f"default: {str(default).lower()}"
+    if isinstance(default, (list, tuple)):
+        return f"default: {','.join(map(str, default))}"
+    return f"default: {default}"
 
 
-def _recipe_text(recipe: Recipe, detailed: bool) -> str:
-    lines = [f"{recipe.name}: {recipe.summary}"]
+def _recipe_text(recipe: Recipe, detailed: bool, plugin: str = "") -> str:
+    shipped = f" (plugin {plugin})" if plugin else ""
+    lines = [f"{recipe.name}: {_plain(recipe.summary)}{shipped}"]
     if detailed and recipe.description:
-        lines += ["", *("  " + line for line in recipe.description.splitlines()), ""]
+        lines += ["", *("  " + _plain(line) for line in recipe.description.splitlines()), ""]
+    width = max((len(f"-p {p.name}=<{p.kind}>") for p in recipe.params), default=0)
     for p in recipe.params:
         need = "required" if p.required else _default_text(p.default)
-        lines.append(f"    -p {p.name}=<{p.kind}>  {p.help}" + (f" ({need})" if need else ""))
+        usage = f"-p {p.name}=<{p.kind}>".ljust(width)
+        lines.append(f"    {usage}  {_plain(p.help)}" + (f" ({need})" if need else ""))
     return "\n".join(lines)
+
+
+def _plain(text: str) -> str:
+    """Docstring markup as plain text: ``code`` and `code` lose their backquotes."""
+    return text.replace("``", "").replace("`", "")
 
 
 def parse_params(pairs: Sequence[str]) -> dict[str, str]:

@@ -149,7 +149,7 @@ def test_recipes_and_plugins_list_the_targets_provider(capsys) -> None:
         assert f"-p {param}=<" in out
     code, out, _ = run_cli("plugins", capsys=capsys)
     assert code == 0
-    assert "targets  octoflow 0.1.0  hooks: octoflow_register" in out
+    assert "targets  octoflow-octopus 0.1.0  hooks: octoflow_register" in out
     assert "    collections: targets, workers" in out
     assert "    resource kinds: Target, Worker" in out
     assert "    recipes: targets-update" in out

@@ -148,5 +148,5 @@ def test_recipes_lists_every_shipped_recipe_with_parameters(capsys) -> None:
 def test_plugins_lists_the_tenants_provider(capsys) -> None:
     code, out, _ = run_cli("plugins", capsys=capsys)
     assert code == 0
-    assert "tenants  octoflow 0.1.0" in out
+    assert "tenants  octoflow-octopus 0.1.0" in out
     assert "recipes: tenants-add-project, tenants-remove-project, tenants-tag" in out
