@@ -41,9 +41,14 @@ class ResourceKind:
     :param batch_read: whether the collection accepts ``?ids=`` for batched re-reads.
     :param document_path: a path template for the document when it is not
         ``<collection>/{id}`` (e.g. ``tenants/{id}/variables``).
-    :param version_conflict: for documents with a ``Version`` the server checks
-        (processes), text of the 400 it answers when someone saved in between our
-        read and our write; apply then re-reads the document and re-applies.
+    :param token: the field holding an optimistic-concurrency token the server
+        checks on a write (``Version`` on processes and variable sets,
+        ``ConcurrencyToken`` on tenant variables). A write refused as stale (409,
+        or a 400 with ``version_conflict`` in its text) is re-read and replayed.
+        Documents without a token are verified after apply instead (read back,
+        and re-applied where someone undid an intent).
+    :param version_conflict: text of the 400 the server answers when someone saved
+        in between our read and our write (older servers answer 400, not 409).
     """
 
     name: str
@@ -52,6 +57,7 @@ class ResourceKind:
     batch_read: bool = True
     document_path: str | None = None
     version_conflict: str = ""
+    token: str = ""
 
     def path(self, resource_id: str) -> str:
         """The document's path relative to the space (or ``/api`` when unscoped)."""

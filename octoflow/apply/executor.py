@@ -1,12 +1,15 @@
 """Apply: the only part of octoflow that writes.
 
-Walks the plan's operation graph with a bounded thread pool. Before each
-update it re-reads the document (in batches), replays the planned intents on
-that fresh copy — so edits made meanwhile in the UI survive — and refuses to
-write when the server contradicts the plan. ``run`` operations call registered
-actions instead (:mod:`octoflow.apply.actions`). Dependents of a failed
-operation are skipped, Ctrl-C stops scheduling (and actions' waits) cleanly,
-and every outcome is journaled.
+Walks the plan's operation graph with a bounded thread pool. Right before each
+update it re-reads the document (in small batches, :mod:`octoflow.apply.refresh`),
+replays the planned intents on that fresh copy — so edits made meanwhile in the
+UI survive — and refuses to write when the server contradicts the plan. A write
+refused for a stale concurrency token is re-read and replayed; documents
+without a token are read back after the writes and re-applied where someone
+undid an intent (:mod:`octoflow.apply.verify`). ``run`` operations call
+registered actions instead (:mod:`octoflow.apply.actions`). Dependents of a
+failed operation are skipped, Ctrl-C stops scheduling (and actions' waits)
+cleanly, and every outcome is journaled.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from octoflow.apply.actions import ActionCall, ActionFailed
 from octoflow.apply.journal import Journal
 from octoflow.apply.refresh import Refresher, collection_path, document_path
 from octoflow.apply.secretfiles import SecretFiles
+from octoflow.apply.verify import ROUNDS, Verification, find_drift, settle_time, verifiable
 from octoflow.client import OctopusClient
 from octoflow.errors import (
     ApiError,
@@ -79,6 +83,8 @@ class ApplyReport:
     halted: str = ""
     #: The exit code that reason calls for (3 refused, 4 server failing).
     halted_exit: int = 0
+    #: What reading back the written documents found (see ``octoflow.apply.verify``).
+    verification: Verification = Verification()
 
     def count(self, outcome: str) -> int:
         return sum(1 for r in self.results if r.outcome == outcome)
@@ -89,7 +95,13 @@ class ApplyReport:
 
     @property
     def succeeded(self) -> bool:
-        return not (self.interrupted or self.halted or self.count(FAILED) or self.count(SKIPPED))
+        return not (
+            self.interrupted
+            or self.halted
+            or self.count(FAILED)
+            or self.count(SKIPPED)
+            or self.verification.unresolved
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -100,6 +112,7 @@ class ApplyReport:
             "interrupted": self.interrupted,
             "halted": self.halted,
             "halted_exit": self.halted_exit,
+            "verification": self.verification.to_json(),
             "results": [attrs.asdict(r) for r in self.results],
         }
 
@@ -133,6 +146,7 @@ class Executor:
         self._halted = ""
         self._halted_exit = 0
         self._failing_in_a_row = 0
+        self._slowest_write = 0.0
         self._lock = threading.Lock()
 
     def run(self, plan: Plan, preflight: bool = False) -> ApplyReport:
@@ -141,16 +155,15 @@ class Executor:
         started, requests_before = time.monotonic(), self.client.request_count
         self._saved_plan = preflight
         ops = {op.key: op for op in plan.operations}
-        self._refresher = Refresher(
-            self.client,
-            [
-                (self.registry.resource_kind(o.kind), str(o.resource_id))
-                for o in plan.operations
-                if o.action == "update"
-            ],
-        )
+        updates = [
+            (self.registry.resource_kind(o.kind), str(o.resource_id))
+            for o in plan.operations
+            if o.action == "update"
+        ]
         if preflight:
+            self._refresher = Refresher(self.client, updates)
             self._preflight(plan)
+        self._refresher = Refresher(self.client, updates, batch_size=self.concurrency)
         self._prepare_creates(plan)
         self.journal.write(
             "apply-started",
@@ -168,6 +181,12 @@ class Executor:
         for key, op in ops.items():
             if key not in self._results:
                 self._record(op, SKIPPED, f"not started: {why}", 0.0)
+        verification = Verification()
+        if not (interrupted or self._halted):
+            try:
+                verification = self._verify(plan)
+            except KeyboardInterrupt:
+                interrupted = True
         self._settle_secrets()
         report = ApplyReport(
             plan.id,
@@ -177,6 +196,7 @@ class Executor:
             interrupted,
             self._halted,
             self._halted_exit,
+            verification,
         )
         self.journal.write(
             "apply-finished",
@@ -184,8 +204,54 @@ class Executor:
             requests=report.requests,
             interrupted=interrupted,
             halted=redact(self._halted),
+            verification=verification.to_json(),
         )
         return report
+
+    def _verify(self, plan: Plan) -> Verification:
+        """Read back what was written; re-apply intents another writer undid."""
+        todo = [
+            op
+            for op in plan.operations
+            if op.action == "update"
+            and self._results[op.key].outcome in (CHANGED, UNCHANGED)
+            and verifiable(self.registry.resource_kind(op.kind))
+        ]
+        if not todo:
+            return Verification()
+        before, checked, reapplied = self.client.request_count, len(todo), []
+        for _round in range(ROUNDS):
+            time.sleep(settle_time(self._slowest_write))
+            drifted = find_drift(self.client, self.registry, todo, self._resolved_intents)
+            if not drifted:
+                todo = []
+                break
+            self.journal.write("drift", operations=[d.op.key for d in drifted])
+            with cf.ThreadPoolExecutor(self.concurrency, thread_name_prefix="octoflow") as pool:
+                list(pool.map(lambda d: self._rewrite(d.op, d.desired), drifted))
+            reapplied += [d.op.key for d in drifted if d.op.key not in reapplied]
+            todo = [d.op for d in drifted]
+        else:
+            todo = [
+                d.op for d in find_drift(self.client, self.registry, todo, self._resolved_intents)
+            ]
+        return Verification(
+            checked,
+            tuple(reapplied),
+            tuple(op.key for op in todo),
+            self.client.request_count - before,
+        )
+
+    def _resolved_intents(self, op: Operation) -> list[Intent]:
+        return [
+            attrs.evolve(i, args=resolve_created(dict(i.args), self._created)) for i in op.intents
+        ]
+
+    def _rewrite(self, op: Operation, desired: dict[str, Any]) -> None:
+        kind = self.registry.resource_kind(op.kind)
+        self.client.request(
+            "PUT", document_path(self.client, kind, str(op.resource_id)), json=desired
+        )
 
     def _prepare_creates(self, plan: Plan) -> None:
         """Run apply-time intents on new documents' bodies, then write their secret files.
@@ -371,10 +437,7 @@ class Executor:
             fresh = self._refresher.fresh(kind, str(op.resource_id))
         if fresh is None:
             raise ConflictError(f"{op.kind} {op.name!r} ({op.resource_id}) no longer exists")
-        intents = [
-            attrs.evolve(i, args=resolve_created(dict(i.args), self._created)) for i in op.intents
-        ]
-        desired = replay(fresh, intents, self.registry)
+        desired = replay(fresh, self._resolved_intents(op), self.registry)
         contradictions = conflicts(op.changes, fresh)
         if contradictions:
             raise ConflictError(
@@ -387,7 +450,7 @@ class Executor:
     def _update(self, op: Operation, kind: ResourceKind) -> tuple[str, str]:
         """Re-read, replay, write; a ``Version`` conflict (someone saved in between)
         re-reads and replays again, up to ``VERSION_RETRIES`` times."""
-        retries = VERSION_RETRIES if kind.version_conflict else 0
+        retries = VERSION_RETRIES if kind.version_conflict or kind.token else 0
         attempt = 0
         while True:
             fresh, desired = self._fresh_desired(op, kind, reread=attempt > 0)
@@ -395,9 +458,11 @@ class Executor:
             if not diff(fresh, desired):
                 return UNCHANGED, "already as planned on the server"
             try:
+                started = time.monotonic()
                 self.client.request(
                     "PUT", document_path(self.client, kind, str(op.resource_id)), json=desired
                 )
+                self._note_write_time(time.monotonic() - started)
             except ValidationError as exc:
                 if attempt >= retries or not _is_version_conflict(kind, exc):
                     raise
@@ -405,6 +470,10 @@ class Executor:
                 continue
             again = f" (re-applied after {attempt} concurrent save(s))" if attempt else ""
             return CHANGED, "; ".join(i.summary for i in op.intents) + again
+
+    def _note_write_time(self, seconds: float) -> None:
+        with self._lock:
+            self._slowest_write = max(self._slowest_write, seconds)
 
     def _record(self, op: Operation, outcome: str, detail: str, seconds: float) -> None:
         result = OperationResult(
@@ -432,5 +501,8 @@ def _no_secret_rows(*row: Any) -> None:
 
 
 def _is_version_conflict(kind: ResourceKind, exc: ValidationError) -> bool:
+    """The server refused the write as stale: 409 for a token, or its 400 wording."""
+    if kind.token and exc.status == 409:
+        return True
     text = " ".join((exc.error_message, *exc.errors)).lower()
     return bool(kind.version_conflict) and kind.version_conflict.lower() in text

@@ -291,7 +291,31 @@ def _recap_text(report: ApplyReport) -> str:
         elif result.outcome == "skipped":
             skipped[result.detail] = skipped.get(result.detail, 0) + 1
     lines += [f"  skipped {count}: {why}" for why, count in skipped.items()]
+    lines += _verification_lines(report)
     return "\n".join(lines)
+
+
+def _verification_lines(report: ApplyReport) -> list[str]:
+    """What reading back the written documents found."""
+    check = report.verification
+    if not check.checked:
+        return []
+    lines = [
+        f"Read back {check.checked} written document(s): "
+        + (
+            f"{len(check.reapplied)} re-applied (another writer had undone the change)"
+            if check.reapplied
+            else "all as intended"
+        )
+        + "."
+    ]
+    if check.unresolved:
+        lines.append(
+            f"  still not as intended after re-applying ({len(check.unresolved)}): "
+            + ", ".join(check.unresolved)
+            + " (someone keeps changing them; run again once they are done)"
+        )
+    return lines
 
 
 def _outputs_text(outputs: Mapping[str, Any]) -> str:

@@ -92,7 +92,7 @@ def compile_plan(
         labels=dict(ctx.labels),
         notes=tuple(ctx.notes),
         params=dict(params or {}),
-        request_estimate=estimate_requests(operations, ctx.registry),
+        request_estimate=estimate_requests(operations, ctx.registry, ctx.read_workers),
         server_version=str(ctx.client.root().get("Version", "")),
     )
 
@@ -189,15 +189,23 @@ def replay(
     return desired
 
 
-def estimate_requests(operations: Sequence[Operation], registry: Registry) -> int:
-    """Requests apply will make: one write per operation plus batched re-reads
-    (an action counts one; its checks and waits add more)."""
+def estimate_requests(
+    operations: Sequence[Operation], registry: Registry, concurrency: int = 8
+) -> int:
+    """Requests apply will make: one write per operation, the re-reads right before
+    the writes (batches of ``concurrency``), and reading back what has no concurrency
+    token (batches of 100). An action counts one; its checks and waits add more."""
     per_kind: dict[str, int] = {}
     for op in operations:
         if op.action == "update":
             per_kind[op.kind] = per_kind.get(op.kind, 0) + 1
-    rereads = 0
+    reads = 0
     for kind_name, count in per_kind.items():
         kind = registry.resource_kind(kind_name)
-        rereads += math.ceil(count / IDS_PER_REQUEST) if kind.batch_read else count
-    return len(operations) + rereads
+        if not kind.batch_read:
+            reads += count
+            continue
+        reads += math.ceil(count / min(max(1, concurrency), IDS_PER_REQUEST))
+        if not kind.token:
+            reads += math.ceil(count / IDS_PER_REQUEST)
+    return len(operations) + reads

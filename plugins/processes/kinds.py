@@ -13,8 +13,15 @@ RUNBOOK_SNAPSHOT = "RunbookSnapshot"
 VERSION_CONFLICT = "another user has made changes to the"
 
 KINDS = (
-    ResourceKind(DEPLOYMENT_PROCESS, "deploymentprocesses", version_conflict=VERSION_CONFLICT),
-    ResourceKind(RUNBOOK_PROCESS, "runbookProcesses", version_conflict=VERSION_CONFLICT),
+    ResourceKind(
+        DEPLOYMENT_PROCESS,
+        "deploymentprocesses",
+        version_conflict=VERSION_CONFLICT,
+        token="Version",
+    ),
+    ResourceKind(
+        RUNBOOK_PROCESS, "runbookProcesses", version_conflict=VERSION_CONFLICT, token="Version"
+    ),
     ResourceKind(RUNBOOK, "runbooks"),
     ResourceKind(RUNBOOK_SNAPSHOT, "runbookSnapshots", batch_read=False),
 )

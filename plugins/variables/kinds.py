@@ -11,5 +11,11 @@ VERSION_CONFLICT = "another user has made changes to the variables"
 
 KINDS = (
     # No documented ``?ids=`` batch read for variable sets: apply re-reads each on its own.
-    ResourceKind(VARIABLE_SET, "variables", batch_read=False, version_conflict=VERSION_CONFLICT),
+    ResourceKind(
+        VARIABLE_SET,
+        "variables",
+        batch_read=False,
+        version_conflict=VERSION_CONFLICT,
+        token="Version",
+    ),
 )
