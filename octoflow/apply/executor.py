@@ -162,7 +162,10 @@ class Executor:
         ]
         if preflight:
             self._refresher = Refresher(self.client, updates)
-            self._preflight(plan)
+            try:
+                self._preflight(plan)
+            finally:
+                self._refresher.close()
         self._refresher = Refresher(self.client, updates, batch_size=self.concurrency)
         self._prepare_creates(plan)
         self.journal.write(
@@ -177,6 +180,8 @@ class Executor:
             self._schedule(ops)
         except KeyboardInterrupt:
             interrupted = True
+        finally:
+            self._refresher.close()
         why = "apply was interrupted" if interrupted else "apply stopped early"
         for key, op in ops.items():
             if key not in self._results:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 import tempfile
 import time
 from pathlib import Path
@@ -27,7 +26,7 @@ from octoflow.config import Connection
 from octoflow.plugin import PluginHost
 from octoflow.sandbox import Sandbox
 from octoflow.session import Octoflow
-from tests.benchmark.common import Row, report, require, server_process, timed
+from tests.benchmark.common import Row, report, request_budget, require, server_process, timed
 
 RECIPE = "targets-update"
 PARAMS = {"role": "web", "environment": "Test", "add_roles": "api", "add_environments": "Staging"}
@@ -67,13 +66,13 @@ def request_rows(state_path: Path) -> list[Row]:
     logged = octo.sandbox.requests
     writes = sum(1 for r in logged if r.method != "GET")
     changed = report.count("changed")
-    limit = math.floor(changed * 1.02) + 10
+    limit, target = request_budget(changed)
     return [
         Row("targets-update: targets changed (= minimum writes)", str(changed)),
         Row(
             "targets-update: requests, plan + apply (client count)",
             str(made),
-            f"<= {limit} (changed + 2% + 10)",
+            target,
             made <= limit,
         ),
         Row(

@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import gc
 import json
-import math
 import re
 import resource
 import tempfile
@@ -30,7 +29,7 @@ from octoflow.config import Connection
 from octoflow.plugin import PluginHost
 from octoflow.sandbox import IN_PROCESS_URL, SANDBOX_API_KEY, Sandbox, SandboxAdapter, SandboxServer
 from octoflow.session import Octoflow
-from tests.benchmark.common import Row, report, require, server_process, timed
+from tests.benchmark.common import Row, report, request_budget, require, server_process, timed
 
 RECIPE = "tenants-add-project"
 TAG = "Region/EU"
@@ -63,13 +62,13 @@ def request_rows() -> list[Row]:
     logged = octo.sandbox.requests
     writes = sum(1 for r in logged if r.method != "GET")
     changed = report.count("changed")
-    limit = math.floor(changed * 1.02) + 10
+    limit, target = request_budget(changed)
     return [
         Row("tenants changed (= minimum writes)", str(changed)),
         Row(
             "requests, plan + apply (client count)",
             str(made),
-            f"<= {limit} (changed + 2% + 10)",
+            target,
             made <= limit,
         ),
         Row(

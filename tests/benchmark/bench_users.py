@@ -13,7 +13,6 @@ when a target is missed.
 from __future__ import annotations
 
 import csv
-import math
 import secrets
 import tempfile
 import time
@@ -31,7 +30,7 @@ from tests.benchmark.bench_tenants import (
     LATENCY_MS,
     control,
 )
-from tests.benchmark.common import Row, report, require, server_process, timed
+from tests.benchmark.common import Row, report, request_budget, require, server_process, timed
 
 RECIPE = "team-add-members"
 TEAM = "Release Managers"
@@ -68,11 +67,11 @@ def request_rows(csv_path: Path, tmp: Path) -> list[Row]:
     logged = octo.sandbox.requests
     writes = sum(1 for r in logged if r.method != "GET")
     changed = report.count("changed")
-    limit = math.floor(changed * 1.02) + 10
+    limit, target = request_budget(changed)
     return [
         Row("team-add-members: users created + team updated (= minimum writes)", str(changed)),
         Row("team-add-members: requests, plan + apply (client count)", str(made),
-            f"<= {limit} (changed + 2% + 10)", made <= limit),
+            target, made <= limit),
         Row("team-add-members: requests, plan + apply (sandbox log)",
             f"{len(logged)} ({writes} writes, {len(logged) - writes} reads)", "= client count",
             len(logged) == made),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import platform
 import re
@@ -30,6 +31,19 @@ class Row:
     @property
     def verdict(self) -> str:
         return {True: "PASS", False: "FAIL", None: ""}[self.passed]
+
+
+def request_budget(changed: int, concurrency: int = 8, read_back: bool = True) -> tuple[int, str]:
+    """The most requests a plan + apply changing ``changed`` documents may make, and how
+    the figure is made: one write each, the re-reads right before the writes (one per
+    ``concurrency`` documents), reading back what has no concurrency token (one per 100),
+    and 10 for planning's reads."""
+    limit = changed + math.ceil(changed / concurrency) + 10
+    text = f"changed + 1/{concurrency} re-reads"
+    if read_back:
+        limit += math.ceil(changed / 100)
+        text += " + 1% read back"
+    return limit, f"<= {limit} ({text} + 10)"
 
 
 def machine() -> list[str]:
