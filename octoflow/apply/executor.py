@@ -219,7 +219,7 @@ class Executor:
             op
             for op in plan.operations
             if op.action == "update"
-            and self._results[op.key].outcome in (CHANGED, UNCHANGED)
+            and self._results[op.key].outcome == CHANGED
             and verifiable(self.registry.resource_kind(op.kind))
         ]
         if not todo:
