@@ -15,6 +15,14 @@ from octoflow.sandbox import Sandbox, SandboxServer
 from tests.e2e.support import TEST_KEY, Api, run_cli
 
 
+@pytest.fixture(autouse=True)
+def _no_colour_settings(monkeypatch) -> None:
+    """Tests compare plain text: the colour settings of the shell running them stay out
+    (the tests of colour set them themselves)."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+
+
 @pytest.fixture(scope="session")
 def areas() -> list[Any]:
     return PluginHost.from_entry_points().build_registry().sandbox_areas

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 
 from octoflow.cli import commands
 from octoflow.errors import OctoflowError
+from octoflow.plan.render import COMPACT_ABOVE
 from octoflow.secrets import redact
 
 EXIT_INTERRUPTED = 130
@@ -178,7 +179,18 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
         "--out", metavar="FILE", help="also write the plan (plan) or report (apply) as JSON"
     )
     parser.add_argument(
-        "-v", "--verbose", action="store_true", help="list unchanged resources and log requests"
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="the full plan (every change of every operation), unchanged resources, and "
+        "a log of requests",
+    )
+    parser.add_argument(
+        "--compact",
+        action="store_true",
+        help="group operations that make the same change, listing every name (plans of more "
+        f"than {COMPACT_ABOVE} operations are shown grouped by default, with the first names of "
+        "each group)",
     )
 
 

@@ -16,11 +16,11 @@ from octoflow import files
 from octoflow.apply.executor import ApplyReport
 from octoflow.apply.journal import Journal
 from octoflow.cli import spaces
+from octoflow.cli.planview import plan_text
 from octoflow.cli.progress import Progress
 from octoflow.config import Connection
 from octoflow.errors import AuthenticationError, UsageError
 from octoflow.plan.model import Plan
-from octoflow.plan.render import render_plan
 from octoflow.plugin import PluginHost
 from octoflow.recipe import Recipe, find_recipe
 from octoflow.secrets import redact
@@ -251,7 +251,7 @@ def _show_plan(the_plan: Plan, args: argparse.Namespace, write_out: bool = True)
     if args.format == "json":
         print(redact(the_plan.dumps()))
     else:
-        print(redact(render_plan(the_plan, verbose=args.verbose)))
+        print(redact(plan_text(the_plan, args)))
     if args.out and write_out:
         files.write_text(Path(args.out), redact(the_plan.dumps()) + "\n")
 

@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 from octoflow import files
+from octoflow.cli.planview import plan_text
 from octoflow.plan import render
 from octoflow.plan.model import Plan
-from octoflow.plan.render import render_plan
 from octoflow.secrets import redact
 from octoflow.session import Octoflow
 
@@ -52,7 +52,7 @@ def show(plans: list[Plan], args: argparse.Namespace, reports: list[object] | No
         print(redact(json.dumps(document, indent=2, default=str)))
         return
     for plan in plans:
-        print(redact(render_plan(plan, verbose=args.verbose)))
+        print(redact(plan_text(plan, args)))
         print()
     print(summary_text(plans))
 

@@ -3,35 +3,82 @@
 Conventions: ``+`` create, ``~`` change, ``-`` delete, ``>`` run an action,
 ``=`` unchanged (listed only when verbose), then ``Plan: N to add, N to change,
 N to delete.`` (with ``, N to run`` when there are actions).
+
+Two views of the operations: the full view gives each operation with its intents and
+field changes; the compact view (:mod:`octoflow.plan.render_compact`) groups the
+operations that make the same change. A plan of more than ``COMPACT_ABOVE``
+operations gets the compact view unless it is rendered verbose.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
-from octoflow.plan.model import FieldChange, Operation, Plan
+from octoflow.plan.model import Operation, Plan
+from octoflow.plan.paint import Paint
+from octoflow.plan.render_compact import compact_lines
+from octoflow.plan.text import SYMBOLS, change_field, change_values, describe_change
 
-SYMBOLS = {"create": "+", "update": "~", "delete": "-", "run": ">"}
+__all__ = [
+    "COMPACT_ABOVE",
+    "SYMBOLS",
+    "change_field",
+    "change_values",
+    "describe_change",
+    "render_plan",
+    "summary_line",
+    "summary_text",
+]
+
+#: Plans with more operations than this are shown compact by default.
+COMPACT_ABOVE = 20
+#: Width of the compact view's name lines when the caller does not know better.
+DEFAULT_WIDTH = 100
 
 
-def render_plan(plan: Plan, verbose: bool = False) -> str:
+def render_plan(
+    plan: Plan,
+    verbose: bool = False,
+    *,
+    compact: bool | None = None,
+    color: bool = False,
+    width: int = DEFAULT_WIDTH,
+) -> str:
+    """The plan as text.
+
+    :param verbose: the full view, and every unchanged resource with its reason.
+    :param compact: ``None`` chooses: the compact view above ``COMPACT_ABOVE`` operations
+        (unless ``verbose``), each group listing a few lines of names; ``True`` the compact
+        view listing every name; ``False`` the full view.
+    :param color: ANSI colours, for a terminal.
+    :param width: the compact view wraps names to this many columns.
+    """
+    paint = Paint(color)
     lines = [
-        f"octoflow plan {plan.id}: {plan.title}",
+        paint.bold(f"octoflow plan {plan.id}: {plan.title}"),
         f"  server {plan.server} (Octopus {plan.server_version or 'version unknown'}), "
         f"space {plan.space_id}",
     ]
     lines += [f"  note: {note}" for note in plan.notes]
     lines.append("")
-    for op in plan.operations:
-        lines += _operation_lines(op, plan.labels)
+    if _compact(plan, verbose, compact):
+        lines += compact_lines(plan, paint, width, truncate=compact is None)
+    else:
+        for op in plan.operations:
+            lines += _operation_lines(op, plan.labels, paint)
     if plan.unchanged:
         lines += _unchanged_lines(plan, verbose)
     lines.append("")
-    lines.append(summary_line(plan))
+    lines.append(paint.bold(summary_line(plan)))
     if plan.operations:
-        lines.append(f"Apply will make about {plan.request_estimate} API requests.")
+        lines.append(estimate_line(plan.request_estimate))
     return "\n".join(lines)
+
+
+def _compact(plan: Plan, verbose: bool, compact: bool | None) -> bool:
+    if compact is None:
+        return not verbose and len(plan.operations) > COMPACT_ABOVE
+    return compact
 
 
 def summary_line(plan: Plan) -> str:
@@ -44,9 +91,15 @@ def summary_text(s: Mapping[str, int]) -> str:
     return f"Plan: {s['add']} to add, {s['change']} to change, {s['delete']} to delete{runs}."
 
 
-def _operation_lines(op: Operation, labels: Mapping[str, str]) -> list[str]:
+def estimate_line(requests: int) -> str:
+    """``Apply will make about 404 API requests.`` (``1 API request`` in the singular)."""
+    noun = "request" if requests == 1 else "requests"
+    return f"Apply will make about {requests} API {noun}."
+
+
+def _operation_lines(op: Operation, labels: Mapping[str, str], paint: Paint) -> list[str]:
     ident = f" ({op.resource_id})" if op.resource_id else ""
-    lines = [f"  {SYMBOLS[op.action]} {op.kind} {op.name!r}{ident}"]
+    lines = [f"  {paint.action(op.action, f'{SYMBOLS[op.action]} {op.kind} {op.name!r}{ident}')}"]
     for intent in op.intents:
         lines.append(f"      {intent.summary}")
     for change in op.changes:
@@ -63,51 +116,3 @@ def _unchanged_lines(plan: Plan, verbose: bool) -> list[str]:
     return [
         f"  = {u.kind} {u.name!r} ({u.resource_id}): {'; '.join(u.reasons)}" for u in plan.unchanged
     ]
-
-
-def describe_change(change: FieldChange, labels: Mapping[str, str]) -> str:
-    """``ProjectEnvironments.Customer Portal: + Test, + Production``."""
-    path = change_field(change, labels)
-    before, after = change.before, change.after
-    if before is None and isinstance(after, dict):
-        return f"{path}: added"  # a whole new item of a list (a process step)
-    if after is None and isinstance(before, dict):
-        return f"{path}: removed"
-    if isinstance(before, list) or isinstance(after, list):
-        old, new = list(before or []), list(after or [])
-        added = [f"+ {_label(v, labels)}" for v in new if v not in old]
-        removed = [f"- {_label(v, labels)}" for v in old if v not in new]
-        if added or removed:
-            return f"{path}: {', '.join(added + removed)}"
-        return f"{path}: {'(none) -> (empty)' if before is None else 'reordered'}"
-    return f"{path}: {_value(before, labels)} -> {_value(after, labels)}"
-
-
-def change_field(change: FieldChange, labels: Mapping[str, str]) -> str:
-    """The changed field's path with ids replaced by names."""
-    return ".".join(labels.get(part, part) for part in change.path)
-
-
-def change_values(change: FieldChange, labels: Mapping[str, str]) -> tuple[str, str]:
-    """Before and after as readable text (lists joined, ids named, secrets hidden)."""
-    return _readable(change.before, labels), _readable(change.after, labels)
-
-
-def _readable(value: Any, labels: Mapping[str, str]) -> str:
-    if isinstance(value, list):
-        return ", ".join(_label(v, labels) for v in value) or "(none)"
-    return _value(value, labels)
-
-
-def _label(value: Any, labels: Mapping[str, str]) -> str:
-    return labels.get(value, str(value)) if isinstance(value, str) else str(value)
-
-
-def _value(value: Any, labels: Mapping[str, str]) -> str:
-    if value is None:
-        return "(none)"
-    if isinstance(value, dict) and "HasValue" in value:
-        return "(sensitive)"
-    if isinstance(value, str):
-        return repr(labels.get(value, value))
-    return repr(value)
