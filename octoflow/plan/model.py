@@ -111,7 +111,8 @@ class Plan:
         """A plan saved by :meth:`dumps`; anything else raises ``ValueError`` saying why."""
         if not isinstance(data, Mapping):
             raise ValueError(f"a saved plan is a JSON object, not {type(data).__name__}")
-        if data.get("format") != PLAN_FORMAT or not isinstance(data.get("operations"), (list, tuple)):
+        operations = data.get("operations")
+        if data.get("format") != PLAN_FORMAT or not isinstance(operations, (list, tuple)):
             raise ValueError("not an octoflow plan (missing format/operations)")
         ops = tuple(_operation(o) for o in data["operations"])
         _check_graph(ops)
