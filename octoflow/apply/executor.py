@@ -325,6 +325,7 @@ class Executor:
         if op.action == "create":
             body = resolve_created(self._bodies.get(op.key, op.body), self._created)
             created = self.client.request("POST", collection_path(self.client, kind), json=body)
+            self._secrets.confirm(op.key)  # it exists: its secret rows go to their files
             new_id = str(created.get("Id", "")) if isinstance(created, dict) else ""
             with self._lock:
                 self._created[op.key] = new_id
