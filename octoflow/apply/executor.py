@@ -188,10 +188,11 @@ class Executor:
         return report
 
     def _prepare_creates(self, plan: Plan) -> None:
-        """Run apply-time intents on new documents' bodies, then write their secret files.
+        """Run apply-time intents on new documents' bodies, then open their secret files.
 
         Both happen before the first write, so nothing the server receives is missing
-        from the files; a file that exists already stops the apply here.
+        from disk (see :mod:`octoflow.apply.secretfiles`); a file that cannot take the
+        rows stops the apply here.
         """
         for op in plan.operations:
             later = [i for i in op.intents if self.registry.runs_at_apply(i.name)]

@@ -175,6 +175,20 @@ def test_a_second_list_adds_its_rows_to_the_same_file(server, server_api, cli, t
     assert all(logs_in(server_api, u, p) for u, p in rows)
 
 
+def test_a_row_for_a_user_to_create_again_is_a_plan_error(server, cli, tmp_path) -> None:
+    sandbox, _srv = server
+    people_csv(tmp_path / "people.csv", new_people=2, services=0)
+    passwords = tmp_path / "passwords.csv"
+    passwords.write_text("username,password\nperson.01,Old-password-1\n")
+    passwords.chmod(0o600)
+
+    code, _out, err = cli("apply", *add_members(tmp_path / "people.csv", passwords), "--yes")
+
+    assert code == 2
+    assert "has a row for person.01 already, but no such user exists (deleted since?)" in err
+    assert writes(sandbox) == [] and "Old-password-1" not in err
+
+
 def test_a_file_others_can_read_is_refused(server, cli, tmp_path) -> None:
     sandbox, _srv = server
     people_csv(tmp_path / "people.csv", new_people=1, services=0)
