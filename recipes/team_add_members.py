@@ -6,8 +6,10 @@ every bad row is reported with its line number and nothing is written. Users
 that do not exist yet are created (unless create_missing is false); existing
 users get the display name and e-mail of their row. Each new person gets a
 random initial password, written only to the passwords_out file (CSV
-username,password, mode 0600), which must not exist yet; service accounts
-get none.
+username,password, mode 0600), a row as each user is created: a new file, or
+one an earlier run wrote, which is added to. Service accounts get none. The
+plan works without passwords_out; apply needs it when people are created. A
+run after an interrupted one settles the passwords it left pending.
 """
 
 from octoflow.recipe import Param
@@ -18,7 +20,8 @@ PARAMETERS = (
     Param("create_missing", "Create users that do not exist yet", kind="bool", default=True),
     Param(
         "passwords_out",
-        "New file for the initial passwords of new users (CSV username,password, mode 0600)",
+        "File for the initial passwords of new users (CSV username,password, mode 0600); "
+        "new, or one an earlier run wrote",
         default="",
     ),
 )

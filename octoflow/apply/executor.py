@@ -259,10 +259,11 @@ class Executor:
         )
 
     def _prepare_creates(self, plan: Plan) -> None:
-        """Run apply-time intents on new documents' bodies, then write their secret files.
+        """Run apply-time intents on new documents' bodies, then open their secret files.
 
         Both happen before the first write, so nothing the server receives is missing
-        from the files; a file that exists already stops the apply here.
+        from disk (see :mod:`octoflow.apply.secretfiles`); a file that cannot take the
+        rows stops the apply here.
         """
         for op in plan.operations:
             later = [i for i in op.intents if self.registry.runs_at_apply(i.name)]
@@ -396,6 +397,7 @@ class Executor:
         if op.action == "create":
             body = resolve_created(self._bodies.get(op.key, op.body), self._created)
             created = self.client.request("POST", collection_path(self.client, kind), json=body)
+            self._secrets.confirm(op.key)  # it exists: its secret rows go to their files
             new_id = str(created.get("Id", "")) if isinstance(created, dict) else ""
             with self._lock:
                 self._created[op.key] = new_id

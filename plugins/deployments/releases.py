@@ -21,19 +21,19 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import attrs
-import jinja2
 from octoflow_plugins.deployments import packages as pkgs
 from octoflow_plugins.deployments import resolve
 from octoflow_plugins.deployments.deploy import Deploy
 
+from octoflow.errors import UsageError
 from octoflow.models import Project
 from octoflow.plan.compiler import Edit
 from octoflow.plan.context import PlanContext
 from octoflow.plan.model import Intent
+from octoflow.templating import TemplateProblem, check, render_text
 
 Doc = dict[str, Any]
 VERSION = re.compile(r"^\d+(\.\d+){0,3}(-[0-9A-Za-z][0-9A-Za-z.-]*)?(\+[0-9A-Za-z.-]+)?$")
-TEMPLATES = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
 
 
 class Releases:
@@ -56,10 +56,16 @@ class Releases:
             project's next version.
         :param packages: package rules (:mod:`octoflow_plugins.deployments.packages`).
         :param notes: release notes; a jinja2 template with the same values.
+
+        Both templates render in octoflow's sandbox (:mod:`octoflow.templating`) with
+        only the names of ``_template_values`` in scope; one that does not compile is a
+        usage error, one that fails to render a plan problem.
         """
         rules = pkgs.PackageRules.parse(packages)
         if version is not None and not str(version).strip():
             version = None
+        for name, text in (("version", version), ("notes", notes)):
+            _check_template(name, text)
         return CreateReleases(projects, channel or None, version, rules, notes or "", force)
 
 
@@ -159,12 +165,14 @@ class CreateReleases:
         }
 
     def _version(self, ctx: PlanContext, project: Project, values: Doc) -> str | None:
-        text = self.version or str(values["next"])
-        try:
-            version = TEMPLATES.from_string(text).render(values).strip() if "{" in text else text
-        except jinja2.TemplateError as exc:
-            ctx.problem(f"{project.name}: version pattern {text!r} failed: {exc}")
-            return None
+        if self.version is None:
+            version = str(values["next"])  # the server's, never a template
+        else:
+            try:
+                version = _render(self.version, values).strip()
+            except TemplateProblem as exc:
+                ctx.problem(f"{project.name}: {_template_error('version', exc)}")
+                return None
         if not VERSION.match(version):
             ctx.problem(
                 f"{project.name}: {version!r} is not a release version",
@@ -233,16 +241,35 @@ class CreateReleases:
         return None
 
     def _notes(self, ctx: PlanContext, project: Project, values: Doc) -> str:
-        if "{" not in self.notes:
-            return self.notes
         try:
-            return TEMPLATES.from_string(self.notes).render(values)
-        except jinja2.TemplateError as exc:
-            ctx.problem(f"{project.name}: release notes template failed: {exc}")
+            return _render(self.notes, values)
+        except TemplateProblem as exc:
+            ctx.problem(f"{project.name}: {_template_error('notes', exc)}")
             return ""
 
 
+def _is_template(text: str) -> bool:
+    return "{" in text
+
+
+def _check_template(name: str, text: str | None) -> None:
+    if text and _is_template(text):
+        try:
+            check(text)
+        except TemplateProblem as exc:
+            raise UsageError(_template_error(name, exc)) from None
+
+
+def _render(text: str, values: Doc) -> str:
+    return render_text(text, values) if _is_template(text) else text
+
+
+def _template_error(name: str, exc: TemplateProblem) -> str:
+    return f"the {name} template, {exc}"
+
+
 def _template_values(project: Project, channel: Doc, template: Doc, selected: list[Doc]) -> Doc:
+    """Everything a version or notes template sees (no secret, no environment variable)."""
     now = dt.datetime.now(dt.timezone.utc)
     return {
         "next": template.get("NextVersionIncrement") or "0.0.1",

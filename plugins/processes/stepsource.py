@@ -3,27 +3,26 @@
 Files are read when the verb is called, so a missing file, JSON that does not
 parse or a template with a syntax error stop a recipe before anything is read
 from the server, with the file and line in the message. Templates are
-rendered per project at plan time (``project`` is in scope); a template that
-fails to render, or renders something that is not JSON, is a plan problem
-naming the file, the line and the project.
+rendered per project at plan time in octoflow's sandbox
+(:mod:`octoflow.templating`), with ``project`` (see ``definition.project_context``)
+the only name in scope; a template that fails to render, or renders something
+that is not JSON, is a plan problem naming the file, the line and the project.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import traceback
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
-import jinja2
 
 from octoflow.errors import UsageError
+from octoflow.templating import TemplateProblem, check, render_text
 
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2")
-_TEMPLATE_FILE = "<template>"
 
 
 @attrs.frozen(repr=False)
@@ -74,11 +73,9 @@ class StepSource:
             raise UsageError(f"step file {str(path)!r} cannot be read: {exc}") from None
         if path.suffix.lower() in TEMPLATE_SUFFIXES:
             try:
-                _environment().parse(text)
-            except jinja2.TemplateSyntaxError as exc:
-                raise UsageError(
-                    f"step template {str(path)!r}, line {exc.lineno}: {exc.message}"
-                ) from None
+                check(text)
+            except TemplateProblem as exc:
+                raise UsageError(f"step template {str(path)!r}, {exc}") from None
             return cls("template", text, str(path))
         _check_definition(parse_json(text, f"step file {str(path)!r}"), f"step file {str(path)!r}")
         return cls("json", text, str(path))
@@ -98,12 +95,11 @@ class StepSource:
         if self.kind == "json":
             return json.loads(self.text), ""
         try:
-            rendered = _environment().from_string(self.text).render(project=dict(project))
-        except jinja2.TemplateError as exc:
+            rendered = render_text(self.text, {"project": dict(project)})
+        except TemplateProblem as exc:
             return None, (
-                f"step template {self.origin!r}, line {_template_line(exc)}: "
-                f"{_message(exc)} (rendering it for project {project['name']!r}; "
-                f"project has {', '.join(sorted(project))})"
+                f"step template {self.origin!r}, {exc} (rendering it for project "
+                f"{project['name']!r}; project has {', '.join(sorted(project))})"
             )
         try:
             data = parse_json(rendered, f"step template {self.origin!r}")
@@ -127,22 +123,6 @@ def _check_definition(data: Any, what: str) -> None:
         raise UsageError(f"{what} must hold a JSON object (one step), not {type(data).__name__}")
     if not isinstance(data.get("Name"), str) or not data["Name"].strip():
         raise UsageError(f"{what} has no Name: every step needs one")
-
-
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-
-
-def _template_line(exc: BaseException) -> int | str:
-    lines = [
-        f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == _TEMPLATE_FILE
-    ]
-    found = lines[-1] if lines else getattr(exc, "lineno", None)
-    return found if found is not None else "?"
-
-
-def _message(exc: jinja2.TemplateError) -> str:
-    return str(exc.message or exc)
 
 
 def _text(value: Any) -> str:

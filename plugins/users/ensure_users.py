@@ -3,8 +3,10 @@
 Missing users are created (unless ``create=False``, which makes them plan
 problems); existing ones get the display name and e-mail the rows give. A new
 person (not a service account) gets a random initial password at apply time,
-written only to ``passwords_out``: the plan says where it will go, never what
-it is. The statement also tells team verbs which users it stands for, so
+written only to ``passwords_out`` (:mod:`octoflow_plugins.users.passwords`): the
+plan says where it will go, never what it is. Planning works without
+``passwords_out``; applying a plan that creates people does not. The statement
+also tells team verbs which users it stands for, so
 ``octo.teams.ensure("Ops").add_members(octo.users.ensure_many(rows))`` adds
 users created in the same apply.
 """
@@ -12,10 +14,9 @@ users created in the same apply.
 from __future__ import annotations
 
 import weakref
-from pathlib import Path
 
 import attrs
-from octoflow_plugins.users import resolve
+from octoflow_plugins.users import passwords, resolve
 from octoflow_plugins.users.kinds import USER
 from octoflow_plugins.users.models import User
 from octoflow_plugins.users.rows import UserSpec
@@ -84,7 +85,8 @@ class EnsureUsers:
                 edits.append(edit)
                 members.append((created_ref(edit.key), edit.key))
                 ctx.labels[created_ref(edit.key)] = f"{spec.username} (new)"
-        return Planned(tuple(edits), tuple(members))
+        settle = passwords.settle_edit(ctx, self.passwords_out, existing)
+        return Planned(tuple(edits) + ((settle,) if settle is not None else ()), tuple(members))
 
     def _check_missing(
         self, ctx: PlanContext, missing: list[UserSpec], existing: dict[str, User]
@@ -100,32 +102,7 @@ class EnsureUsers:
                     "create_missing is off, so users must exist already",
                 )
             return
-        people = [s for s in missing if not s.is_service]
-        if people:
-            self._check_passwords_out(ctx, len(people))
-
-    def _check_passwords_out(self, ctx: PlanContext, count: int) -> None:
-        if not self.passwords_out:
-            ctx.problem(
-                f"{count} new user(s) need an initial password, but no passwords_out file "
-                "was given",
-                "name a file that does not exist yet; each new user's random password is "
-                "written there (service accounts get none)",
-            )
-            return
-        path = Path(self.passwords_out)
-        if path.exists():
-            ctx.problem(
-                f"passwords_out {str(path)!r} already exists",
-                "name a file that does not exist yet: octoflow never overwrites one",
-            )
-        elif not path.parent.is_dir():
-            ctx.problem(f"passwords_out {str(path)!r}: no such directory {str(path.parent)!r}")
-        else:
-            ctx.note(
-                f"the random initial passwords of {count} new user(s) will be written to "
-                f"{path} (mode 0600) when applied, and shown nowhere else"
-            )
+        passwords.check_file(ctx, self.passwords_out, [s for s in missing if not s.is_service])
 
     def _update(self, ctx: PlanContext, spec: UserSpec, found: User) -> Edit:
         ctx.label(found)
@@ -155,12 +132,14 @@ class EnsureUsers:
         email = f" <{spec.email}>" if spec.email else ""
         summary = f"create {kind} {fields['DisplayName']}{email}"
         intents = [Intent("user.set_fields", {"fields": fields}, summary)]
-        if not spec.is_service and self.passwords_out:
+        if not spec.is_service:
+            where = self.passwords_out
+            where = f", written to {where} when applied" if where else " (needs passwords_out)"
             intents.append(
                 Intent(
                     "user.initial_password",
-                    {"passwords_out": self.passwords_out},
-                    f"random initial password, written to {self.passwords_out} when applied",
+                    {"passwords_out": self.passwords_out or ""},
+                    f"random initial password{where}",
                 )
             )
         body = {"Username": spec.username}

@@ -13,12 +13,14 @@ import string
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from octoflow_plugins.users.passwords import HEADER
+
+from octoflow.errors import UsageError
 from octoflow.secrets import register_secret
 
 Doc = dict[str, Any]
 Args = Mapping[str, Any]
 PASSWORD_LENGTH = 20
-PASSWORD_HEADER = ("username", "password")
 _SYMBOLS = "!#%+-.:=?@_"
 _CLASSES = (string.ascii_lowercase, string.ascii_uppercase, string.digits, _SYMBOLS)
 
@@ -56,18 +58,24 @@ def narrow_scope(doc: Doc, args: Args) -> None:
 
 def initial_password(doc: Doc, args: Args, secret_row: Callable[..., None]) -> None:
     """Give a new user a random password, written only to the ``passwords_out`` file."""
+    if not args.get("passwords_out"):
+        raise UsageError(
+            "this plan creates users who need an initial password, but it names no "
+            "passwords_out file for them: plan again with one (-p passwords_out=FILE)"
+        )
     password = new_password()
     register_secret(password)  # masked wherever octoflow might print it
     doc["Password"] = password
-    secret_row(args["passwords_out"], PASSWORD_HEADER, (doc["Username"], password))
+    secret_row(args["passwords_out"], HEADER, (doc["Username"], password))
 
 
 def new_password() -> str:
-    """20 random characters with a lower- and upper-case letter, a digit and a symbol."""
+    """20 random characters with a lower- and upper-case letter, a digit and a symbol,
+    starting with a letter or digit (so the CSV file never needs to escape it)."""
     alphabet = "".join(_CLASSES)
     while True:
         password = "".join(secrets.choice(alphabet) for _ in range(PASSWORD_LENGTH))
-        if all(any(c in chars for c in password) for chars in _CLASSES):
+        if password[0].isalnum() and all(any(c in chars for c in password) for chars in _CLASSES):
             return password
 
 

@@ -63,7 +63,7 @@ def test_every_bad_row_is_reported_at_once(server, cli, tmp_path) -> None:
     ("params", "expected"),
     [
         (("users_csv=people.csv",),
-         "1 new user(s) need an initial password, but no passwords_out file"),
+         "this plan creates users who need an initial password, but it names no passwords_out"),
         (("users_csv=people.csv", "passwords_out=pw.csv", "create_missing=false"),
          "unknown user 'new.one'"),
         (("users_csv=people.csv", "passwords_out=pw.csv", "create_missing=maybe"),
@@ -96,7 +96,7 @@ def test_an_existing_passwords_file_is_never_overwritten(server, cli, tmp_path) 
     code, _out, err = cli(*recipe(tmp_path / "people.csv", passwords=passwords))
 
     assert code == 2
-    assert f"passwords_out {str(passwords)!r} already exists" in err
+    assert f"{passwords} exists and is not a file of username,password rows octoflow wrote" in err
     assert passwords.read_text() == "keep me\n" and writes(sandbox) == []
     code, _out, err = cli(*recipe(tmp_path / "people.csv", passwords=tmp_path / "no" / "pw.csv"))
     assert code == 2 and "no such directory" in err
