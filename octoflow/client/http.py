@@ -13,7 +13,6 @@ import logging
 import random
 import re
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,7 +23,7 @@ from requests.adapters import BaseAdapter, HTTPAdapter
 
 from octoflow import errors
 from octoflow.client.auth import ApiKeyAuth, BearerAuth
-from octoflow.client.throttle import Throttle
+from octoflow.client.throttle import Clock, Throttle
 from octoflow.client.translate import error_from_response, error_from_transport
 from octoflow.config import Connection
 from octoflow.registry import unknown_name_message
@@ -50,6 +49,7 @@ class OctopusClient:
     :param timeout: seconds to wait for each response.
     :param retries: extra attempts for idempotent requests on 5xx and dropped
         connections, and for any request answered 429.
+    :param clock: where waits take their time (tests pass a virtual one).
     """
 
     def __init__(
@@ -61,12 +61,13 @@ class OctopusClient:
         retries: int = 4,
         backoff_seconds: float = 0.5,
         pool_size: int = 16,
+        clock: Clock | None = None,
     ) -> None:
         self.connection = connection
         self.timeout = timeout
         self.retries = retries
         self.backoff_seconds = backoff_seconds
-        self.throttle = Throttle(max_per_minute)
+        self.throttle = Throttle(max_per_minute, clock)
         self._adapter = adapter
         self._pool_size = pool_size
         self._local = threading.local()
@@ -204,7 +205,7 @@ class OctopusClient:
                 raise error_from_response(response, method, _display(url))  # type: ignore[arg-type]
             attempt += 1
             log.info("retrying %s %s in %.1fs (attempt %d)", method, path, wait, attempt + 1)
-            time.sleep(wait)
+            self.throttle.sleep(wait)
 
     def _send_once(
         self, method: str, url: str, params: Any, json: Any, attempt: int
@@ -218,7 +219,7 @@ class OctopusClient:
             )
         except requests.RequestException as exc:
             if self._may_retry_transport(method, exc, attempt):
-                time.sleep(self._backoff(attempt))
+                self.throttle.sleep(self._backoff(attempt))
                 return None
             raise error_from_transport(exc, method, _display(url)) from None
 

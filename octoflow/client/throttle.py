@@ -14,7 +14,6 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
 
 log = logging.getLogger("octoflow.client")
 
@@ -30,16 +29,22 @@ RECOVERY_SECONDS = 30.0
 RECOVERY = 1.25
 
 
+class Clock:
+    """Real time; tests pass a virtual clock so that waits cost no real time."""
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    def sleep_until(self, deadline: float) -> None:
+        delay = deadline - self.now()
+        if delay > 0:
+            time.sleep(delay)
+
+
 class Throttle:
-    def __init__(
-        self,
-        max_per_minute: float | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
+    def __init__(self, max_per_minute: float | None = None, clock: Clock | None = None) -> None:
         self._lock = threading.Lock()
-        self._clock = clock
-        self._sleep = sleep
+        self.clock = clock or Clock()
         self._cap = 60.0 / max_per_minute if max_per_minute else 0.0
         self._interval = self._cap
         self._last_limited = 0.0
@@ -51,10 +56,10 @@ class Throttle:
     def per_minute(self) -> float | None:
         return 60.0 / self._interval if self._interval else None
 
-    def wait_turn(self) -> None:
-        """Block until this thread may send its next request."""
+    def wait_turn(self) -> float:
+        """Block until this thread may send its next request; returns its send time."""
         with self._lock:
-            now = self._clock()
+            now = self.clock.now()
             self._recover(now)
             slot = max(now, self._paused_until, self._next_slot)
             self._next_slot = slot + self._interval
@@ -62,12 +67,17 @@ class Throttle:
             while self._recent and self._recent[0] < slot - 60.0:
                 self._recent.popleft()
         if slot > now:
-            self._sleep(slot - now)
+            self.clock.sleep_until(slot)
+        return slot
+
+    def sleep(self, seconds: float) -> None:
+        """Hold only the calling thread (backing off after a 5xx or a dropped connection)."""
+        self.clock.sleep_until(self.clock.now() + seconds)
 
     def server_said_wait(self, seconds: float, rate_limited: bool) -> None:
         """Pause every thread for ``seconds``; on a 429 also lower the rate."""
         with self._lock:
-            now = self._clock()
+            now = self.clock.now()
             self._paused_until = max(self._paused_until, now + seconds)
             if rate_limited:
                 self._last_limited = now

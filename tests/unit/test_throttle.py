@@ -9,20 +9,20 @@ from octoflow.client.throttle import FLOOR_PER_MINUTE, Throttle
 
 class FakeClock:
     def __init__(self) -> None:
-        self.now = 100.0
+        self.time = 100.0
         self.slept: list[float] = []
 
-    def __call__(self) -> float:
-        return self.now
+    def now(self) -> float:
+        return self.time
 
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
+    def sleep_until(self, deadline: float) -> None:
+        self.slept.append(deadline - self.time)
+        self.time = deadline
 
 
 def test_max_rate_spaces_requests_evenly() -> None:
     clock = FakeClock()
-    throttle = Throttle(max_per_minute=120, clock=clock, sleep=clock.sleep)
+    throttle = Throttle(max_per_minute=120, clock=clock)
     for _ in range(3):
         throttle.wait_turn()
     assert clock.slept == [0.5, 0.5]
@@ -30,7 +30,7 @@ def test_max_rate_spaces_requests_evenly() -> None:
 
 def test_retry_after_pauses_everyone_then_rate_drops() -> None:
     clock = FakeClock()
-    throttle = Throttle(max_per_minute=600, clock=clock, sleep=clock.sleep)
+    throttle = Throttle(max_per_minute=600, clock=clock)
     throttle.server_said_wait(2.0, rate_limited=True)
     throttle.wait_turn()
     assert clock.slept == [2.0]
@@ -39,7 +39,7 @@ def test_retry_after_pauses_everyone_then_rate_drops() -> None:
 
 def test_rate_is_never_lowered_below_the_floor() -> None:
     clock = FakeClock()
-    throttle = Throttle(max_per_minute=11, clock=clock, sleep=clock.sleep)
+    throttle = Throttle(max_per_minute=11, clock=clock)
     for _ in range(5):
         throttle.server_said_wait(0, rate_limited=True)
     assert throttle.per_minute == FLOOR_PER_MINUTE
@@ -47,10 +47,10 @@ def test_rate_is_never_lowered_below_the_floor() -> None:
 
 def test_unlimited_until_the_server_objects() -> None:
     clock = FakeClock()
-    throttle = Throttle(clock=clock, sleep=clock.sleep)
+    throttle = Throttle(clock=clock)
     for _ in range(50):
         throttle.wait_turn()
-        clock.now += 0.1
+        clock.time += 0.1
     assert clock.slept == []
     throttle.server_said_wait(1.0, rate_limited=True)
     observed = 50 / 4.9 * 60  # 50 requests over 4.9 s
@@ -59,25 +59,25 @@ def test_unlimited_until_the_server_objects() -> None:
 
 def test_a_lowered_rate_recovers_after_a_quiet_spell() -> None:
     clock = FakeClock()
-    throttle = Throttle(clock=clock, sleep=clock.sleep)
+    throttle = Throttle(clock=clock)
     for _ in range(40):
         throttle.wait_turn()
-        clock.now += 0.05
+        clock.time += 0.05
     throttle.server_said_wait(0, rate_limited=True)
     lowered = throttle.per_minute
     assert lowered is not None
-    clock.now += 31
+    clock.time += 31
     throttle.wait_turn()
     assert throttle.per_minute == pytest.approx(lowered * 1.25)
     for _ in range(40):
-        clock.now += 31
+        clock.time += 31
         throttle.wait_turn()
     assert throttle.per_minute is None
 
 
 def test_too_few_requests_to_measure_means_pause_only() -> None:
     clock = FakeClock()
-    throttle = Throttle(clock=clock, sleep=clock.sleep)
+    throttle = Throttle(clock=clock)
     throttle.wait_turn()
     throttle.server_said_wait(1.0, rate_limited=True)
     assert throttle.per_minute is None
@@ -87,9 +87,9 @@ def test_too_few_requests_to_measure_means_pause_only() -> None:
 
 def test_recovery_never_exceeds_max_rate() -> None:
     clock = FakeClock()
-    throttle = Throttle(max_per_minute=100, clock=clock, sleep=clock.sleep)
+    throttle = Throttle(max_per_minute=100, clock=clock)
     throttle.server_said_wait(0, rate_limited=True)
     for _ in range(10):
-        clock.now += 31
+        clock.time += 31
         throttle.wait_turn()
     assert throttle.per_minute == 100
