@@ -194,17 +194,19 @@ class OctopusClient:
         url = self.connection.url + path
         attempt = 0
         while True:
-            self.throttle.wait_turn()
+            sent_at = self.throttle.wait_turn()
             response = self._send_once(method, url, params, json, attempt)
             if response is not None:
                 log.debug("%s %s -> %s", method, path, response.status_code)
+                if response.status_code != 429 and response.status_code < 500:
+                    self.throttle.answered(sent_at)
             if response is not None and response.status_code < 400:
                 return _body(response)
-            wait = self._retry_wait(method, response, attempt)
+            wait = self._retry_wait(method, response, attempt, sent_at)
             if wait is None:
                 raise error_from_response(response, method, _display(url))  # type: ignore[arg-type]
             attempt += 1
-            log.info("retrying %s %s in %.1fs (attempt %d)", method, path, wait, attempt + 1)
+            log.info("retrying %s %s (attempt %d)", method, path, attempt + 1)
             self.throttle.sleep(wait)
 
     def _send_once(
@@ -231,9 +233,10 @@ class OctopusClient:
         return isinstance(exc, requests.exceptions.ConnectTimeout)
 
     def _retry_wait(
-        self, method: str, response: requests.Response | None, attempt: int
+        self, method: str, response: requests.Response | None, attempt: int, sent_at: float
     ) -> float | None:
-        """Seconds to wait before retrying, or ``None`` when the error is final."""
+        """Seconds this thread waits before retrying (pauses for all threads go to the
+        throttle), or ``None`` when the error is final."""
         if response is None:
             return 0.0
         status = response.status_code
@@ -241,12 +244,11 @@ class OctopusClient:
             return None
         retry_after = _retry_after_seconds(response)
         if status == 429:
-            wait = retry_after if retry_after is not None else self._backoff(attempt)
-            self.throttle.server_said_wait(wait, rate_limited=True)
+            self.throttle.rate_limited(retry_after, sent_at)
             return 0.0
         if status in RETRY_STATUSES and method in IDEMPOTENT:
             if retry_after is not None:
-                self.throttle.server_said_wait(retry_after, rate_limited=False)
+                self.throttle.server_said_wait(retry_after)
                 return 0.0
             return self._backoff(attempt)
         return None
@@ -282,7 +284,8 @@ def _body(response: requests.Response) -> Any:
 
 
 def _retry_after_seconds(response: requests.Response) -> float | None:
-    """``Retry-After`` as seconds: either a number of seconds or an HTTP date."""
+    """``Retry-After`` as seconds: a number of seconds, or an HTTP date (counted from the
+    response's ``Date`` header when it has one, so clock skew does not matter)."""
     value = response.headers.get("Retry-After")
     if value is None:
         return None
@@ -290,13 +293,19 @@ def _retry_after_seconds(response: requests.Response) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         pass
+    when = _http_date(value)
+    if when is None:
+        return None
+    now = _http_date(response.headers.get("Date", "")) or dt.datetime.now(dt.timezone.utc)
+    return max(0.0, (when - now).total_seconds())
+
+
+def _http_date(value: str) -> dt.datetime | None:
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
+    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
 
 
 def _display(url: str) -> str:
