@@ -22,7 +22,7 @@ import requests
 from requests.adapters import BaseAdapter, HTTPAdapter
 
 from octoflow import errors
-from octoflow.client.auth import ApiKeyAuth, BearerAuth
+from octoflow.client.auth import ApiKeyAuth, BearerAuth, KeySafeSession
 from octoflow.client.throttle import Clock, Throttle
 from octoflow.client.translate import error_from_response, error_from_transport
 from octoflow.config import Connection
@@ -126,9 +126,11 @@ class OctopusClient:
         return self._space_id
 
     def _resolve_space(self, wanted: str | None) -> str:
+        if wanted is not None and not wanted.strip():
+            raise errors.UsageError("the space is empty: name a space, or none for the default")
         self.root()
         spaces = self.request("GET", "/api/spaces/all")
-        if not wanted:
+        if wanted is None:
             default = [s for s in spaces if s.get("IsDefault")]
             if not default:
                 raise errors.UsageError("the server has no default space; pass --space")
@@ -228,6 +230,8 @@ class OctopusClient:
     def _may_retry_transport(self, method: str, exc: Exception, attempt: int) -> bool:
         if attempt >= self.retries:
             return False
+        if isinstance(exc, requests.exceptions.SSLError):
+            return False  # the same handshake fails the same way again
         if method in IDEMPOTENT:
             return isinstance(exc, (requests.ConnectionError, requests.Timeout))
         return isinstance(exc, requests.exceptions.ConnectTimeout)
@@ -259,7 +263,7 @@ class OctopusClient:
     def _session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
         if session is None:
-            session = requests.Session()
+            session = KeySafeSession()
             session.headers.update({"Accept": "application/json", "User-Agent": "octoflow"})
             session.verify = self.connection.verify_tls
             if self.connection.api_key:
