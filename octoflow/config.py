@@ -19,9 +19,10 @@ from octoflow.secrets import register_secret
 log = logging.getLogger("octoflow")
 
 _TRUE = {"true", "1", "yes", "on"}
-_EXAMPLE = "write it like https://octopus.example.com"
-_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
 _FALSE = {"false", "0", "no", "off"}
+_EXAMPLE = "write it like https://octopus.example.com"
+#: ``scheme://user:password@`` at the start of a URL.
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
 
 
 def parse_bool(value: str | bool, name: str) -> bool:
