@@ -260,10 +260,12 @@ def _sigterm_interrupts() -> Iterator[None]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = _parse(parser, argv)
-    logging.basicConfig(
-        level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,
-        format="octoflow: %(message)s",
-    )
+    # -v turns on octoflow's own request log; other libraries stay at warnings
+    # (urllib3 logs every connection it opens at debug level).
+    logging.basicConfig(level=logging.WARNING, format="octoflow: %(message)s")
+    verbose = getattr(args, "verbose", False)
+    logging.getLogger("octoflow").setLevel(logging.DEBUG if verbose else logging.NOTSET)
+    logging.getLogger("urllib3").setLevel(logging.WARNING)
     for handler in logging.getLogger().handlers:
         handler.addFilter(_RedactingFilter())
     try:

@@ -219,6 +219,8 @@ def sandbox_serve(args: argparse.Namespace) -> int:
 def _sessions(args: argparse.Namespace) -> list[Octoflow]:
     """One session per space the run covers (``--space`` repeated, or ``--all-spaces``)."""
     wanted = list(dict.fromkeys(args.space or []))
+    if any(not space.strip() for space in wanted):
+        raise UsageError("--space is empty: give a space name, slug or id, or leave it out")
     if args.all_spaces and wanted:
         raise UsageError("use either --space or --all-spaces, not both")
     first = _session(args, wanted[0] if wanted else None)

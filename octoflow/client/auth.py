@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import requests
 
 
@@ -33,3 +35,26 @@ class BearerAuth(requests.auth.AuthBase):
 
     def __repr__(self) -> str:
         return "BearerAuth(<redacted>)"
+
+
+class RedirectDowngrade(requests.RequestException):
+    """The server redirected an https request to plain http."""
+
+
+class KeySafeSession(requests.Session):
+    """A session whose credentials never follow a redirect off the server or off TLS.
+
+    requests drops only the ``Authorization`` header on such redirects; the
+    ``X-Octopus-ApiKey`` header would go along. A redirect from https to http
+    is refused outright.
+    """
+
+    def rebuild_auth(
+        self, prepared_request: requests.PreparedRequest, response: requests.Response
+    ) -> None:
+        before, after = response.request.url or "", prepared_request.url or ""
+        if urlsplit(before).scheme == "https" and urlsplit(after).scheme == "http":
+            raise RedirectDowngrade(after, request=prepared_request, response=response)
+        if self.should_strip_auth(before, after):
+            prepared_request.headers.pop("X-Octopus-ApiKey", None)
+        super().rebuild_auth(prepared_request, response)

@@ -13,7 +13,6 @@ import logging
 import random
 import re
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,8 +22,8 @@ import requests
 from requests.adapters import BaseAdapter, HTTPAdapter
 
 from octoflow import errors
-from octoflow.client.auth import ApiKeyAuth, BearerAuth
-from octoflow.client.throttle import Throttle
+from octoflow.client.auth import ApiKeyAuth, BearerAuth, KeySafeSession
+from octoflow.client.throttle import Clock, Throttle
 from octoflow.client.translate import error_from_response, error_from_transport
 from octoflow.config import Connection
 from octoflow.registry import unknown_name_message
@@ -50,6 +49,7 @@ class OctopusClient:
     :param timeout: seconds to wait for each response.
     :param retries: extra attempts for idempotent requests on 5xx and dropped
         connections, and for any request answered 429.
+    :param clock: where waits take their time (tests pass a virtual one).
     """
 
     def __init__(
@@ -61,12 +61,13 @@ class OctopusClient:
         retries: int = 4,
         backoff_seconds: float = 0.5,
         pool_size: int = 16,
+        clock: Clock | None = None,
     ) -> None:
         self.connection = connection
         self.timeout = timeout
         self.retries = retries
         self.backoff_seconds = backoff_seconds
-        self.throttle = Throttle(max_per_minute)
+        self.throttle = Throttle(max_per_minute, clock)
         self._adapter = adapter
         self._pool_size = pool_size
         self._local = threading.local()
@@ -125,9 +126,11 @@ class OctopusClient:
         return self._space_id
 
     def _resolve_space(self, wanted: str | None) -> str:
+        if wanted is not None and not wanted.strip():
+            raise errors.UsageError("the space is empty: name a space, or none for the default")
         self.root()
         spaces = self.request("GET", "/api/spaces/all")
-        if not wanted:
+        if wanted is None:
             default = [s for s in spaces if s.get("IsDefault")]
             if not default:
                 raise errors.UsageError("the server has no default space; pass --space")
@@ -193,18 +196,20 @@ class OctopusClient:
         url = self.connection.url + path
         attempt = 0
         while True:
-            self.throttle.wait_turn()
+            sent_at = self.throttle.wait_turn()
             response = self._send_once(method, url, params, json, attempt)
             if response is not None:
                 log.debug("%s %s -> %s", method, path, response.status_code)
+                if response.status_code != 429 and response.status_code < 500:
+                    self.throttle.answered(sent_at)
             if response is not None and response.status_code < 400:
                 return _body(response)
-            wait = self._retry_wait(method, response, attempt)
+            wait = self._retry_wait(method, response, attempt, sent_at)
             if wait is None:
                 raise error_from_response(response, method, _display(url))  # type: ignore[arg-type]
             attempt += 1
-            log.info("retrying %s %s in %.1fs (attempt %d)", method, path, wait, attempt + 1)
-            time.sleep(wait)
+            log.info("retrying %s %s (attempt %d)", method, path, attempt + 1)
+            self.throttle.sleep(wait)
 
     def _send_once(
         self, method: str, url: str, params: Any, json: Any, attempt: int
@@ -218,21 +223,24 @@ class OctopusClient:
             )
         except requests.RequestException as exc:
             if self._may_retry_transport(method, exc, attempt):
-                time.sleep(self._backoff(attempt))
+                self.throttle.sleep(self._backoff(attempt))
                 return None
             raise error_from_transport(exc, method, _display(url)) from None
 
     def _may_retry_transport(self, method: str, exc: Exception, attempt: int) -> bool:
         if attempt >= self.retries:
             return False
+        if isinstance(exc, requests.exceptions.SSLError):
+            return False  # the same handshake fails the same way again
         if method in IDEMPOTENT:
             return isinstance(exc, (requests.ConnectionError, requests.Timeout))
         return isinstance(exc, requests.exceptions.ConnectTimeout)
 
     def _retry_wait(
-        self, method: str, response: requests.Response | None, attempt: int
+        self, method: str, response: requests.Response | None, attempt: int, sent_at: float
     ) -> float | None:
-        """Seconds to wait before retrying, or ``None`` when the error is final."""
+        """Seconds this thread waits before retrying (pauses for all threads go to the
+        throttle), or ``None`` when the error is final."""
         if response is None:
             return 0.0
         status = response.status_code
@@ -240,12 +248,11 @@ class OctopusClient:
             return None
         retry_after = _retry_after_seconds(response)
         if status == 429:
-            wait = retry_after if retry_after is not None else self._backoff(attempt)
-            self.throttle.server_said_wait(wait, rate_limited=True)
+            self.throttle.rate_limited(retry_after, sent_at)
             return 0.0
         if status in RETRY_STATUSES and method in IDEMPOTENT:
             if retry_after is not None:
-                self.throttle.server_said_wait(retry_after, rate_limited=False)
+                self.throttle.server_said_wait(retry_after)
                 return 0.0
             return self._backoff(attempt)
         return None
@@ -256,7 +263,7 @@ class OctopusClient:
     def _session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
         if session is None:
-            session = requests.Session()
+            session = KeySafeSession()
             session.headers.update({"Accept": "application/json", "User-Agent": "octoflow"})
             session.verify = self.connection.verify_tls
             if self.connection.api_key:
@@ -281,7 +288,8 @@ def _body(response: requests.Response) -> Any:
 
 
 def _retry_after_seconds(response: requests.Response) -> float | None:
-    """``Retry-After`` as seconds: either a number of seconds or an HTTP date."""
+    """``Retry-After`` as seconds: a number of seconds, or an HTTP date (counted from the
+    response's ``Date`` header when it has one, so clock skew does not matter)."""
     value = response.headers.get("Retry-After")
     if value is None:
         return None
@@ -289,13 +297,19 @@ def _retry_after_seconds(response: requests.Response) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         pass
+    when = _http_date(value)
+    if when is None:
+        return None
+    now = _http_date(response.headers.get("Date", "")) or dt.datetime.now(dt.timezone.utc)
+    return max(0.0, (when - now).total_seconds())
+
+
+def _http_date(value: str) -> dt.datetime | None:
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
+    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
 
 
 def _display(url: str) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
 from octoflow import errors
+from octoflow.client.auth import RedirectDowngrade
 
 _BY_STATUS: dict[int, type[errors.ApiError]] = {
     400: errors.ValidationError,
@@ -38,9 +40,21 @@ def error_from_transport(
     exc: requests.RequestException, method: str, url: str
 ) -> errors.TransportError:
     """Why the server could not be talked to, in words a user can act on."""
-    if isinstance(exc, requests.exceptions.SSLError):
+    if isinstance(exc, RedirectDowngrade):
+        why = f"the server redirected it to plain http ({_without_query(str(exc))})"
+        advice = (
+            "octoflow does not send the API key unencrypted when asked for https: fix the "
+            "redirect on the server, or give the http:// address if plain http is intended"
+        )
+    elif isinstance(exc, requests.exceptions.SSLError) and "CERTIFICATE_VERIFY_FAILED" in str(exc):
         why = "the TLS certificate could not be verified"
         advice = "fix the certificate, or pass --insecure if you trust this server"
+    elif isinstance(exc, requests.exceptions.SSLError):
+        why = "the TLS handshake failed"
+        advice = (
+            "check that the server serves https at this address; if it serves plain "
+            "http, use an http:// URL"
+        )
     elif isinstance(exc, requests.exceptions.Timeout):
         why = "it did not answer in time"
         advice = "check the server is healthy, or raise --timeout"
@@ -51,6 +65,11 @@ def error_from_transport(
         why = type(exc).__name__
         advice = "check the URL and your network"
     return errors.TransportError(f"{method} {url}: {why}; {advice}")
+
+
+def _without_query(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
 
 
 def _json_or_none(response: requests.Response) -> Any:

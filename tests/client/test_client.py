@@ -11,9 +11,11 @@ from octoflow.errors import (
     AuthenticationError,
     NotFoundError,
     ServerError,
+    TransportError,
     UsageError,
     ValidationError,
 )
+from octoflow.sandbox import IN_PROCESS_URL, SANDBOX_API_KEY, SandboxAdapter
 from tests.e2e.support import TEST_KEY
 
 
@@ -112,3 +114,59 @@ def test_sessions_are_per_thread_and_counts_are_shared() -> None:
         t.join()
     assert len({id(s) for s in sessions}) == 4
     assert octo.client.request_count == 4
+
+
+def redirecting(app, location: str):
+    """``app`` behind a front end that redirects every request to ``location`` + path."""
+
+    def front(environ, start_response):
+        start_response("301 Moved Permanently", [("Location", location + environ["PATH_INFO"])])
+        return [b""]
+
+    return front
+
+
+def test_a_redirect_from_https_to_http_is_refused_without_suggesting_insecure() -> None:
+    octo = Octoflow.with_sandbox("demo")
+    secure = IN_PROCESS_URL.replace("http://", "https://")
+    adapter = SandboxAdapter(redirecting(octo.sandbox.app, IN_PROCESS_URL))
+    client = OctopusClient(Connection(secure, api_key=SANDBOX_API_KEY), adapter=adapter)
+    client._session().mount(IN_PROCESS_URL, SandboxAdapter(octo.sandbox.app))
+
+    with pytest.raises(TransportError) as info:
+        client.root()
+
+    message = str(info.value)
+    assert f"redirected it to plain http ({IN_PROCESS_URL}/api)" in message
+    assert "--insecure" not in message
+    assert octo.sandbox.requests == [], "the key never went over plain http"
+
+
+def test_a_redirect_to_another_host_does_not_carry_the_key() -> None:
+    octo = Octoflow.with_sandbox("demo")
+    other = "http://elsewhere.octoflow.invalid"
+    adapter = SandboxAdapter(redirecting(octo.sandbox.app, other))
+    client = OctopusClient(Connection(IN_PROCESS_URL, api_key=SANDBOX_API_KEY), adapter=adapter)
+    client._session().mount(other, SandboxAdapter(octo.sandbox.app))
+
+    with pytest.raises(AuthenticationError):
+        client.get("/api/spaces/all")
+    assert [(r.path, r.status) for r in octo.sandbox.requests] == [("/api/spaces/all", 401)]
+
+
+@pytest.mark.parametrize("space", ["", "   "])
+def test_an_empty_space_is_an_error_not_the_default_space(server, space) -> None:
+    sandbox, srv = server
+    client = OctopusClient(Connection(srv.url, api_key=TEST_KEY, space=space))
+    with pytest.raises(UsageError, match="the space is empty"):
+        _ = client.space_id
+    assert sandbox.requests == []
+
+
+def test_a_failed_tls_handshake_is_not_retried(server) -> None:
+    _sandbox, srv = server
+    secure = srv.url.replace("http://", "https://")
+    client = OctopusClient(Connection(secure, api_key=TEST_KEY), backoff_seconds=0.01)
+    with pytest.raises(TransportError, match="the TLS handshake failed"):
+        client.root()
+    assert client.request_count == 1

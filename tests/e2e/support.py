@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,33 @@ class Api:
     def environment_ids(self, *names: str) -> list[str]:
         envs = {e["Name"]: e["Id"] for e in self.get("/api/Spaces-1/environments/all")}
         return [envs[n] for n in names]
+
+
+class VirtualClock:
+    """A client clock whose time moves only when a thread waits, so waits cost no real time.
+
+    Threads waiting for the same moment move it once: ``waited`` is how long a run
+    would have been held, overlapping waits counted once.
+    """
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self._lock = threading.Lock()
+        self.start = self._now = start
+        self.jumps: list[float] = []
+
+    def now(self) -> float:
+        with self._lock:
+            return self._now
+
+    def sleep_until(self, deadline: float) -> None:
+        with self._lock:
+            if deadline > self._now:
+                self.jumps.append(deadline - self._now)
+                self._now = deadline
+
+    @property
+    def waited(self) -> float:
+        return self.now() - self.start
 
 
 def api_for(sandbox: Sandbox) -> Api:

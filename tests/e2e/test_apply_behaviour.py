@@ -10,7 +10,7 @@ import pytest
 from octoflow import Octoflow
 from octoflow.client.http import IDS_PER_REQUEST
 from octoflow.errors import ConflictError
-from tests.e2e.support import api_for, run_cli, writes
+from tests.e2e.support import VirtualClock, api_for, run_cli, writes
 
 EU_TO_PORTAL = {"tag": "Region/EU", "project": "Customer Portal", "environments": "Test,Production"}
 
@@ -58,7 +58,8 @@ def test_transient_server_errors_and_dropped_connections_are_retried(octo) -> No
     assert report.count("changed") == len(plan.operations)
 
 
-def test_rate_limiting_slows_the_whole_run_down(octo) -> None:
+def test_a_429_right_after_its_pause_slows_down_until_writes_succeed(caplog) -> None:
+    octo = Octoflow.with_sandbox("demo", clock=VirtualClock())
     tenants = api_for(octo.sandbox).tenants()
     names = [t["Name"] for t in tenants if "Tier/Gold" not in t["TenantTags"]][:30]
     plan = octo.plan(octo.tenants.where(name=names).add_tag("Tier/Gold"))
@@ -71,8 +72,10 @@ def test_rate_limiting_slows_the_whole_run_down(octo) -> None:
 
     assert report.succeeded
     assert report.count("changed") == len(plan.operations) == 30
-    assert octo.client.throttle.per_minute is not None
     assert len([r for r in octo.sandbox.requests if r.status == 429]) == 2
+    assert octo.client.throttle.storms == 2
+    assert "the server keeps rate-limiting; slowing down" in caplog.text
+    assert octo.client.throttle.per_minute is None, "the next answered writes restored it"
 
 
 def test_a_failing_tenant_fails_alone_and_a_rerun_converges(octo) -> None:

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from octoflow import Octoflow, hookimpl
-from tests.e2e.support import run_cli
+from tests.e2e.support import TEST_KEY, run_cli, run_cli_process
 
 TAG = ("-p", "tag=Region/APAC", "-p", "add=Tier/Gold")
 
@@ -29,6 +29,15 @@ def test_verbose_logs_every_request(state_file) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "octoflow: GET /api/Spaces-1/tenants/all -> 200" in result.stderr
+
+
+def test_verbose_shows_requests_without_connection_chatter(server, tmp_path) -> None:
+    _sandbox, srv = server
+    env = {"OCTOPUS_URL": srv.url, "OCTOPUS_API_KEY": TEST_KEY}
+    result = run_cli_process("plan", "tenants-tag", *TAG, "-v", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "octoflow: GET /api/Spaces-1/tenants/all -> 200" in result.stderr
+    assert "Starting new HTTP connection" not in result.stderr  # urllib3's debug log
 
 
 def test_a_closed_pipe_is_not_an_error(state_file) -> None:
