@@ -226,7 +226,8 @@ class Executor:
             return Verification()
         before, checked, reapplied = self.client.request_count, len(todo), []
         for _round in range(ROUNDS):
-            time.sleep(settle_time(self._slowest_write))
+            clock = self.client.throttle.clock
+            clock.sleep_until(clock.now() + settle_time(self._slowest_write))
             drifted = find_drift(self.client, self.registry, todo, self._resolved_intents)
             if not drifted:
                 todo = []
