@@ -14,12 +14,16 @@ select everything on purpose, say so: ``where(tag="*")`` (the plan then says
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import attrs
 
+from octoflow.dsl.verbs import Verb
 from octoflow.errors import UsageError
 from octoflow.registry import unknown_name_message
+
+if TYPE_CHECKING:
+    from octoflow.plan.context import PlanContext
 
 S = TypeVar("S", bound="Selection")
 #: A criterion value that selects every document on purpose (``where(tag="*")``).
@@ -41,8 +45,9 @@ class Criterion:
 
 
 @attrs.frozen
-class Verb:
-    """One requested change: a verb name and its keyword arguments."""
+class NamedVerb:
+    """A verb as a name and keyword arguments: the form providers used before typed
+    verbs (:class:`octoflow.dsl.verbs.Verb`); kept while they move over."""
 
     name: str
     args: Mapping[str, Any]
@@ -69,7 +74,7 @@ class Selection:
     criteria_keys: ClassVar[frozenset[str]] = frozenset()
 
     criteria: tuple[Criterion, ...] = ()
-    verbs: tuple[Verb, ...] = ()
+    verbs: tuple[Verb | NamedVerb, ...] = ()
     #: Keywords given as ``"*"``: any value on purpose (they narrow nothing).
     everything: tuple[str, ...] = ()
 
@@ -103,10 +108,21 @@ class Selection:
             everything=self.everything + tuple(k for k in everything if k not in self.everything),
         )
 
-    def _with_verb(self: S, name: str, **args: Any) -> S:
+    def _with_verb(self: S, verb: Verb | str, **args: Any) -> S:
+        """A copy with ``verb`` appended (a typed :class:`Verb`, or a name and arguments)."""
+        typed = verb if isinstance(verb, Verb) else NamedVerb(verb, args)
         if any(v.name == "delete" for v in self.verbs):
-            raise UsageError(f"{self.collection}.{name}() cannot follow delete()")
-        return attrs.evolve(self, verbs=self.verbs + (Verb(name, args),))
+            raise UsageError(f"{self.collection}.{typed.name}() cannot follow delete()")
+        return attrs.evolve(self, verbs=self.verbs + (typed,))
+
+    def select(self, ctx: PlanContext) -> list[Any]:
+        """The documents (models) the criteria select, names resolved through ``ctx``.
+
+        The contract between providers: a statement of one provider that takes a
+        selection of another (a deployment to ``octo.tenants.where(…)``) calls this,
+        checking only ``collection``.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot be used as a selection")
 
     def describe(self) -> str:
         where = ", ".join(

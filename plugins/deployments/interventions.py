@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 import attrs
 from octoflow_plugins.deployments.tasks import Wait
 
-from octoflow.dsl.selection import Criterion, Selection, Verb, as_names
+from octoflow.dsl.selection import Criterion, NamedVerb, Selection, as_names
 from octoflow.errors import PermissionDeniedError, UsageError
 from octoflow.models import Environment, Project
 from octoflow.plan.compiler import Edit
@@ -133,7 +133,7 @@ class Interventions(Selection):
         return self._edits(ctx, self.verbs[0], selected, context)
 
     def _edits(
-        self, ctx: PlanContext, verb: Verb, selected: list[Doc], context: Related
+        self, ctx: PlanContext, verb: NamedVerb, selected: list[Doc], context: Related
     ) -> list[Edit]:
         kind = GUIDED if verb.name == "guidance" else MANUAL
         fitting = [d for d in selected if interruption_type(d) == kind]
@@ -155,7 +155,7 @@ class Interventions(Selection):
             return []
         return [self._edit(ctx, verb, doc, context) for doc in fitting]
 
-    def _edit(self, ctx: PlanContext, verb: Verb, doc: Doc, context: Related) -> Edit:
+    def _edit(self, ctx: PlanContext, verb: NamedVerb, doc: Doc, context: Related) -> Edit:
         args = dict(verb.args)
         field, answer = (
             ("Guidance", args.pop("action"))

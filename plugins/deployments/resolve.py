@@ -10,9 +10,8 @@ from typing import Any, TypeVar
 from octoflow_plugins.processes import planner
 from octoflow_plugins.processes.collection import Projects
 from octoflow_plugins.processes.resolve import Names
-from octoflow_plugins.tenants.collection import Tenants
 
-from octoflow.dsl.selection import as_names
+from octoflow.dsl.selection import Selection, as_names
 from octoflow.errors import NotFoundError
 from octoflow.models import Environment, Model, Project, Tenant
 from octoflow.plan.context import PlanContext
@@ -112,12 +111,11 @@ def existing_release(ctx: PlanContext, project: Project, version: str) -> Doc | 
         return None
 
 
-def tenants(
-    ctx: PlanContext, selected: Tenants | str | Iterable[str] | None
-) -> list[Tenant] | None:
-    """Tenants named or selected (``octo.tenants.where(tag=…)``); ``None``: untenanted."""
+def tenants(ctx: PlanContext, selected: Any) -> list[Tenant] | None:
+    """Tenants named or selected (``octo.tenants.where(tag=…)``, any selection of the
+    ``tenants`` collection); ``None``: untenanted."""
     if selected is None or selected == "" or selected == ():
         return None
-    if isinstance(selected, Tenants):
-        return selected.select(ctx)
+    if isinstance(selected, Selection) and selected.collection == "tenants":
+        return list(selected.select(ctx))
     return named(ctx, "tenants", Tenant, selected, "tenant")

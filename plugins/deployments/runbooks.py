@@ -21,8 +21,8 @@ from urllib.parse import quote
 import attrs
 from octoflow_plugins.deployments import resolve
 from octoflow_plugins.deployments.tasks import Wait
-from octoflow_plugins.tenants.resolve import lifecycle_environment_ids
 
+from octoflow import lookups
 from octoflow.dsl.selection import as_names
 from octoflow.errors import NotFoundError, UsageError
 from octoflow.models import Environment, Project, Tenant
@@ -239,7 +239,7 @@ class RunPlanner:
             if scope == "Specified":
                 self._allowed = list(self.runbook.get("Environments") or [])
             elif scope == "FromProjectLifecycles":
-                self._allowed = lifecycle_environment_ids(self.ctx, self.project)
+                self._allowed = lookups.lifecycle_environment_ids(self.ctx, self.project)
             else:
                 self._allowed = [str(e.id) for e in envs]
         return self._allowed

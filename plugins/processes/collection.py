@@ -27,6 +27,7 @@ from octoflow_plugins.processes.verbs import listed
 
 from octoflow.dsl.selection import Selection, as_names, selects_note
 from octoflow.errors import UsageError
+from octoflow.models import Project
 from octoflow.plan.compiler import Edit
 from octoflow.plan.context import PlanContext
 from octoflow.plan.model import Intent
@@ -69,9 +70,13 @@ class Projects(Selection):
         """Shortcut for ``.process.steps``."""
         return self.process.steps
 
+    def select(self, ctx: PlanContext) -> list[Project]:
+        """The projects the criteria select (problems for names that do not resolve)."""
+        return planner.select_projects(ctx, Names(ctx), self.criteria)
+
     def plan(self, ctx: PlanContext) -> list[Edit]:
         """A selection without a verb changes nothing; its plan notes what it selects."""
-        projects = planner.select_projects(ctx, Names(ctx), self.criteria)
+        projects = self.select(ctx)
         cac = sum(1 for p in projects if p.is_version_controlled)
         ctx.note(f"selects {len(projects)} project(s), {cac} of them version-controlled")
         return []

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from octoflow_plugins.targets.models import MachinePolicy, Target, WorkerPool
-from octoflow_plugins.tenants.resolve import canonical_tags, environment_ids
 
+from octoflow.lookups import canonical_tags, environment_ids
 from octoflow.models import Tenant
 from octoflow.plan.context import PlanContext
 from octoflow.registry import unknown_name_message

@@ -11,23 +11,40 @@ Tag criteria follow Octopus: tags of one tag set are ORed, tag sets are ANDed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 import attrs
-from octoflow_plugins.tenants import resolve
 from octoflow_plugins.tenants.ensure import EnsureTenant
 from octoflow_plugins.tenants.kinds import TENANT, VARIABLES
+from octoflow_plugins.tenants.verbs import (
+    AddEnvironments,
+    AddProject,
+    AddTag,
+    ClearVariable,
+    Delete,
+    PerTenant,
+    RemoveEnvironments,
+    RemoveProject,
+    RemoveTag,
+    SetVariable,
+    TenantVerb,
+)
 
-from octoflow.dsl.selection import Selection, as_names, optional_names, selects_note
-from octoflow.errors import UsageError
-from octoflow.models import Environment, Project, Tenant
-from octoflow.plan.compiler import Edit
-from octoflow.plan.context import PlanContext
-from octoflow.plan.model import Intent
-
-#: Turns one tenant into the intents a verb wants for it, per document kind.
-PerTenant = Callable[[Tenant], dict[str, list[Intent]]]
+from octoflow.provider import (
+    Edit,
+    Environment,
+    Intent,
+    PlanContext,
+    Project,
+    Selection,
+    Tenant,
+    UsageError,
+    as_names,
+    lookups,
+    optional_names,
+    selects_note,
+)
 
 
 @attrs.frozen
@@ -41,39 +58,32 @@ class Tenants(Selection):
 
     def add_project(self, project: str, environments: str | Iterable[str] | None = None) -> Tenants:
         """Connect to ``project`` in ``environments`` (default: all in its lifecycle)."""
-        return self._with_verb(
-            "add_project",
-            project=project,
-            environments=optional_names(
-                environments, "environments", "every environment of the project's lifecycle"
-            ),
+        envs = optional_names(
+            environments, "environments", "every environment of the project's lifecycle"
         )
+        return self._with_verb(AddProject(project, envs))
 
     def remove_project(self, project: str) -> Tenants:
         """Disconnect from ``project`` (Octopus deletes the tenant's values for it)."""
-        return self._with_verb("remove_project", project=project)
+        return self._with_verb(RemoveProject(project))
 
     def add_environments(self, project: str, environments: str | Iterable[str]) -> Tenants:
         """Add environments to an already connected project."""
         return self._with_verb(
-            "add_environments",
-            project=project,
-            environments=_required(environments, "add_environments"),
+            AddEnvironments(project, _required(environments, "add_environments"))
         )
 
     def remove_environments(self, project: str, environments: str | Iterable[str]) -> Tenants:
         return self._with_verb(
-            "remove_environments",
-            project=project,
-            environments=_required(environments, "remove_environments"),
+            RemoveEnvironments(project, _required(environments, "remove_environments"))
         )
 
     def add_tag(self, *tags: str) -> Tenants:
         """Add canonical tags (``Set/Tag``)."""
-        return self._with_verb("add_tag", tags=_required(tags, "add_tag"))
+        return self._with_verb(AddTag(_required(tags, "add_tag")))
 
     def remove_tag(self, *tags: str) -> Tenants:
-        return self._with_verb("remove_tag", tags=_required(tags, "remove_tag"))
+        return self._with_verb(RemoveTag(_required(tags, "remove_tag")))
 
     def set_variable(
         self,
@@ -87,15 +97,10 @@ class Tenants(Selection):
         Project variables are set in ``environments``, default: every environment
         the tenant is connected to for that project.
         """
-        return self._with_verb(
-            "set_variable",
-            template=template,
-            value=str(value),
-            project=project,
-            environments=optional_names(
-                environments, "environments", "every environment the tenant is connected to"
-            ),
+        envs = optional_names(
+            environments, "environments", "every environment the tenant is connected to"
         )
+        return self._with_verb(SetVariable(template, str(value), project, envs))
 
     def clear_variable(
         self,
@@ -103,14 +108,10 @@ class Tenants(Selection):
         project: str | None = None,
         environments: str | Iterable[str] | None = None,
     ) -> Tenants:
-        return self._with_verb(
-            "clear_variable",
-            template=template,
-            project=project,
-            environments=optional_names(
-                environments, "environments", "every environment the tenant is connected to"
-            ),
+        envs = optional_names(
+            environments, "environments", "every environment the tenant is connected to"
         )
+        return self._with_verb(ClearVariable(template, None, project, envs))
 
     def delete(self) -> Tenants:
         """Delete every selected tenant (cannot be combined with other verbs)."""
@@ -118,7 +119,7 @@ class Tenants(Selection):
             raise UsageError(
                 "tenants.delete() cannot follow other verbs: deleted tenants cannot also be changed"
             )
-        return self._with_verb("delete")
+        return self._with_verb(Delete())
 
     def ensure(
         self,
@@ -142,11 +143,11 @@ class Tenants(Selection):
 
     def plan(self, ctx: PlanContext) -> list[Edit]:
         selected = self.select(ctx)
-        per_tenant = [self._resolve_verb(ctx, verb.name, dict(verb.args)) for verb in self.verbs]
+        per_tenant = [v.per_tenant(ctx) for v in self.verbs if isinstance(v, TenantVerb)]
         if ctx.problems:
             return []
         ctx.note(selects_note("tenant", len(selected), len(ctx.documents("tenants"))))
-        if any(v.name == "delete" for v in self.verbs):
+        if any(isinstance(v, Delete) for v in self.verbs):
             return [
                 Edit(
                     TENANT,
@@ -204,7 +205,8 @@ class Tenants(Selection):
         if key == "predicate":
             return value  # type: ignore[no-any-return]
         if key == "tag":
-            return _has_tags(resolve.canonical_tags(ctx, as_names(value, "tag")))
+            test = lookups.has_tags(lookups.canonical_tags(ctx, as_names(value, "tag")))
+            return lambda t: test(t.tenant_tags)
         if key == "name":
             names = {n.lower() for n in as_names(value, "name")}
             return lambda t: t.name.lower() in names
@@ -220,183 +222,6 @@ class Tenants(Selection):
         return lambda t: (
             env is not None and any(env.id in e for e in t.project_environments.values())
         )
-
-    # -- verbs → per-tenant intents ---------------------------------------------
-
-    def _resolve_verb(self, ctx: PlanContext, name: str, args: dict[str, Any]) -> PerTenant:
-        return getattr(self, f"_resolve_{name}")(ctx, **args)  # type: ignore[no-any-return]
-
-    def _resolve_delete(self, ctx: PlanContext) -> PerTenant:
-        return _nothing  # deletes are planned as whole-document operations in plan()
-
-    def _resolve_add_project(
-        self, ctx: PlanContext, project: str, environments: Sequence[str]
-    ) -> PerTenant:
-        found = resolve.tenanted_project(ctx, project)
-        if found is None:
-            resolve.environment_ids(ctx, environments)  # report bad names now, too
-            return _nothing
-        env_ids = resolve.project_environment_ids(ctx, found, environments)
-        names = ", ".join(ctx.labels.get(e, e) for e in env_ids) or "no environments"
-        intent = Intent(
-            "tenant.connect_project",
-            {"project_id": found.id, "environment_ids": env_ids},
-            f"connect to {found.name} in {names}",
-            f"already connected to {found.name} in {names}",
-        )
-        return lambda tenant: {TENANT: [intent]}
-
-    def _resolve_remove_project(self, ctx: PlanContext, project: str) -> PerTenant:
-        found = ctx.find("projects", Project, project, "project")
-        if found is None:
-            return _nothing
-        intent = Intent(
-            "tenant.disconnect_project",
-            {"project_id": found.id},
-            f"disconnect from {found.name}",
-            f"not connected to {found.name}",
-        )
-        return lambda tenant: {TENANT: [intent]}
-
-    def _resolve_add_environments(
-        self, ctx: PlanContext, project: str, environments: Sequence[str]
-    ) -> PerTenant:
-        found = resolve.tenanted_project(ctx, project)
-        if found is None:
-            resolve.environment_ids(ctx, environments)
-            return _nothing
-        env_ids = resolve.project_environment_ids(ctx, found, environments)
-        names = ", ".join(ctx.labels.get(e, e) for e in env_ids)
-        intent = Intent(
-            "tenant.connect_project",
-            {"project_id": found.id, "environment_ids": env_ids},
-            f"add {names} to {found.name}",
-            f"already in {names} for {found.name}",
-        )
-        return lambda t: {TENANT: [intent]} if found.id in t.project_environments else {}
-
-    def _resolve_remove_environments(
-        self, ctx: PlanContext, project: str, environments: Sequence[str]
-    ) -> PerTenant:
-        found = ctx.find("projects", Project, project, "project")
-        env_ids = resolve.environment_ids(ctx, environments)
-        if found is None:
-            return _nothing
-        names = ", ".join(ctx.labels.get(e, e) for e in env_ids)
-        intent = Intent(
-            "tenant.remove_environments",
-            {"project_id": found.id, "environment_ids": env_ids},
-            f"remove {names} from {found.name}",
-            f"not in {names} for {found.name}",
-        )
-        return lambda tenant: {TENANT: [intent]}
-
-    def _resolve_add_tag(self, ctx: PlanContext, tags: Sequence[str]) -> PerTenant:
-        canonical = resolve.canonical_tags(ctx, tags)
-        intent = Intent(
-            "tenant.add_tags",
-            {"tags": canonical},
-            f"tag {', '.join(canonical)}",
-            f"already tagged {', '.join(canonical)}",
-        )
-        return lambda tenant: {TENANT: [intent]}
-
-    def _resolve_remove_tag(self, ctx: PlanContext, tags: Sequence[str]) -> PerTenant:
-        canonical = resolve.canonical_tags(ctx, tags)
-        intent = Intent(
-            "tenant.remove_tags",
-            {"tags": canonical},
-            f"untag {', '.join(canonical)}",
-            f"not tagged {', '.join(canonical)}",
-        )
-        return lambda tenant: {TENANT: [intent]}
-
-    def _resolve_set_variable(
-        self,
-        ctx: PlanContext,
-        template: str,
-        value: str,
-        project: str | None,
-        environments: Sequence[str],
-    ) -> PerTenant:
-        return self._variable_intents(ctx, template, value, project, environments)
-
-    def _resolve_clear_variable(
-        self, ctx: PlanContext, template: str, project: str | None, environments: Sequence[str]
-    ) -> PerTenant:
-        return self._variable_intents(ctx, template, None, project, environments)
-
-    def _variable_intents(
-        self,
-        ctx: PlanContext,
-        template: str,
-        value: str | None,
-        project: str | None,
-        environments: Sequence[str],
-    ) -> PerTenant:
-        verb = "set" if value is not None else "clear"
-        shown = f"{template} = {value!r}" if value is not None else f"clear {template}"
-        if project is None:
-            found = resolve.common_template(ctx, template)
-            if found is None:
-                return _nothing
-            lvs_id, tmpl = found
-            including = resolve.projects_including(ctx, lvs_id)
-            ctx.note(
-                f"common variables apply only to tenants connected to a project that "
-                f"includes {ctx.labels.get(lvs_id, lvs_id)}; other tenants are skipped"
-            )
-            args = {"library_variable_set_id": lvs_id, "template_id": tmpl.id, "value": value}
-            intent = Intent(f"tenant_variables.{verb}_common", args, shown, f"{shown}: already so")
-            return lambda t: (
-                {VARIABLES: [intent]} if including & set(t.project_environments) else {}
-            )
-        proj = ctx.find("projects", Project, project, "project")
-        tmpl = resolve.project_template(ctx, proj, template) if proj else None
-        env_ids = resolve.environment_ids(ctx, environments)
-        if proj is None or tmpl is None:
-            return _nothing
-
-        def per_tenant(tenant: Tenant) -> dict[str, list[Intent]]:
-            connected = tenant.project_environments.get(str(proj.id))
-            if connected is None:
-                return {}
-            envs = env_ids or connected
-            args = {
-                "project_id": proj.id,
-                "environment_ids": envs,
-                "template_id": tmpl.id,
-                "value": value,
-            }
-            return {
-                VARIABLES: [
-                    Intent(
-                        f"tenant_variables.{verb}_project",
-                        args,
-                        f"{shown} for {proj.name}",
-                        f"{shown}: already so",
-                    )
-                ]
-            }
-
-        return per_tenant
-
-
-def _nothing(tenant: Tenant) -> dict[str, list[Intent]]:
-    return {}
-
-
-def _has_tags(tags: list[str]) -> Callable[[Tenant], bool]:
-    """Octopus tag matching: any tag within one tag set, every tag set."""
-    by_set: dict[str, set[str]] = {}
-    for tag in tags:
-        by_set.setdefault(tag.split("/", 1)[0].lower(), set()).add(tag.lower())
-
-    def test(tenant: Tenant) -> bool:
-        have = {t.lower() for t in tenant.tenant_tags}
-        return all(have & wanted for wanted in by_set.values())
-
-    return test
 
 
 def _required(values: str | Iterable[str], verb: str) -> tuple[str, ...]:

@@ -6,10 +6,7 @@ import attrs
 from octoflow_plugins.tenants import resolve
 from octoflow_plugins.tenants.kinds import TENANT
 
-from octoflow.models import Tenant
-from octoflow.plan.compiler import Edit
-from octoflow.plan.context import PlanContext
-from octoflow.plan.model import Intent
+from octoflow.provider import Edit, Intent, PlanContext, Tenant, lookups
 
 
 @attrs.frozen
@@ -58,7 +55,7 @@ class EnsureTenant:
                 )
             )
         if self.tags:
-            tags = resolve.canonical_tags(ctx, self.tags)
+            tags = lookups.canonical_tags(ctx, self.tags)
             intents.append(
                 Intent(
                     "tenant.add_tags",
@@ -72,7 +69,7 @@ class EnsureTenant:
             if project is None:
                 continue
             env_ids = resolve.project_environment_ids(ctx, project, environments)
-            names = ", ".join(ctx.labels.get(e, e) for e in env_ids)
+            names = lookups.labels(ctx, env_ids)
             intents.append(
                 Intent(
                     "tenant.connect_project",

@@ -6,56 +6,16 @@ and resolution goes on, so one plan reports every bad name at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-from octoflow.models import (
-    Environment,
+from octoflow.provider import (
     LibraryVariableSet,
-    Lifecycle,
+    PlanContext,
     Project,
-    TagSet,
     VariableTemplate,
+    lookups,
+    unknown_name_message,
 )
-from octoflow.plan.context import PlanContext
-from octoflow.registry import unknown_name_message
-
-
-def canonical_tags(ctx: PlanContext, names: Iterable[str]) -> list[str]:
-    """Canonical ``Set/Tag`` names as the server spells them, for tenant-scoped sets."""
-    by_name: dict[str, tuple[TagSet, str]] = {}
-    for tag_set in ctx.models("tagsets", TagSet):
-        for tag in tag_set.tags:
-            canonical = tag.canonical_tag_name or f"{tag_set.name}/{tag.name}"
-            by_name[canonical.lower()] = (tag_set, canonical)
-    found = []
-    for name in names:
-        if "/" not in name:
-            ctx.problem(
-                f"tag {name!r} is not a canonical tag name",
-                "write it as TagSet/Tag, e.g. Region/EU",
-            )
-            continue
-        hit = by_name.get(name.strip().lower())
-        if hit is None:
-            ctx.problem(unknown_name_message("tag", name, [c for _, c in by_name.values()]))
-        elif not hit[0].scoped_to_tenants:
-            ctx.problem(
-                f"tag {hit[1]!r} belongs to tag set {hit[0].name!r}, which is not "
-                "available to tenants",
-                "add the Tenant scope to the tag set first",
-            )
-        else:
-            found.append(hit[1])
-    return found
-
-
-def environment_ids(ctx: PlanContext, names: Sequence[str]) -> list[str]:
-    ids = []
-    for name in names:
-        env = ctx.find("environments", Environment, name, "environment")
-        if env is not None and env.id:
-            ids.append(env.id)
-    return ids
 
 
 def tenanted_project(ctx: PlanContext, name: str) -> Project | None:
@@ -71,27 +31,15 @@ def tenanted_project(ctx: PlanContext, name: str) -> Project | None:
     return project
 
 
-def lifecycle_environment_ids(ctx: PlanContext, project: Project) -> list[str]:
-    """Environments a project's lifecycle reaches (all of them when it has no phases)."""
-    environments = ctx.models("environments", Environment)
-    for env in environments:
-        ctx.label(env)
-    all_ids = [str(e.id) for e in environments]
-    for lifecycle in ctx.models("lifecycles", Lifecycle):
-        if lifecycle.id == project.lifecycle_id:
-            return lifecycle.environment_ids(all_ids)
-    return all_ids
-
-
 def project_environment_ids(ctx: PlanContext, project: Project, names: Sequence[str]) -> list[str]:
     """Environment ids for ``names``, checked against the project's lifecycle.
 
     No names means every environment the lifecycle reaches.
     """
-    allowed = lifecycle_environment_ids(ctx, project)
+    allowed = lookups.lifecycle_environment_ids(ctx, project)
     if not names:
         return allowed
-    ids = environment_ids(ctx, names)
+    ids = lookups.environment_ids(ctx, names)
     outside = [ctx.labels.get(i, i) for i in ids if i not in allowed]
     if outside:
         ctx.problem(

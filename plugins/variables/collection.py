@@ -32,7 +32,7 @@ from octoflow_plugins.variables import intents as edits
 from octoflow_plugins.variables import resolve
 from octoflow_plugins.variables.kinds import VARIABLE_SET
 
-from octoflow.dsl.selection import Verb, as_names
+from octoflow.dsl.selection import NamedVerb, as_names
 from octoflow.errors import UsageError
 from octoflow.plan.compiler import Edit
 from octoflow.plan.context import PlanContext
@@ -64,7 +64,7 @@ class VariableSetEdits:
 
     kind: str
     owner: str
-    verbs: tuple[Verb, ...] = ()
+    verbs: tuple[NamedVerb, ...] = ()
 
     def set(
         self,
@@ -111,14 +111,14 @@ class VariableSetEdits:
             args["value"] = str(value)
         if description is not None:
             args["description"] = str(description)
-        return attrs.evolve(self, verbs=self.verbs + (Verb("set", args),))
+        return attrs.evolve(self, verbs=self.verbs + (NamedVerb("set", args),))
 
     def remove(self, name: str, scope: Mapping[str, Any] | None = None) -> VariableSetEdits:
         """Remove the variable ``name`` with exactly ``scope`` (none: the unscoped one)."""
         name = _required_name(name, "remove")
         spec = _scope_spec(scope, "remove")
         return attrs.evolve(
-            self, verbs=self.verbs + (Verb("remove", {"name": name, "scope": spec}),)
+            self, verbs=self.verbs + (NamedVerb("remove", {"name": name, "scope": spec}),)
         )
 
     def describe(self) -> str:
@@ -145,7 +145,7 @@ class VariableSetEdits:
 
 
 def _intent(
-    ctx: PlanContext, owner: resolve.Owner, verb: Verb, scope: resolve.Scope, document: Doc
+    ctx: PlanContext, owner: resolve.Owner, verb: NamedVerb, scope: resolve.Scope, document: Doc
 ) -> Intent:
     name = verb.args["name"]
     existing = edits.find(document, name, scope.ids)

@@ -17,8 +17,8 @@ from octoflow_plugins.targets import resolve as targets
 from octoflow_plugins.targets.ensure import EnsureTarget
 from octoflow_plugins.targets.kinds import TARGET
 from octoflow_plugins.targets.models import Target
-from octoflow_plugins.tenants import resolve as tenants
 
+from octoflow import lookups
 from octoflow.models import Channel, LibraryVariableSet, Project
 from octoflow.plan.compiler import Edit
 from octoflow.plan.context import PlanContext
@@ -146,8 +146,8 @@ def _channels(ctx: PlanContext, where: Owner | None, names: Iterable[Any]) -> li
 
 
 _RESOLVERS = {
-    "environments": tenants.environment_ids,
+    "environments": lookups.environment_ids,
     "roles": targets.existing_roles,
     "tenants": targets.tenant_ids,
-    "tenant_tags": tenants.canonical_tags,
+    "tenant_tags": lookups.canonical_tags,
 }

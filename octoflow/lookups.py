@@ -1,0 +1,132 @@
+"""Name lookups every provider shares: environments, projects, tenants, tags, roles.
+
+Each resolves the names a user wrote against the lists the plan context reads
+once per plan. A name that does not resolve becomes a problem on the context
+(with close matches) and planning goes on, so one plan reports every bad name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+from octoflow.dsl.selection import as_names
+from octoflow.models import Environment, Lifecycle, Model, Project, TagSet, Tenant
+from octoflow.plan.context import PlanContext
+from octoflow.registry import unknown_name_message
+
+M = TypeVar("M", bound=Model)
+
+
+def named(ctx: PlanContext, collection: str, cls: type[M], names: Any, what: str) -> list[M]:
+    """The documents called ``names`` (comma-separated or a list), by name or id."""
+    found = [ctx.find(collection, cls, name, what) for name in as_names(names, what)]
+    return [item for item in found if item is not None]
+
+
+def environments(ctx: PlanContext, names: Any) -> list[Environment]:
+    return named(ctx, "environments", Environment, names, "environment")
+
+
+def environment_ids(ctx: PlanContext, names: Any) -> list[str]:
+    return [str(e.id) for e in environments(ctx, names) if e.id]
+
+
+def projects(ctx: PlanContext, names: Any) -> list[Project]:
+    return named(ctx, "projects", Project, names, "project")
+
+
+def tenant_ids(ctx: PlanContext, names: Any) -> list[str]:
+    return [str(t.id) for t in named(ctx, "tenants", Tenant, names, "tenant") if t.id]
+
+
+def labels(ctx: PlanContext, ids: Iterable[str]) -> str:
+    """``"Test, Staging"``: ids already resolved, as names."""
+    return ", ".join(ctx.labels.get(i, i) for i in ids)
+
+
+# -- tags ---------------------------------------------------------------------------
+
+
+def canonical_tags(ctx: PlanContext, names: Iterable[str]) -> list[str]:
+    """Canonical ``Set/Tag`` names as the server spells them, of tag sets tenants can use."""
+    by_name: dict[str, tuple[TagSet, str]] = {}
+    for tag_set in ctx.models("tagsets", TagSet):
+        for tag in tag_set.tags:
+            canonical = tag.canonical_tag_name or f"{tag_set.name}/{tag.name}"
+            by_name[canonical.lower()] = (tag_set, canonical)
+    found = []
+    for name in names:
+        if "/" not in name:
+            ctx.problem(
+                f"tag {name!r} is not a canonical tag name",
+                "write it as TagSet/Tag, e.g. Region/EU",
+            )
+            continue
+        hit = by_name.get(name.strip().lower())
+        if hit is None:
+            ctx.problem(unknown_name_message("tag", name, [c for _, c in by_name.values()]))
+        elif not hit[0].scoped_to_tenants:
+            ctx.problem(
+                f"tag {hit[1]!r} belongs to tag set {hit[0].name!r}, which is not "
+                "available to tenants",
+                "add the Tenant scope to the tag set first",
+            )
+        else:
+            found.append(hit[1])
+    return found
+
+
+def has_tags(tags: Sequence[str]) -> Callable[[Iterable[str]], bool]:
+    """A test of a document's tags, with Octopus's semantics: any tag within one tag
+    set, and every tag set. No tags at all matches nothing (never everything)."""
+    by_set: dict[str, set[str]] = {}
+    for tag in tags:
+        by_set.setdefault(tag.split("/", 1)[0].lower(), set()).add(tag.lower())
+
+    def test(have_tags: Iterable[str]) -> bool:
+        have = {t.lower() for t in have_tags}
+        return bool(by_set) and all(have & wanted for wanted in by_set.values())
+
+    return test
+
+
+# -- roles ----------------------------------------------------------------------------
+
+
+def known_roles(ctx: PlanContext) -> dict[str, str]:
+    """Every role (target tag) some deployment target has, by lower-cased name."""
+    roles: dict[str, str] = {}
+    for machine in ctx.documents("machines"):
+        for role in machine.get("Roles") or ():
+            roles.setdefault(str(role).lower(), str(role))
+    return roles
+
+
+def existing_roles(ctx: PlanContext, names: Iterable[str]) -> list[str]:
+    """Roles some target has, spelled as the server has them; an unknown one is a
+    problem with close matches (a role nothing has is almost always a typo)."""
+    known = known_roles(ctx)
+    found = []
+    for name in names:
+        role = known.get(name.strip().lower())
+        if role is None:
+            ctx.problem(unknown_name_message("role", name, sorted(known.values())))
+        elif role not in found:
+            found.append(role)
+    return found
+
+
+# -- lifecycles ---------------------------------------------------------------------
+
+
+def lifecycle_environment_ids(ctx: PlanContext, project: Project) -> list[str]:
+    """Environments a project's lifecycle reaches (all of them when it has no phases)."""
+    all_environments = ctx.models("environments", Environment)
+    for env in all_environments:
+        ctx.label(env)
+    all_ids = [str(e.id) for e in all_environments]
+    for lifecycle in ctx.models("lifecycles", Lifecycle):
+        if lifecycle.id == project.lifecycle_id:
+            return lifecycle.environment_ids(all_ids)
+    return all_ids
