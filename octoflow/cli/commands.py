@@ -290,6 +290,8 @@ def _recap_text(report: ApplyReport) -> str:
             lines.append(f"  {result.kind} {result.name!r}: {_outputs_text(result.outputs)}")
         if result.outcome == "failed":
             lines.append(f"  failed: {result.kind} {result.name!r}: {result.detail}")
+        if result.warning:
+            lines.append(f"  warning: {result.warning}")
         elif result.outcome == "skipped":
             skipped[result.detail] = skipped.get(result.detail, 0) + 1
     lines += [f"  skipped {count}: {why}" for why, count in skipped.items()]
