@@ -22,7 +22,7 @@ import requests
 from octoflow.sandbox import SANDBOX_API_KEY, Sandbox, SandboxServer
 from octoflow.sandbox.journal import wal_path
 from tests.e2e.support import ctrl_c_reaches_it
-from tests.sandbox.conftest import Client, in_process
+from tests.sandbox.conftest import Client, handler_threads, in_process, wait_for_handlers
 
 SPACE = "/api/Spaces-1"
 HEADERS = {"X-Octopus-ApiKey": SANDBOX_API_KEY}
@@ -253,8 +253,9 @@ def test_stop_waits_for_the_requests_in_flight(fresh):
             answered.append(time.monotonic())
 
         writer = threading.Thread(target=write)
+        before = handler_threads()
         writer.start()
-        time.sleep(0.2)
+        wait_for_handlers(before + 1)
         assert server.stop() is True
         stopped = time.monotonic()
         writer.join(timeout=30)
@@ -268,7 +269,8 @@ def test_stop_says_when_requests_were_still_running(fresh):
     writer = threading.Thread(
         target=lambda: requests.get(f"{server.url}/api/Spaces-1", headers=HEADERS, timeout=30)
     )
+    before = handler_threads()
     writer.start()
-    time.sleep(0.3)
+    wait_for_handlers(before + 1)
     assert server.stop(drain_timeout=0.1) is False
     writer.join(timeout=30)

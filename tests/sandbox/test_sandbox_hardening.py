@@ -14,7 +14,7 @@ import requests
 from octoflow.plugin import PluginHost
 from octoflow.sandbox import SANDBOX_API_KEY, Sandbox, SandboxServer
 from octoflow.sandbox.request import MAX_BODY_BYTES
-from tests.sandbox.conftest import in_process
+from tests.sandbox.conftest import handler_threads, in_process, wait_for_handlers
 
 #: URL segments whose collection is not simply the segment's name.
 COLLECTION_OF = {"tasks": "ServerTasks", "variables": "VariableSets"}
@@ -209,17 +209,14 @@ def test_a_silent_connection_is_closed_after_the_read_timeout(fresh):
         assert "Half" not in " ".join(names)
 
 
-def handler_threads() -> int:
-    return sum("process_request_thread" in t.name for t in threading.enumerate())
-
-
 def test_handler_threads_are_bounded(fresh):
     before = handler_threads()
     with SandboxServer(fresh.app, max_threads=2, read_timeout=30) as server:
         idle = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(6)]
         try:
+            wait_for_handlers(before + 2)
             time.sleep(0.5)
-            assert handler_threads() - before == 2
+            assert handler_threads() - before == 2, "no more than two, however long it waits"
             results: list[int] = []
             waiting = threading.Thread(
                 target=lambda: results.append(
