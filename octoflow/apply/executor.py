@@ -24,6 +24,7 @@ from typing import Any
 import attrs
 
 from octoflow.apply.actions import ActionCall, ActionFailed
+from octoflow.apply.audit import AuditReport, AuditWatch
 from octoflow.apply.journal import Journal
 from octoflow.apply.refresh import Refresher, collection_path, document_path
 from octoflow.apply.report import (
@@ -122,6 +123,9 @@ class Executor:
             space=plan.space_id,
             operations=len(ops),
         )
+        audit = AuditWatch(self.client)
+        if any(op.action != "run" for op in ops.values()):
+            audit.start()
         interrupted = False
         try:
             self._schedule(ops)
@@ -142,6 +146,9 @@ class Executor:
             except KeyboardInterrupt:
                 interrupted = True
         self._settle_secrets()
+        others = AuditReport() if interrupted else audit.finish(self._changed_ids())
+        if others.edits:
+            self.journal.write("changed-by-others", **others.to_json())
         report = ApplyReport(
             plan.id,
             tuple(self._results[op.key] for op in plan.operations),
@@ -151,6 +158,7 @@ class Executor:
             self._halted,
             self._halted_exit,
             verification,
+            others,
         )
         self.journal.write(
             "apply-finished",
@@ -161,6 +169,14 @@ class Executor:
             verification=verification.to_json(),
         )
         return report
+
+    def _changed_ids(self) -> list[str]:
+        """Ids of the documents this run wrote (created, updated or deleted)."""
+        return [
+            str(r.resource_id)
+            for r in self._results.values()
+            if r.outcome == CHANGED and r.resource_id and r.action != "run"
+        ]
 
     def _written(self, plan: Plan) -> list[Operation]:
         """Updates apply wrote to documents without a concurrency token: read back."""

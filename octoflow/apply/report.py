@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 
+from octoflow.apply.audit import AuditReport
 from octoflow.apply.verify import Verification
 
 CHANGED, UNCHANGED, FAILED, SKIPPED = "changed", "ok", "failed", "skipped"
@@ -44,6 +45,8 @@ class ApplyReport:
     halted_exit: int = 0
     #: What reading back the written documents found (see ``octoflow.apply.verify``).
     verification: Verification = Verification()
+    #: Documents this run wrote that someone else changed meanwhile (the audit log).
+    audit: AuditReport = AuditReport()
 
     def count(self, outcome: str) -> int:
         return sum(1 for r in self.results if r.outcome == outcome)
@@ -72,5 +75,6 @@ class ApplyReport:
             "halted": self.halted,
             "halted_exit": self.halted_exit,
             "verification": self.verification.to_json(),
+            "audit": self.audit.to_json(),
             "results": [attrs.asdict(r) for r in self.results],
         }

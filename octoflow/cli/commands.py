@@ -327,7 +327,28 @@ def _recap_text(report: ApplyReport) -> str:
             skipped[result.detail] = skipped.get(result.detail, 0) + 1
     lines += [f"  skipped {count}: {why}" for why, count in skipped.items()]
     lines += _verification_lines(report)
+    lines += _audit_lines(report)
     return "\n".join(lines)
+
+
+#: Other users' edits the recap names; the journal and ``--out`` have them all.
+AUDIT_SHOWN = 10
+
+
+def _audit_lines(report: ApplyReport) -> list[str]:
+    """Who else changed documents this apply wrote, from the server's audit log."""
+    audit = report.audit
+    if audit.unavailable:
+        return [f"Audit log not checked: {audit.unavailable}."]
+    if not audit.edits:
+        return []
+    names = {str(r.resource_id): f"{r.kind} {r.name!r}" for r in report.results}
+    ids = {e.document_id for e in audit.edits}
+    lines = [f"{len(ids)} document(s) also changed by someone else during this apply; review them:"]
+    lines += [f"  {e.describe(names)}" for e in audit.edits[:AUDIT_SHOWN]]
+    if len(audit.edits) > AUDIT_SHOWN:
+        lines.append(f"  … and {len(audit.edits) - AUDIT_SHOWN} more (see the journal)")
+    return lines
 
 
 def _verification_lines(report: ApplyReport) -> list[str]:

@@ -92,7 +92,9 @@ def compile_plan(
         labels=dict(ctx.labels),
         notes=tuple(ctx.notes),
         params=dict(params or {}),
-        request_estimate=estimate_requests(operations, ctx.registry, ctx.read_workers),
+        request_estimate=estimate_requests(
+            operations, ctx.registry, ctx.read_workers, audited="Events" in _links(ctx)
+        ),
         server_version=str(ctx.client.root().get("Version", "")),
     )
 
@@ -189,12 +191,22 @@ def replay(
     return desired
 
 
+def _links(ctx: PlanContext) -> dict[str, Any]:
+    return dict(ctx.client.root().get("Links") or {})
+
+
 def estimate_requests(
-    operations: Sequence[Operation], registry: Registry, concurrency: int = 8
+    operations: Sequence[Operation],
+    registry: Registry,
+    concurrency: int = 8,
+    audited: bool = False,
 ) -> int:
     """Requests apply will make: one write per operation, the re-reads right before
-    the writes (batches of ``concurrency``), and reading back what has no concurrency
-    token (batches of 100). An action counts one; its checks and waits add more."""
+    the writes (batches of ``concurrency``), reading back what has no concurrency
+    token (batches of 100), and, on a server with an audit log (``audited``), asking
+    it who else changed the written documents (``octoflow.apply.audit``: the newest
+    event, the key's user, then 100 ids per request). An action counts one; its
+    checks and waits add more."""
     per_kind: dict[str, int] = {}
     for op in operations:
         if op.action == "update":
@@ -208,4 +220,7 @@ def estimate_requests(
         reads += math.ceil(count / min(max(1, concurrency), IDS_PER_REQUEST))
         if not kind.token:
             reads += math.ceil(count / IDS_PER_REQUEST)
+    written = sum(1 for op in operations if op.action != "run")
+    if audited and written:
+        reads += 2 + math.ceil(written / IDS_PER_REQUEST)
     return len(operations) + reads

@@ -10,12 +10,14 @@ handler accepts passes ``Sandbox.write_accepted`` before its response is sent.
 
 from __future__ import annotations
 
+import copy
 import json
 import traceback
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from octoflow.sandbox.core import events
 from octoflow.sandbox.errors import (
     UNAUTHORIZED_MESSAGE,
     DropConnection,
@@ -123,9 +125,13 @@ class App:
                 if match.route.kind != "control":
                     for guard in router.guards:
                         guard(req)
+                audited = method in WRITE_METHODS and match.route.kind != "control"
+                before = events.snapshot(state, req) if audited else None
                 status, body = _result(match.route.handler(req))
                 payload = _encode(body)
                 if method in WRITE_METHODS and status < 400:
+                    if audited:
+                        events.record(state, req, before, body)
                     self.sandbox.write_accepted(req)
                 if method == "GET" and status == 200 and match.route.kind != "control":
                     self.apply_edits(target, body)
@@ -171,6 +177,7 @@ class App:
         req = Request(
             method, path, Query(query), body, self.sandbox, router.field_names, router.notify
         )
+        req.user_agent = environ.get("HTTP_USER_AGENT", "")
         req.path_params = dict(match.params)
         req.relative_path = "/".join(split_path(path)[match.route.prefix_length :])
         return req
@@ -188,8 +195,10 @@ class App:
         for doc_id, fields in self.sandbox.settings.take_edits(target, single, listed):
             found = state.find_document(doc_id)
             if found is not None:
+                before = copy.deepcopy(found[1])
                 found[1].update(fields)
                 state.stamp(found[1])
+                events.record_edit(state, found[1]["Id"], before, found[1])
 
 
 def is_control(path: str) -> bool:

@@ -110,6 +110,8 @@ class Request:
         #: The user whose API key the sandbox issued and was sent; ``None`` for the
         #: sandbox's own keys (``api_keys``), which act as the built-in administrator.
         self.user_id: str | None = None
+        #: The client's ``User-Agent`` header (the audit log records it).
+        self.user_agent = ""
         #: The document a create copies (``?clone=``), set by the CRUD layer.
         self.clone_source: dict[str, Any] | None = None
         self.sandbox = sandbox

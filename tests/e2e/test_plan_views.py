@@ -87,7 +87,7 @@ def test_a_400_tenant_plan_fits_in_40_lines_and_counts_every_tenant(capsys, eu_n
     assert len(set(shown)) == len(shown) and set(shown) <= eu_names
     assert lines[-2:] == [
         "Plan: 0 to add, 400 to change, 0 to delete.",
-        "Apply will make about 454 API requests.",
+        "Apply will make about 460 API requests.",
     ]
 
 

@@ -1,11 +1,12 @@
 """The core area: spaces, environments, lifecycles, project groups, projects,
-channels, tag sets, library variable sets and the root documents."""
+channels, tag sets, library variable sets, the audit log and the root documents."""
 
 from __future__ import annotations
 
 from octoflow.sandbox.core import (
     channels,
     environments,
+    events,
     libraryvariablesets,
     lifecycles,
     projectgroups,
@@ -28,6 +29,7 @@ _MODULES = (
     channels,
     tagsets,
     libraryvariablesets,
+    events,
 )
 
 

@@ -106,10 +106,11 @@ def test_statements_on_one_set_are_one_write(octo) -> None:
 
     reads = [r.path for r in octo.sandbox.requests]
     assert reads.count(f"{SPACE}/variables/{PORTAL_SET}") == 1
-    assert plan.summary["change"] == 2 and plan.request_estimate == 4
+    # two re-reads and two writes, and three to ask the audit log who else wrote
+    assert plan.summary["change"] == 2 and plan.request_estimate == 7
     octo.sandbox.clear_requests()
     report = octo.apply(plan, concurrency=1)
-    assert report.requests == 4
+    assert report.requests == 7
     assert sorted(writes(octo)) == [
         ("PUT", f"{SPACE}/variables/variableset-LibraryVariableSets-1"),
         ("PUT", f"{SPACE}/variables/{PORTAL_SET}"),
@@ -134,11 +135,17 @@ def test_a_version_conflict_rereads_and_keeps_the_other_save(octo) -> None:
     assert "re-applied after 1 concurrent save(s)" in report.results[0].detail
     path = f"{SPACE}/variables/{PORTAL_SET}"
     assert [(r.method, r.path, r.status) for r in octo.sandbox.requests] == [
+        ("GET", "/api/events", 200),
         ("GET", path, 200),
         ("PUT", path, 400),
         ("GET", path, 200),
         ("PUT", path, 200),
+        ("GET", "/api/users/me", 200),
+        ("GET", "/api/events", 200),
     ]
+    # the other save is in the audit log, and the recap names it
+    assert [(e.document_id, e.username) for e in report.audit.edits] == [
+        (PORTAL_SET, "another.writer")]
     final = api.get(path)
     assert final["Version"] == current["Version"] + 2
     assert {"Theirs", "Portal.A"} <= {v["Name"] for v in final["Variables"]}
