@@ -74,17 +74,19 @@ def record(state: State, req: Request, before: Snapshot | None, body: Any) -> No
     new = _holding(state, doc_id)
     actor = _actor(state, req.user_id)
     for name in sorted(set(old) | set(new)):
-        if old.get(name) != new.get(name):
-            _append(
-                state, doc_id, old.get(name), new.get(name), actor, req.user_agent, req.space_id
-            )
+        was, now = old.get(name), new.get(name)
+        if was is None or now is None or _differences(was, now):
+            _append(state, doc_id, was, now, actor, req.user_agent, req.space_id)
 
 
 def _holding(state: State, doc_id: str) -> dict[str, dict[str, Any]]:
+    """Copies of the served documents with this id, by collection. Served documents
+    carry ``Links``; the sandbox's private stores (sensitive values, key hashes) do
+    not, and are never logged."""
     return {
         name: copy.deepcopy(doc)
         for name in list(state.collections)
-        if name != EVENTS and (doc := state.get(name, doc_id)) is not None
+        if name != EVENTS and (doc := state.get(name, doc_id)) is not None and "Links" in doc
     }
 
 
@@ -186,6 +188,9 @@ def _singular(collection: str) -> str:
 
 
 def list_events(req: Request) -> dict[str, Any]:
+    for bound in ("from", "to"):
+        if req.query.get(bound):
+            _instant(req.query.get(bound) or "")  # a bad date is a 400 even with no events
     events = sorted(req.state.values(EVENTS), key=lambda e: e["AutoId"], reverse=True)
     events = [e for e in events if _matches(req, e)]
     space = req.path_params.get("spaceId")
