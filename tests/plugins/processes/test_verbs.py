@@ -141,6 +141,18 @@ def test_channels_are_per_project_and_a_missing_one_is_noted_or_a_problem(octo) 
         octo.plan(web.set_tenant_tags("Hosting/Cloud"))
 
 
+def test_tenant_tags_are_checked_as_tenants_and_targets_check_them(octo) -> None:
+    web = octo.projects.where(partial_name=" Web").steps.where(name="Deploy")
+    with pytest.raises(PlanError) as bare:
+        octo.plan(web.set_tenant_tags("Gold"))
+    assert [(p.message, p.hint) for p in bare.value.problems] == [
+        ("tag 'Gold' is not a canonical tag name", "write it as TagSet/Tag, e.g. Region/EU")
+    ]
+    with pytest.raises(PlanError) as unscoped:
+        octo.plan(web.set_tenant_tags("Hosting/Cloud"))
+    assert "(add the Tenant scope to the tag set first)" in str(unscoped.value)
+
+
 def test_condition_trigger_enable_and_properties(octo) -> None:
     smoke = octo.projects.where(name=PORTAL).steps.where(name="Smoke test")
     apply(
