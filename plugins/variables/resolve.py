@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
-from octoflow_plugins.targets import resolve as targets
 from octoflow_plugins.targets.ensure import EnsureTarget
 from octoflow_plugins.targets.kinds import TARGET
 from octoflow_plugins.targets.models import Target
@@ -147,7 +146,7 @@ def _channels(ctx: PlanContext, where: Owner | None, names: Iterable[Any]) -> li
 
 _RESOLVERS = {
     "environments": lookups.environment_ids,
-    "roles": targets.existing_roles,
-    "tenants": targets.tenant_ids,
+    "roles": lookups.existing_roles,
+    "tenants": lookups.tenant_ids,
     "tenant_tags": lookups.canonical_tags,
 }
