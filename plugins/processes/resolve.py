@@ -8,22 +8,20 @@ one plan reports every bad name together.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any
 
 from octoflow_plugins.processes.models import ActionTemplate, Feed, WorkerPool
 
 from octoflow.provider import (
     Channel,
+    Environment,
     Lifecycle,
     NotFoundError,
     PlanContext,
     ProjectGroup,
-    lookups,
+    TagSet,
     unknown_name_message,
 )
-
-T = TypeVar("T")
 
 #: Feed types that hold container images.
 CONTAINER_FEEDS = (
@@ -68,7 +66,10 @@ class Names:
         )
 
     def environment(self, name: str) -> str | None:
-        return self._once("env", name, lambda: _first(lookups.environment_ids(self.ctx, [name])))
+        env = self._once(
+            "env", name, lambda: self.ctx.find("environments", Environment, name, "environment")
+        )
+        return env.id if env is not None else None
 
     def feed(self, name: str) -> Feed | None:
         return self._once("feed", name, lambda: self.ctx.find("feeds", Feed, name, "feed"))
@@ -117,8 +118,25 @@ class Names:
         return self._once(f"channel {project_id}", name, find)
 
     def tenant_tag(self, name: str) -> str | None:
-        """The canonical ``Set/Tag`` name of a tag tenants can have."""
-        return self._once("tag", name, lambda: _first(lookups.canonical_tags(self.ctx, [name])))
+        def find() -> str | None:
+            tags: dict[str, tuple[TagSet, str]] = {}
+            for tag_set in self.ctx.models("tagsets", TagSet):
+                for tag in tag_set.tags:
+                    canonical = tag.canonical_tag_name or f"{tag_set.name}/{tag.name}"
+                    tags[canonical.lower()] = (tag_set, canonical)
+            hit = tags.get(name.strip().lower())
+            if hit is None:
+                self.ctx.problem(unknown_name_message("tag", name, [c for _, c in tags.values()]))
+                return None
+            if not hit[0].scoped_to_tenants:
+                self.ctx.problem(
+                    f"tag {hit[1]!r} belongs to tag set {hit[0].name!r}, which is not "
+                    "available to tenants"
+                )
+                return None
+            return hit[1]
+
+        return self._once("tag", name, find)
 
     def action_template(self, name: str) -> ActionTemplate | None:
         return self._once(
@@ -138,7 +156,3 @@ class Names:
     def channels(self, project_id: str, project_name: str, names: Any) -> list[str]:
         found = (self.channel(project_id, project_name, n) for n in names)
         return [c for c in found if c]
-
-
-def _first(found: Iterable[T]) -> T | None:
-    return next(iter(found), None)
