@@ -79,7 +79,7 @@ def _project_test(
     ctx: PlanContext, names: Names, key: str, value: Any, projects: list[Project]
 ) -> Callable[[Project], bool]:
     if key == "predicate":
-        return value  # type: ignore[no-any-return]
+        return value
     if key == "name":
         wanted = as_names(value, "name")
         known = {p.name.lower() for p in ctx.models("projects", Project)}
