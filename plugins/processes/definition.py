@@ -17,13 +17,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from octoflow_plugins.processes.models import ActionTemplate
-from octoflow_plugins.processes.planner import Target
+from octoflow_plugins.processes.planner import ProcessToEdit
 from octoflow_plugins.processes.resolve import Names
 from octoflow_plugins.processes.stepsource import StepSource
 
-from octoflow.jsondata import clone
-from octoflow.models import Project, ProjectGroup
-from octoflow.registry import unknown_name_message
+from octoflow.provider import Project, ProjectGroup, clone, unknown_name_message
 
 Doc = dict[str, Any]
 STEP_LEVEL = ("Condition", "StartTrigger", "PackageRequirement")
@@ -170,12 +168,12 @@ def definition_for(
     names: Names,
     source: StepSource,
     library: ActionTemplate | None,
-    target: Target,
+    process: ProcessToEdit,
     failures: list[str],
 ) -> Doc | None:
     if source.kind == "library":
         return _from_library(names, source, library)
-    data, why = source.definition(project_context(names, target))
+    data, why = source.definition(project_context(names, process))
     if data is None:
         failures.append(why)
     return data
@@ -206,9 +204,9 @@ def _from_library(names: Names, source: StepSource, template: ActionTemplate | N
     }
 
 
-def project_context(names: Names, target: Target) -> dict[str, Any]:
+def project_context(names: Names, process: ProcessToEdit) -> dict[str, Any]:
     """What a step template sees as ``project``."""
-    project = target.project
+    project = process.project
     groups = {g.id: g.name for g in names.ctx.models("projectgroups", ProjectGroup)}
     return {
         "id": project.id,
@@ -218,5 +216,5 @@ def project_context(names: Names, target: Target) -> dict[str, Any]:
         "group": groups.get(project.project_group_id, ""),
         "tenanted_deployment_mode": project.tenanted_deployment_mode,
         "is_disabled": project.is_disabled,
-        "runbook": target.runbook.name if target.runbook else None,
+        "runbook": process.runbook.name if process.runbook else None,
     }

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from octoflow.jsondata import clone
+from octoflow.provider import clone
 
 Doc = dict[str, Any]
 Args = Mapping[str, Any]

@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 
-from octoflow.models import Named
+from octoflow.provider import Named
 
 
 @attrs.define(kw_only=True)

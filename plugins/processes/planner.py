@@ -25,15 +25,19 @@ from octoflow_plugins.processes.kinds import (
 from octoflow_plugins.processes.models import Runbook
 from octoflow_plugins.processes.resolve import Names
 
-from octoflow.client.http import IDS_PER_REQUEST
-from octoflow.dsl.selection import Criterion, as_names
-from octoflow.models import Project
-from octoflow.plan.compiler import Edit, replay
-from octoflow.plan.context import PlanContext
-from octoflow.plan.diff import diff
-from octoflow.plan.model import Intent
-from octoflow.plan.refs import created_ref
-from octoflow.registry import unknown_name_message
+from octoflow.provider import (
+    IDS_PER_REQUEST,
+    Criterion,
+    Edit,
+    Intent,
+    PlanContext,
+    Project,
+    as_names,
+    created_ref,
+    diff,
+    replay,
+    unknown_name_message,
+)
 
 Doc = dict[str, Any]
 _DOCUMENTS: weakref.WeakKeyDictionary[PlanContext, dict[tuple[str, str], Doc]] = (
@@ -42,12 +46,12 @@ _DOCUMENTS: weakref.WeakKeyDictionary[PlanContext, dict[tuple[str, str], Doc]] =
 
 
 @attrs.frozen
-class Target:
-    """One process a statement edits."""
+class ProcessToEdit:
+    """One process a statement edits: a project's deployment process or a runbook's."""
 
     project: Project
     kind: str
-    process: Doc
+    document: Doc
     runbook: Runbook | None = None
 
     @property
@@ -75,7 +79,7 @@ def _project_test(
     ctx: PlanContext, names: Names, key: str, value: Any, projects: list[Project]
 ) -> Callable[[Project], bool]:
     if key == "predicate":
-        return value  # type: ignore[no-any-return]
+        return value
     if key == "name":
         wanted = as_names(value, "name")
         known = {p.name.lower() for p in ctx.models("projects", Project)}
@@ -150,9 +154,9 @@ def read_processes(ctx: PlanContext, kind: str, ids: Iterable[str]) -> dict[str,
     return {i: cache[(kind, i)] for i in ids if (kind, i) in cache}
 
 
-def targets(
-    ctx: PlanContext, names: Names, projects: list[Project], runbooks: tuple[str, ...] | None
-) -> list[Target]:
+def processes_to_edit(
+    ctx: PlanContext, projects: list[Project], runbooks: tuple[str, ...] | None
+) -> list[ProcessToEdit]:
     """The processes of ``projects`` to edit: deployment processes, or runbooks' processes."""
     cac = [p for p in projects if p.is_version_controlled]
     if cac:
@@ -164,16 +168,16 @@ def targets(
     if runbooks is None:
         docs = read_processes(ctx, DEPLOYMENT_PROCESS, [process_id(p) for p in database])
         return [
-            Target(p, DEPLOYMENT_PROCESS, docs[process_id(p)])
+            ProcessToEdit(p, DEPLOYMENT_PROCESS, docs[process_id(p)])
             for p in database
             if process_id(p) in docs
         ]
-    return _runbook_targets(ctx, database, runbooks)
+    return _runbook_processes(ctx, database, runbooks)
 
 
-def _runbook_targets(
+def _runbook_processes(
     ctx: PlanContext, projects: list[Project], wanted: tuple[str, ...]
-) -> list[Target]:
+) -> list[ProcessToEdit]:
     by_project = {p.id: p for p in projects}
     all_runbooks = ctx.models("runbooks", Runbook)
     lowered = {w.lower() for w in wanted}
@@ -189,7 +193,7 @@ def _runbook_targets(
             ctx.problem(unknown_name_message("runbook", name, names))
     docs = read_processes(ctx, RUNBOOK_PROCESS, [str(r.runbook_process_id) for r in chosen])
     return [
-        Target(by_project[r.project_id], RUNBOOK_PROCESS, docs[str(r.runbook_process_id)], r)
+        ProcessToEdit(by_project[r.project_id], RUNBOOK_PROCESS, docs[str(r.runbook_process_id)], r)
         for r in chosen
         if str(r.runbook_process_id) in docs
     ]
@@ -198,27 +202,31 @@ def _runbook_targets(
 # -- edits ---------------------------------------------------------------------------
 
 
-def edits(ctx: PlanContext, target: Target, intents: list[Intent], publish: bool) -> list[Edit]:
-    """The edit of ``target``'s process, plus a published snapshot when asked and needed."""
+def edits(
+    ctx: PlanContext, process: ProcessToEdit, intents: list[Intent], publish: bool
+) -> list[Edit]:
+    """The edit of the process, plus a published snapshot when asked and needed."""
     if not intents:
         return []
-    for step in target.process["Steps"]:  # plans show steps and actions by name
+    for step in process.document["Steps"]:  # plans show steps and actions by name
         ctx.labels[step["Id"]] = step["Name"]
         for action in step["Actions"]:
             ctx.labels[action["Id"]] = action["Name"]
-    process = Edit(target.kind, target.process["Id"], target.name, target.process, tuple(intents))
-    if not (publish and target.runbook is not None):
-        return [process]
-    desired = replay(target.process, intents, ctx.registry)
-    if not diff(target.process, desired):
-        return [process]  # unchanged: nothing new to publish
-    return [process, *_publish(ctx, target, target.runbook, process.key)]
+    edit = Edit(
+        process.kind, process.document["Id"], process.name, process.document, tuple(intents)
+    )
+    if not (publish and process.runbook is not None):
+        return [edit]
+    desired = replay(process.document, intents, ctx.registry)
+    if not diff(process.document, desired):
+        return [edit]  # unchanged: nothing new to publish
+    return [edit, *_publish(ctx, process, process.runbook, edit.key)]
 
 
-def _publish(ctx: PlanContext, target: Target, runbook: Runbook, after: str) -> list[Edit]:
+def _publish(ctx: PlanContext, process: ProcessToEdit, runbook: Runbook, after: str) -> list[Edit]:
     name = "Snapshot " + "".join(random.choices(string.ascii_uppercase, k=7))
     fields = {
-        "ProjectId": target.project.id,
+        "ProjectId": process.project.id,
         "RunbookId": runbook.id,
         "Name": name,
         "Notes": "Published by octoflow after editing the runbook's process.",
@@ -226,7 +234,7 @@ def _publish(ctx: PlanContext, target: Target, runbook: Runbook, after: str) -> 
     create = Edit(
         RUNBOOK_SNAPSHOT,
         None,
-        target.name,
+        process.name,
         dict(fields),
         (Intent("runbook_snapshot.set_fields", {"fields": fields}, f"create {name}"),),
         action="create",
@@ -237,7 +245,7 @@ def _publish(ctx: PlanContext, target: Target, runbook: Runbook, after: str) -> 
     publish = Edit(
         RUNBOOK,
         runbook.id,
-        target.name,
+        process.name,
         ctx.document("runbooks", str(runbook.id)),
         (Intent("runbook.publish_snapshot", {"snapshot_id": ref}, f"publish {name}"),),
         after=(create.key,),

@@ -12,10 +12,16 @@ from typing import Any
 
 from octoflow_plugins.processes.models import ActionTemplate, Feed, WorkerPool
 
-from octoflow.errors import NotFoundError
-from octoflow.models import Channel, Environment, Lifecycle, ProjectGroup, TagSet
-from octoflow.plan.context import PlanContext
-from octoflow.registry import unknown_name_message
+from octoflow.provider import (
+    Channel,
+    Environment,
+    Lifecycle,
+    NotFoundError,
+    PlanContext,
+    ProjectGroup,
+    TagSet,
+    unknown_name_message,
+)
 
 #: Feed types that hold container images.
 CONTAINER_FEEDS = (

@@ -4,7 +4,7 @@ Files are read when the verb is called, so a missing file, JSON that does not
 parse or a template with a syntax error stop a recipe before anything is read
 from the server, with the file and line in the message. Templates are
 rendered per project at plan time in octoflow's sandbox
-(:mod:`octoflow.templating`), with ``project`` (see ``definition.project_context``)
+(``render_template``), with ``project`` (see ``definition.project_context``)
 the only name in scope; a template that fails to render, or renders something
 that is not JSON, is a plan problem naming the file, the line and the project.
 """
@@ -19,8 +19,7 @@ from typing import Any
 
 import attrs
 
-from octoflow.errors import UsageError
-from octoflow.templating import TemplateProblem, check, render_text
+from octoflow.provider import TemplateProblem, UsageError, check_template, render_template
 
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2")
 
@@ -73,7 +72,7 @@ class StepSource:
             raise UsageError(f"step file {str(path)!r} cannot be read: {exc}") from None
         if path.suffix.lower() in TEMPLATE_SUFFIXES:
             try:
-                check(text)
+                check_template(text)
             except TemplateProblem as exc:
                 raise UsageError(f"step template {str(path)!r}, {exc}") from None
             return cls("template", text, str(path))
@@ -95,7 +94,7 @@ class StepSource:
         if self.kind == "json":
             return json.loads(self.text), ""
         try:
-            rendered = render_text(self.text, {"project": dict(project)})
+            rendered = render_template(self.text, {"project": dict(project)})
         except TemplateProblem as exc:
             return None, (
                 f"step template {self.origin!r}, {exc} (rendering it for project "

@@ -1,239 +1,171 @@
-"""The verbs of ``steps`` selections: checked when called, turned into intents when planned.
+"""The verbs of ``steps`` selections: what to change about the selected actions.
 
 Action verbs (container, worker pool, scoping, enable/disable, properties,
 type) change the selected actions; step verbs (roles, run condition, start
-trigger) change the steps holding them. Names (feeds, worker pools,
-environments, channels, tags) are resolved at plan time.
+trigger) change the steps holding them. ``per_process(names)`` runs once per
+statement and resolves names (feeds, worker pools, environments, tags); what
+it returns makes the intents for one process's selected actions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
+import attrs
 from octoflow_plugins.processes.definition import properties
+from octoflow_plugins.processes.perprocess import PerProcess, Seen, listed
+from octoflow_plugins.processes.planner import ProcessToEdit
 from octoflow_plugins.processes.resolve import Names
 
-from octoflow.dsl.selection import as_names
-from octoflow.errors import UsageError
-from octoflow.models import Channel
-from octoflow.plan.model import Intent
-from octoflow.registry import unknown_name_message
+from octoflow.provider import Channel, Intent, Verb, unknown_name_message
 
 Doc = dict[str, Any]
+#: The selected actions of one process, each with the step holding it.
 Pairs = list[tuple[Doc, Doc]]
-Maker = Callable[[Any, Pairs], list[Intent]]
-S = TypeVar("S", bound="StepVerbs")
-CONDITIONS = ("Success", "Failure", "Always", "Variable")
-TRIGGERS = ("StartAfterPrevious", "StartWithPrevious")
+#: One process and its selected actions → the intents a verb wants in it.
+MakeForActions = Callable[[ProcessToEdit, Pairs], list[Intent]]
+PerActions = PerProcess[MakeForActions]
+#: Summary and no-op reason of an intent, given the actions or steps it changes.
+Texts = Callable[[str], tuple[str, str]]
 EXPRESSION = "Octopus.Step.ConditionVariableExpression"
 
 
-class StepVerbs:
-    """Verb methods shared by ``Steps`` selections (a mixin for a Selection)."""
+@attrs.frozen
+class StepsVerb(Verb):
+    def per_process(self, names: Names) -> PerActions:
+        """Resolve names (problems on ``names.ctx``); the intents for each process."""
+        raise NotImplementedError
 
-    _with_verb: Callable[..., Any]
 
-    # -- actions -------------------------------------------------------------------
+# -- actions --------------------------------------------------------------------------------
 
-    def set_container(self: S, image: str, feed: str = "Docker Hub") -> S:
-        """Run the actions in the container ``image`` from the container feed ``feed``."""
-        if not isinstance(image, str) or not image.strip() or any(c.isspace() for c in image):
-            raise UsageError(f"set_container(): {image!r} is not a container image name")
-        return self._with_verb("set_container", image=image.strip(), feed=feed)
 
-    def clear_container(self: S) -> S:
-        """Run the actions directly on their worker again (no execution container)."""
-        return self._with_verb("clear_container")
+@attrs.frozen
+class SetContainer(StepsVerb):
+    name: ClassVar[str] = "set_container"
+    image: str
+    feed: str
 
-    def set_worker_pool(self: S, pool: str) -> S:
-        """Run the actions on the worker pool ``pool`` (by name)."""
-        return self._with_verb("set_worker_pool", pool=_name(pool, "set_worker_pool"))
-
-    def set_worker_pool_variable(self: S, variable: str) -> S:
-        """Take the worker pool from a project variable (a worker pool variable)."""
-        return self._with_verb("set_worker_pool_variable", variable=_name(variable, "variable"))
-
-    def set_environments(self: S, *environments: str) -> S:
-        """Run the actions only in these environments."""
-        environments = _names(environments, "set_environments")
-        return self._with_verb("set_environments", environments=environments)
-
-    def clear_environments(self: S) -> S:
-        return self._with_verb("set_environments", environments=())
-
-    def set_excluded_environments(self: S, *environments: str) -> S:
-        """Skip the actions in these environments."""
-        environments = _names(environments, "set_excluded_environments")
-        return self._with_verb("set_excluded", environments=environments)
-
-    def clear_excluded_environments(self: S) -> S:
-        return self._with_verb("set_excluded", environments=())
-
-    def set_channels(self: S, *channels: str) -> S:
-        """Run the actions only for releases in these channels (names, per project)."""
-        return self._with_verb("set_channels", channels=_names(channels, "set_channels"))
-
-    def clear_channels(self: S) -> S:
-        return self._with_verb("set_channels", channels=())
-
-    def set_tenant_tags(self: S, *tags: str) -> S:
-        """Run the actions only for tenants with these tags (canonical ``Set/Tag``)."""
-        return self._with_verb("set_tenant_tags", tags=_names(tags, "set_tenant_tags"))
-
-    def clear_tenant_tags(self: S) -> S:
-        return self._with_verb("set_tenant_tags", tags=())
-
-    def enable(self: S) -> S:
-        return self._with_verb("enable")
-
-    def disable(self: S) -> S:
-        return self._with_verb("disable")
-
-    def set_property(self: S, name: str, value: Any) -> S:
-        """Set an action property (values become strings, as on the server)."""
-        return self._with_verb("set_property", property=_name(name, "set_property"), value=value)
-
-    def clear_property(self: S, name: str) -> S:
-        return self._with_verb("clear_property", property=_name(name, "clear_property"))
-
-    def change_type(
-        self: S,
-        action_type: str,
-        rename: Mapping[str, str] | None = None,
-        set: Mapping[str, Any] | None = None,  # noqa: A002 - mirrors the verb's meaning
-        keep_unmapped: bool = True,
-    ) -> S:
-        """Make the actions another step type: properties in ``rename`` are renamed,
-        those in ``set`` set, and (unless ``keep_unmapped``) all others dropped."""
-        return self._with_verb(
-            "change_type",
-            action_type=_name(action_type, "change_type"),
-            rename=tuple(sorted((rename or {}).items())),
-            set=tuple(sorted(properties(set or {}).items())),
-            keep_unmapped=bool(keep_unmapped),
-        )
-
-    def remove(self: S) -> S:
-        """Remove the actions (and every step left without actions)."""
-        return self._with_verb("remove")
-
-    # -- steps ---------------------------------------------------------------------
-
-    def add_roles(self: S, *roles: str) -> S:
-        """Add target roles (target tags) to the steps."""
-        return self._with_verb("add_roles", roles=_names(roles, "add_roles"))
-
-    def remove_roles(self: S, *roles: str) -> S:
-        return self._with_verb("remove_roles", roles=_names(roles, "remove_roles"))
-
-    def set_roles(self: S, *roles: str) -> S:
-        return self._with_verb("set_roles", roles=_names(roles, "set_roles"))
-
-    def set_condition(self: S, condition: str, expression: str | None = None) -> S:
-        """Run the steps on ``Success``, ``Failure``, ``Always`` or ``Variable`` (with
-        ``expression``, e.g. ``#{Deploy.Enabled}``)."""
-        found = _choice(condition, CONDITIONS, "set_condition")
-        if (found == "Variable") != bool(expression):
-            raise UsageError(
-                "set_condition(): a Variable condition needs an expression, and only it takes one"
-            )
-        return self._with_verb("set_condition", condition=found, expression=expression)
-
-    def set_start_trigger(self: S, trigger: str) -> S:
-        """``StartAfterPrevious`` or ``StartWithPrevious`` (run in parallel)."""
-        return self._with_verb(
-            "set_start_trigger", trigger=_choice(trigger, TRIGGERS, "set_start_trigger")
-        )
-
-    # -- planning ------------------------------------------------------------------
-
-    def intent_maker(self, names: Names, verb: str, args: dict[str, Any]) -> Maker:
-        """``make(target, pairs)``: this verb's intents for one process's selected actions."""
-        return getattr(self, f"_make_{verb}")(names, **args)  # type: ignore[no-any-return]
-
-    def _make_set_container(self, names: Names, image: str, feed: str) -> Maker:
-        found = names.container_feed(feed)
+    def per_process(self, names: Names) -> PerActions:
+        found = names.container_feed(self.feed)
         if found is None:
-            return _nothing
-        merge = {"Container": {"Image": image, "FeedId": found.id}}
+            return PerProcess(_nothing)
+        image = self.image
         return _actions(
             lambda who: (
                 f"run {who} in {image} from {found.name}",
                 f"{who} already run in {image}",
             ),
-            merge=merge,
+            merge={"Container": {"Image": image, "FeedId": found.id}},
         )
 
-    def _make_clear_container(self, names: Names) -> Maker:
-        merge = {"Container": {"Image": None, "FeedId": None}}
+
+@attrs.frozen
+class ClearContainer(StepsVerb):
+    name: ClassVar[str] = "clear_container"
+
+    def per_process(self, names: Names) -> PerActions:
         return _actions(
-            lambda who: (f"run {who} outside a container", f"{who} use no container"), merge=merge
+            lambda who: (f"run {who} outside a container", f"{who} use no container"),
+            merge={"Container": {"Image": None, "FeedId": None}},
         )
 
-    def _make_set_worker_pool(self, names: Names, pool: str) -> Maker:
-        found = names.worker_pool(pool)
+
+@attrs.frozen
+class SetWorkerPool(StepsVerb):
+    name: ClassVar[str] = "set_worker_pool"
+    pool: str
+
+    def per_process(self, names: Names) -> PerActions:
+        found = names.worker_pool(self.pool)
         if found is None:
-            return _nothing
+            return PerProcess(_nothing)
         names.ctx.label(found)
-        fields = {"WorkerPoolId": found.id, "WorkerPoolVariable": None}
         return _actions(
-            lambda who: (f"run {who} on {found.name}", f"{who} already on {found.name}"), set=fields
+            lambda who: (f"run {who} on {found.name}", f"{who} already on {found.name}"),
+            set={"WorkerPoolId": found.id, "WorkerPoolVariable": None},
         )
 
-    def _make_set_worker_pool_variable(self, names: Names, variable: str) -> Maker:
-        fields = {"WorkerPoolId": None, "WorkerPoolVariable": variable}
+
+@attrs.frozen
+class SetWorkerPoolVariable(StepsVerb):
+    name: ClassVar[str] = "set_worker_pool_variable"
+    variable: str
+
+    def per_process(self, names: Names) -> PerActions:
+        variable = self.variable
         return _actions(
             lambda who: (f"take the worker pool of {who} from {variable}", f"{who} use {variable}"),
-            set=fields,
+            set={"WorkerPoolId": None, "WorkerPoolVariable": variable},
         )
 
-    def _make_set_environments(self, names: Names, environments: tuple[str, ...]) -> Maker:
-        return self._scope(names, "Environments", environments, "environments")
 
-    def _make_set_excluded(self, names: Names, environments: tuple[str, ...]) -> Maker:
-        return self._scope(names, "ExcludedEnvironments", environments, "excluded environments")
+@attrs.frozen
+class SetEnvironments(StepsVerb):
+    """No environments: every environment."""
 
-    def _scope(self, names: Names, field: str, wanted: Iterable[str], what: str) -> Maker:
-        ids = names.environments(wanted)
-        shown = ", ".join(wanted) or "none"
-        return _actions(
-            lambda who: (f"{what} of {who}: {shown}", f"{what} already {shown}"), set={field: ids}
-        )
+    name: ClassVar[str] = "set_environments"
+    environments: tuple[str, ...]
 
-    def _make_set_tenant_tags(self, names: Names, tags: Iterable[str]) -> Maker:
-        canonical = names.tenant_tags(tags)
+    def per_process(self, names: Names) -> PerActions:
+        return _scope(names, "Environments", self.environments, "environments")
+
+
+@attrs.frozen
+class SetExcludedEnvironments(StepsVerb):
+    name: ClassVar[str] = "set_excluded"
+    environments: tuple[str, ...]
+
+    def per_process(self, names: Names) -> PerActions:
+        return _scope(names, "ExcludedEnvironments", self.environments, "excluded environments")
+
+
+@attrs.frozen
+class SetTenantTags(StepsVerb):
+    name: ClassVar[str] = "set_tenant_tags"
+    tags: tuple[str, ...]
+
+    def per_process(self, names: Names) -> PerActions:
+        canonical = names.tenant_tags(self.tags)
         shown = ", ".join(canonical) or "none"
         return _actions(
             lambda who: (f"tenant tags of {who}: {shown}", f"tenant tags already {shown}"),
             set={"TenantTags": canonical},
         )
 
-    def _make_set_channels(self, names: Names, channels: tuple[str, ...]) -> Maker:
-        """Channels are a project's own: projects without them are skipped and noted;
-        a channel no selected project has is a problem (a typo, most likely)."""
-        ctx = names.ctx
+
+@attrs.frozen
+class SetChannels(StepsVerb):
+    """Channels are a project's own: projects without them are skipped and noted;
+    a channel no selected project has is a problem (a typo, most likely)."""
+
+    name: ClassVar[str] = "set_channels"
+    channels: tuple[str, ...]
+
+    def per_process(self, names: Names) -> PerActions:
+        ctx, channels = names.ctx, self.channels
         shown = ", ".join(channels) or "none"
         missing: list[str] = []
         known: set[str] = set()
 
-        def make(target: Any, pairs: Pairs) -> list[Intent]:
-            own = [c for c in ctx.models("channels", Channel) if c.project_id == target.project.id]
+        def make(process: ProcessToEdit, pairs: Pairs) -> list[Intent]:
+            project = process.project
+            own = [c for c in ctx.models("channels", Channel) if c.project_id == project.id]
             known.update(c.name for c in own)
             by_name = {c.name.lower(): c for c in own}
-            found = [by_name.get(n.lower()) for n in channels]
-            if None in found:
-                missing.append(target.project.name)
+            found = [by_name[n.lower()] for n in channels if n.lower() in by_name]
+            if len(found) < len(channels):
+                missing.append(project.name)
                 return []
             for channel in found:
-                ctx.label(channel)  # type: ignore[arg-type]
-            maker = _actions(
+                ctx.label(channel)
+            return _actions(
                 lambda who: (f"channels of {who}: {shown}", f"channels already {shown}"),
-                set={"Channels": [c.id for c in found if c]},
-            )
-            return maker(target, pairs)
+                set={"Channels": [c.id for c in found]},
+            ).make(process, pairs)
 
-        def finish() -> None:
+        def finish(seen: Seen) -> None:
             lowered = {k.lower() for k in known}
             unknown = [n for n in channels if n.lower() not in lowered]
             for name in unknown:
@@ -244,82 +176,145 @@ class StepVerbs:
                     + listed(missing)
                 )
 
-        make.finish = finish  # type: ignore[attr-defined]
-        return make
+        return PerProcess(make, finish)
 
-    def _make_enable(self, names: Names) -> Maker:
+
+@attrs.frozen
+class Enable(StepsVerb):
+    name: ClassVar[str] = "enable"
+
+    def per_process(self, names: Names) -> PerActions:
         return _actions(
             lambda who: (f"enable {who}", f"{who} enabled already"), set={"IsDisabled": False}
         )
 
-    def _make_disable(self, names: Names) -> Maker:
+
+@attrs.frozen
+class Disable(StepsVerb):
+    name: ClassVar[str] = "disable"
+
+    def per_process(self, names: Names) -> PerActions:
         return _actions(
             lambda who: (f"disable {who}", f"{who} disabled already"), set={"IsDisabled": True}
         )
 
-    def _make_set_property(self, names: Names, property: str, value: Any) -> Maker:  # noqa: A002
-        text = properties({property: value})[property]
+
+@attrs.frozen
+class SetProperty(StepsVerb):
+    name: ClassVar[str] = "set_property"
+    property: str
+    value: Any
+
+    def per_process(self, names: Names) -> PerActions:
+        key = self.property
         return _actions(
-            lambda who: (f"set {property} of {who}", f"{property} already so"),
-            properties={property: text},
+            lambda who: (f"set {key} of {who}", f"{key} already so"),
+            properties=properties({key: self.value}),
         )
 
-    def _make_clear_property(self, names: Names, property: str) -> Maker:  # noqa: A002
+
+@attrs.frozen
+class ClearProperty(StepsVerb):
+    name: ClassVar[str] = "clear_property"
+    property: str
+
+    def per_process(self, names: Names) -> PerActions:
+        key = self.property
         return _actions(
-            lambda who: (f"clear {property} of {who}", f"{property} not set"),
-            properties={property: None},
+            lambda who: (f"clear {key} of {who}", f"{key} not set"), properties={key: None}
         )
 
-    def _make_change_type(
-        self,
-        names: Names,
-        action_type: str,
-        rename: Any,
-        set: Any,
-        keep_unmapped: bool,  # noqa: A002
-    ) -> Maker:
-        args = {
-            "action_type": action_type,
-            "rename": dict(rename),
-            "set": dict(set),
-            "keep_unmapped": keep_unmapped,
-        }
+
+@attrs.frozen
+class ChangeType(StepsVerb):
+    """Properties in ``rename`` are renamed, those in ``set`` set and (unless
+    ``keep_unmapped``) all others dropped."""
+
+    name: ClassVar[str] = "change_type"
+    action_type: str
+    rename: tuple[tuple[str, str], ...]
+    set: tuple[tuple[str, Any], ...]
+    keep_unmapped: bool
+
+    def per_process(self, names: Names) -> PerActions:
+        action_type = self.action_type
         return _actions(
             lambda who: (f"make {who} {action_type} steps", f"{who} already {action_type}"),
             intent="process.change_type",
-            **args,
+            action_type=action_type,
+            rename=dict(self.rename),
+            set=dict(self.set),
+            keep_unmapped=self.keep_unmapped,
         )
 
-    def _make_remove(self, names: Names) -> Maker:
+
+@attrs.frozen
+class Remove(StepsVerb):
+    """Steps left without actions go too."""
+
+    name: ClassVar[str] = "remove"
+
+    def per_process(self, names: Names) -> PerActions:
         return _actions(
             lambda who: (f"remove {who}", f"{who} gone already"), intent="process.remove_actions"
         )
 
-    def _make_add_roles(self, names: Names, roles: tuple[str, ...]) -> Maker:
-        r = ", ".join(roles)
+
+# -- steps ----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class AddRoles(StepsVerb):
+    name: ClassVar[str] = "add_roles"
+    roles: tuple[str, ...]
+
+    def per_process(self, names: Names) -> PerActions:
+        r = ", ".join(self.roles)
         return _steps(
             "process.add_roles",
-            {"roles": list(roles)},
+            {"roles": list(self.roles)},
             lambda who: (f"add roles {r} to {who}", f"{who} have roles {r}"),
         )
 
-    def _make_remove_roles(self, names: Names, roles: tuple[str, ...]) -> Maker:
-        r = ", ".join(roles)
+
+@attrs.frozen
+class RemoveRoles(StepsVerb):
+    name: ClassVar[str] = "remove_roles"
+    roles: tuple[str, ...]
+
+    def per_process(self, names: Names) -> PerActions:
+        r = ", ".join(self.roles)
         return _steps(
             "process.remove_roles",
-            {"roles": list(roles)},
+            {"roles": list(self.roles)},
             lambda who: (f"remove roles {r} from {who}", f"{who} lack roles {r}"),
         )
 
-    def _make_set_roles(self, names: Names, roles: tuple[str, ...]) -> Maker:
-        r = ", ".join(roles)
+
+@attrs.frozen
+class SetRoles(StepsVerb):
+    name: ClassVar[str] = "set_roles"
+    roles: tuple[str, ...]
+
+    def per_process(self, names: Names) -> PerActions:
+        r = ", ".join(self.roles)
         return _steps(
             "process.set_roles",
-            {"roles": list(roles)},
+            {"roles": list(self.roles)},
             lambda who: (f"set roles of {who} to {r}", f"{who} have roles {r}"),
         )
 
-    def _make_set_condition(self, names: Names, condition: str, expression: str | None) -> Maker:
+
+@attrs.frozen
+class SetCondition(StepsVerb):
+    """``expression`` only with the ``Variable`` condition."""
+
+    name: ClassVar[str] = "set_condition"
+    condition: str
+    expression: str | None
+
+    def per_process(self, names: Names) -> PerActions:
+        condition, expression = self.condition, self.expression
         shown = f"{condition} ({expression})" if expression else condition
         return _steps(
             "process.update_steps",
@@ -327,7 +322,14 @@ class StepVerbs:
             lambda who: (f"run {who} on {shown}", f"{who} run on {shown}"),
         )
 
-    def _make_set_start_trigger(self, names: Names, trigger: str) -> Maker:
+
+@attrs.frozen
+class SetStartTrigger(StepsVerb):
+    name: ClassVar[str] = "set_start_trigger"
+    trigger: str
+
+    def per_process(self, names: Names) -> PerActions:
+        trigger = self.trigger
         return _steps(
             "process.update_steps",
             {"set": {"StartTrigger": trigger}},
@@ -335,60 +337,37 @@ class StepVerbs:
         )
 
 
-# -- makers ---------------------------------------------------------------------------------
+# -- intents ---------------------------------------------------------------------------------
 
 
-def _nothing(target: Any, pairs: Pairs) -> list[Intent]:
+def _nothing(process: ProcessToEdit, pairs: Pairs) -> list[Intent]:
     return []
 
 
-def listed(names: Iterable[str]) -> str:
-    """``'A', 'B' and 3 more`` (plans stay readable with many actions)."""
-    unique = list(dict.fromkeys(names))
-    shown = ", ".join(repr(n) for n in unique[:3])
-    return shown + (f" and {len(unique) - 3} more" if len(unique) > 3 else "")
+def _actions(texts: Texts, intent: str = "process.update_actions", **args: Any) -> PerActions:
+    """An action-level intent for the selected actions."""
 
-
-def _actions(
-    texts: Callable[[str], tuple[str, str]], intent: str = "process.update_actions", **args: Any
-) -> Maker:
-    def make(target: Any, pairs: Pairs) -> list[Intent]:
-        who = listed(a["Name"] for _, a in pairs)
-        summary, noop = texts(who)
+    def make(process: ProcessToEdit, pairs: Pairs) -> list[Intent]:
+        summary, noop = texts(listed(a["Name"] for _, a in pairs))
         return [Intent(intent, {"action_ids": [a["Id"] for _, a in pairs], **args}, summary, noop)]
 
-    return make
+    return PerProcess(make)
 
 
-def _step_ids(pairs: Pairs) -> list[str]:
-    return list(dict.fromkeys(s["Id"] for s, _ in pairs))
-
-
-def _steps(intent: str, args: dict[str, Any], texts: Callable[[str], tuple[str, str]]) -> Maker:
+def _steps(intent: str, args: dict[str, Any], texts: Texts) -> PerActions:
     """A step-level intent for the steps holding the selected actions."""
 
-    def make(target: Any, pairs: Pairs) -> list[Intent]:
+    def make(process: ProcessToEdit, pairs: Pairs) -> list[Intent]:
         summary, noop = texts(listed(s["Name"] for s, _ in pairs))
-        return [Intent(intent, {"step_ids": _step_ids(pairs), **args}, summary, noop)]
+        step_ids = list(dict.fromkeys(s["Id"] for s, _ in pairs))
+        return [Intent(intent, {"step_ids": step_ids, **args}, summary, noop)]
 
-    return make
-
-
-def _name(value: Any, verb: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise UsageError(f"{verb}() needs a name, not {value!r}")
-    return value.strip()
+    return PerProcess(make)
 
 
-def _names(values: Iterable[str], verb: str) -> tuple[str, ...]:
-    found = as_names(list(values), verb)
-    if not found:
-        raise UsageError(f"{verb}() needs at least one name (use clear_… to remove them all)")
-    return found
-
-
-def _choice(value: Any, allowed: tuple[str, ...], verb: str) -> str:
-    for option in allowed:
-        if isinstance(value, str) and value.lower() == option.lower():
-            return option
-    raise UsageError(f"{verb}(): {value!r} is not one of {', '.join(allowed)}")
+def _scope(names: Names, field: str, wanted: tuple[str, ...], what: str) -> PerActions:
+    ids = names.environments(wanted)
+    shown = ", ".join(wanted) or "none"
+    return _actions(
+        lambda who: (f"{what} of {who}: {shown}", f"{what} already {shown}"), set={field: ids}
+    )

@@ -230,3 +230,60 @@ def test_statements_are_immutable_and_describe_themselves(octo) -> None:
         "projects.where(group='Apps').runbooks('Restart App Pool').publish()"
         ".remove_step(steps=('Check health',))"
     )
+
+
+def test_every_verb_describes_itself_as_plans_and_problems_have_always_shown_it(octo) -> None:
+    """Plan notes, problems and the docs quote these: a verb's name and fields are its
+    DSL call's (clear_… and set_excluded_environments keep their historical names)."""
+    s, p = octo.projects.steps, octo.projects.process
+    steps = [
+        (s.set_container("img"), "set_container(image='img', feed='Docker Hub')"),
+        (s.clear_container(), "clear_container()"),
+        (s.set_worker_pool("Pool"), "set_worker_pool(pool='Pool')"),
+        (s.set_worker_pool_variable("V"), "set_worker_pool_variable(variable='V')"),
+        (s.set_environments("Test"), "set_environments(environments=('Test',))"),
+        (s.clear_environments(), "set_environments()"),
+        (s.set_excluded_environments("Test"), "set_excluded(environments=('Test',))"),
+        (s.clear_excluded_environments(), "set_excluded()"),
+        (s.set_channels("Default"), "set_channels(channels=('Default',))"),
+        (s.clear_channels(), "set_channels()"),
+        (s.set_tenant_tags("Tier/Gold"), "set_tenant_tags(tags=('Tier/Gold',))"),
+        (s.clear_tenant_tags(), "set_tenant_tags()"),
+        (s.enable(), "enable()"),
+        (s.disable(), "disable()"),
+        (s.set_property("P", "secret"), "set_property(property='P', value=…)"),
+        (s.clear_property("P"), "clear_property(property='P')"),
+        (
+            s.change_type("T", rename={"a": "b"}, set={"c": 1}, keep_unmapped=False),
+            "change_type(action_type='T', rename=(('a', 'b'),), set=(('c', '1'),), "
+            "keep_unmapped=False)",
+        ),
+        (s.remove(), "remove()"),
+        (s.add_roles("r"), "add_roles(roles=('r',))"),
+        (s.remove_roles("r"), "remove_roles(roles=('r',))"),
+        (s.set_roles("r"), "set_roles(roles=('r',))"),
+        (
+            s.set_condition("variable", "#{X}"),
+            "set_condition(condition='Variable', expression='#{X}')",
+        ),
+        (
+            s.set_start_trigger("StartWithPrevious"),
+            "set_start_trigger(trigger='StartWithPrevious')",
+        ),
+    ]
+    assert [st.describe() for st, _ in steps] == ["projects.process.steps." + c for _, c in steps]
+    processes = [
+        (
+            p.add_step({"Name": "N"}, after="A"),
+            "add_step(source=<step 'N'>, position={'after': 'A'})",
+        ),
+        (p.add_step({"Name": "N"}), "add_step(source=<step 'N'>, position={})"),
+        (
+            p.add_step(template="T", first=True),
+            "add_step(source=<step 'T' from step template 'T'>, position={'first': True})",
+        ),
+        (p.remove_step("A", "B"), "remove_step(steps=('A', 'B'))"),
+        (p.move_step("A", last=True), "move_step(step='A', position={})"),
+        (p.move_step("A", before="B"), "move_step(step='A', position={'before': 'B'})"),
+    ]
+    assert [st.describe() for st, _ in processes] == ["projects.process." + c for _, c in processes]

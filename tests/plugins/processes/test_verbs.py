@@ -141,6 +141,27 @@ def test_channels_are_per_project_and_a_missing_one_is_noted_or_a_problem(octo) 
         octo.plan(web.set_tenant_tags("Hosting/Cloud"))
 
 
+def test_a_bad_tag_or_environment_is_a_problem_with_close_matches_never_dropped(octo) -> None:
+    web = octo.projects.where(partial_name=" Web").steps.where(name="Deploy")
+    with pytest.raises(PlanError) as bare:
+        octo.plan(web.set_tenant_tags("Gold"))
+    assert [(p.message, p.hint) for p in bare.value.problems] == [
+        ("unknown tag 'Gold': did you mean 'Tier/Gold'?", "")
+    ]
+    with pytest.raises(PlanError) as unscoped:
+        octo.plan(web.set_tenant_tags("Hosting/Cloud"))
+    assert [(p.message, p.hint) for p in unscoped.value.problems] == [
+        (
+            "tag 'Hosting/Cloud' belongs to tag set 'Hosting', which is not available to tenants",
+            "",
+        )
+    ]
+    blank = {"Name": "Probe", "ActionType": "Octopus.Script", "Environments": [""]}
+    with pytest.raises(PlanError) as defined:
+        octo.plan(octo.projects.where(name=PORTAL).process.add_step(blank))
+    assert [p.message.split(":")[0] for p in defined.value.problems] == ["unknown environment ''"]
+
+
 def test_condition_trigger_enable_and_properties(octo) -> None:
     smoke = octo.projects.where(name=PORTAL).steps.where(name="Smoke test")
     apply(
