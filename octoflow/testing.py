@@ -26,7 +26,9 @@ Override these to choose what the sandbox holds and which plugins load:
     a plugin under development that is not installed).
 
 Helpers: :func:`plan_recipe`, :func:`apply_and_replan`, and :class:`RequestLog`
-for assertions on the requests a run made and the documents it wrote.
+for assertions on the requests a run made and the documents it wrote
+(``without_audit()`` leaves out the few reads apply makes to ask the audit log
+who else changed what it wrote).
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ if TYPE_CHECKING:
 #: The key the loopback sandbox accepts (its ``api_key``); obviously not a real one.
 TEST_API_KEY = "API-OCTOFLOWTESTINGEXAMPLE0000"
 WRITE_METHODS = ("POST", "PUT", "DELETE")
+#: Where apply asks the server's audit log who else wrote (``octoflow.apply.audit``).
+AUDIT_PATHS = ("/api/events", "/api/users/me")
 
 
 # -- helpers ------------------------------------------------------------------------
@@ -77,6 +81,11 @@ def apply_and_replan(octo: Octoflow, plan: Plan, *statements: Any) -> ApplyRepor
     return report
 
 
+def without_audit(records: Iterable[RequestRecord]) -> list[RequestRecord]:
+    """``records`` less apply's questions to the audit log (:data:`AUDIT_PATHS`)."""
+    return [r for r in records if r.path.lower() not in AUDIT_PATHS]
+
+
 @attrs.frozen
 class RequestLog:
     """The requests a sandbox answered, for assertions."""
@@ -86,6 +95,10 @@ class RequestLog:
     @property
     def all(self) -> list[RequestRecord]:
         return self.sandbox.requests
+
+    def without_audit(self) -> list[RequestRecord]:
+        """The requests, less apply's questions to the audit log (:data:`AUDIT_PATHS`)."""
+        return without_audit(self.all)
 
     def writes(self) -> list[RequestRecord]:
         return [r for r in self.all if r.method in WRITE_METHODS]

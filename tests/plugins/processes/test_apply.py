@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from octoflow import Octoflow
+from octoflow.testing import without_audit
 from tests.e2e.support import api_for
 
 SPACE = "/api/Spaces-1"
@@ -35,12 +36,14 @@ def test_a_version_conflict_rereads_and_reapplies_keeping_the_other_save() -> No
 
     assert report.recap["changed"] == 1
     assert "re-applied after 1 concurrent save(s)" in report.results[0].detail
-    assert [(r.method, r.path, r.status) for r in octo.sandbox.requests] == [
+    assert [(r.method, r.path, r.status) for r in without_audit(octo.sandbox.requests)] == [
         ("GET", SPACE + "/deploymentprocesses", 200),
         ("PUT", PATH, 400),
         ("GET", PATH, 200),
         ("PUT", PATH, 200),
     ]
+    assert [(e.document_id, e.username) for e in report.audit.edits] == [
+        ("deploymentprocess-Projects-1", "another.writer")]  # fmt: skip
     final = api.get(PATH)
     assert final["Version"] == current["Version"] + 2
     steps = {s["Name"]: s for s in final["Steps"]}
