@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from octoflow.apply.executor import ApplyReport, Executor, OperationResult
 from octoflow.apply.journal import Journal
 from octoflow.client import OctopusClient
@@ -113,10 +115,12 @@ class Octoflow:
         title: str = "",
         params: Mapping[str, Any] | None = None,
         concurrency: int = 8,
+        recipe: str = "",
     ) -> Plan:
         """Compile statements into a plan. Reads the server; never writes.
 
         :param concurrency: reads made at once where a provider reads many documents.
+        :param recipe: the recipe the statements came from, as the user named it.
         """
         flat = flatten(statements)
         if not flat:
@@ -132,6 +136,7 @@ class Octoflow:
             if error is None:
                 raise  # octoflow's own bug: an internal error
             raise error from exc
+        plan = attrs.evolve(plan, recipe=recipe)
         self.host.plan_ready(plan)
         return plan
 
@@ -148,6 +153,7 @@ class Octoflow:
             title=recipe.name,
             params=recipe.shown_params(values),
             concurrency=concurrency,
+            recipe=recipe.ref,
         )
 
     def apply(

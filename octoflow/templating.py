@@ -3,10 +3,12 @@
 * :func:`render`: octoflow's own packaged templates (``octoflow/templates``, the
   apply reports). We wrote them, so a normal environment; HTML is autoescaped
   because resource names in it are user data.
-* :func:`check` and :func:`render_text`: templates users supply (release notes and
-  version patterns, ``.j2`` step files). They may come from people who must not
-  run code on the machine applying a plan (a prompted variable of an Octopus
-  step, a file in someone's repository), so they render in an
+* :func:`check` and :func:`render_text` (providers have them from
+  :mod:`octoflow.provider` as ``check_template`` and ``render_template``): templates
+  users supply (release notes and version patterns, ``.j2`` step files). They may
+  come from people who must not run code on the machine applying a plan (a
+  prompted variable of an Octopus step, a file in someone's repository), so they
+  render in an
   :class:`~jinja2.sandbox.ImmutableSandboxedEnvironment`: no ``_`` attributes, no
   unsafe calls, no changes to lists or dicts; no globals at all (no ``range``,
   ``lipsum``, ``cycler``, ``dict``, ``namespace``), so a template sees only the

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ import pytest
 import requests
 
 from octoflow.plugin import PluginHost
-from octoflow.sandbox import Sandbox, SandboxServer
+from octoflow.sandbox import Sandbox
 from tests.e2e.support import TEST_KEY, Api, run_cli
 
 
@@ -42,11 +41,9 @@ def state_file(tmp_path, demo_dump) -> Path:
 
 
 @pytest.fixture
-def server(areas) -> Iterator[tuple[Sandbox, SandboxServer]]:
-    """A demo sandbox served on loopback, accepting only ``TEST_KEY``."""
-    sandbox = Sandbox(areas, seed="demo", api_keys=(TEST_KEY,))
-    with SandboxServer(sandbox.app) as srv:
-        yield sandbox, srv
+def server(octo_server) -> tuple[Sandbox, Any]:
+    """A demo sandbox served on loopback (octoflow.testing's), accepting only ``TEST_KEY``."""
+    return octo_server.sandbox, octo_server
 
 
 @pytest.fixture

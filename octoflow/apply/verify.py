@@ -17,8 +17,9 @@ re-reads and replays then.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -28,6 +29,10 @@ from octoflow.plan.compiler import replay
 from octoflow.plan.diff import diff
 from octoflow.plan.model import Intent, Operation
 from octoflow.registry import Registry, ResourceKind
+
+if TYPE_CHECKING:
+    from octoflow.apply.journal import Journal
+    from octoflow.apply.update import Updater
 
 #: Times the check runs at most (the first, plus re-checks after re-applying).
 ROUNDS = 3
@@ -95,3 +100,31 @@ def find_drift(
             if diff(fresh, desired):
                 drifted.append(Drift(op, fresh, desired))
     return drifted
+
+
+def verify(
+    ops: list[Operation], updater: Updater, journal: Journal, concurrency: int
+) -> Verification:
+    """Read back ``ops``' documents after a settle time; write again those another
+    writer undid, and check again, up to ``ROUNDS`` times."""
+    if not ops:
+        return Verification()
+    client, registry = updater.client, updater.registry
+    before, todo, reapplied = client.request_count, list(ops), []
+    clock = client.throttle.clock
+    for _round in range(ROUNDS):
+        clock.sleep_until(clock.now() + settle_time(updater.slowest_write))
+        drifted = find_drift(client, registry, todo, updater.intents)
+        if not drifted:
+            todo = []
+            break
+        journal.write("drift", operations=[d.op.key for d in drifted])
+        with cf.ThreadPoolExecutor(concurrency, thread_name_prefix="octoflow") as pool:
+            list(pool.map(updater.rewrite, [d.op for d in drifted], [d.desired for d in drifted]))
+        reapplied += [d.op.key for d in drifted if d.op.key not in reapplied]
+        todo = [d.op for d in drifted]
+    else:
+        todo = [d.op for d in find_drift(client, registry, todo, updater.intents)]
+    return Verification(
+        len(ops), tuple(reapplied), tuple(op.key for op in todo), client.request_count - before
+    )

@@ -106,24 +106,48 @@ def build_parser() -> argparse.ArgumentParser:
 
     sandbox = sub.add_parser("sandbox", help="the embedded Octopus-compatible sandbox")
     sandbox_sub = sandbox.add_subparsers(dest="sandbox_command", required=True, metavar="ACTION")
-    serve = sandbox_sub.add_parser("serve", help="serve the sandbox over HTTP until stopped")
+    serve = sandbox_sub.add_parser(
+        "serve",
+        help="serve the sandbox over HTTP until stopped",
+        description="Serve the sandbox over HTTP until Ctrl-C or SIGTERM.",
+    )
     serve.add_argument(
         "--seed",
         default="demo",
         choices=("demo", "empty"),
-        help="initial state (ignored when --state names an existing file)",
+        help="initial state, ignored when --state names an existing file (default demo)",
     )
     serve.add_argument(
-        "--state", metavar="FILE", help="load state from FILE and save it there on exit"
+        "--state",
+        metavar="FILE",
+        help="a JSON state file: loaded if it exists, and every accepted write is saved to it "
+        "(a journal FILE.wal beside it) before it is answered (default: none, nothing saved)",
     )
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
-    serve.add_argument("--port", type=int, default=8065, help="port (0 picks a free one)")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1, loopback only)",
+    )
+    serve.add_argument(
+        "--port",
+        metavar="N",
+        type=int,
+        default=8065,
+        help="TCP port; 0 picks a free one (default 8065)",
+    )
     serve.add_argument(
         "--api-key",
         metavar="KEY",
-        help="API key clients must send (default: the sandbox's fixed example key)",
+        help="API key clients must send; it also opens the /_sandbox/ control API "
+        "(default: the sandbox's public example key)",
     )
-    serve.add_argument("--latency-ms", type=int, default=0, help="added to every request")
+    serve.add_argument(
+        "--latency-ms",
+        metavar="MS",
+        type=int,
+        default=0,
+        help="added to every API request, in milliseconds (default 0)",
+    )
     serve.set_defaults(handler=commands.sandbox_serve)
     return parser
 

@@ -186,31 +186,62 @@ def step_templates_export(args: argparse.Namespace) -> int:
 
 def sandbox_serve(args: argparse.Namespace) -> int:
     from octoflow.sandbox import SANDBOX_API_KEY, SandboxServer
+    from octoflow.sandbox.browsers import exposure_warning
 
     registry = PluginHost.from_entry_points().build_registry()
-    existing = bool(args.state) and Path(args.state).exists()
+    state = _serve_state_path(args.state)
+    existing = state is not None and state.exists()
     api_key = args.api_key or SANDBOX_API_KEY
-    sandbox = build_sandbox(
-        registry, args.state or args.seed, api_keys=(api_key,), latency_ms=args.latency_ms
-    )
-    if args.state and not existing:
-        sandbox.reset(args.seed)  # a new state file starts from the chosen seed
+    source = str(state.absolute()) if state is not None and existing else args.seed
+    sandbox = build_sandbox(registry, source, api_keys=(api_key,), latency_ms=args.latency_ms)
+    if state is not None:
+        try:
+            sandbox.make_durable(state)
+        except OSError as exc:
+            raise UsageError(f"cannot write the state file {state}: {exc}") from None
+    warning = exposure_warning(args.host, api_key)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
+    try:
+        server = SandboxServer(sandbox.app, host=args.host, port=args.port).start()
+    except (OSError, OverflowError) as exc:
+        raise UsageError(f"cannot serve on {args.host} port {args.port}: {exc}") from None
+    stop = _stop_on_signals()
+    origin = f"state {state}" if existing else f"seed {args.seed}"
+    print(f"octoflow sandbox ({origin}) serving on {server.url}", flush=True)
+    print(f"  export OCTOPUS_URL={server.url}", flush=True)
+    print(f"  export OCTOPUS_API_KEY={api_key}", flush=True)
+    print("Press Ctrl-C to stop.", flush=True)
+    while not stop.wait(0.2):  # a timeout, so the signal handlers get to run
+        pass
+    if not server.stop():
+        print("octoflow: some requests were still running at exit", file=sys.stderr)
+    if state is not None:
+        sandbox.save(state)
+        sandbox.close()
+        print(f"state saved to {state}", flush=True)
+    return 0
+
+
+def _stop_on_signals() -> threading.Event:
+    """An event SIGTERM and Ctrl-C set (Ctrl-C only when not ignored, as in background jobs)."""
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with SandboxServer(sandbox.app, host=args.host, port=args.port) as server:
-        origin = f"state {args.state}" if existing else f"seed {args.seed}"
-        print(f"octoflow sandbox ({origin}) serving on {server.url}", flush=True)
-        print(f"  export OCTOPUS_URL={server.url}", flush=True)
-        print(f"  export OCTOPUS_API_KEY={api_key}", flush=True)
-        print("Press Ctrl-C to stop.", flush=True)
-        try:
-            stop.wait()
-        except KeyboardInterrupt:
-            pass
-    if args.state:
-        sandbox.save(Path(args.state))
-        print(f"state saved to {args.state}", flush=True)
-    return 0
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+    return stop
+
+
+def _serve_state_path(text: str | None) -> Path | None:
+    """``--state FILE``, checked before anything is served: its directory must exist."""
+    if text is None:
+        return None
+    path = Path(text)
+    if not path.parent.is_dir():
+        raise UsageError(f"--state {text}: the directory {path.parent} does not exist")
+    if path.exists() and not path.is_file():
+        raise UsageError(f"--state {text}: not a file")
+    return path
 
 
 # -- helpers --------------------------------------------------------------------
@@ -290,6 +321,8 @@ def _recap_text(report: ApplyReport) -> str:
             lines.append(f"  {result.kind} {result.name!r}: {_outputs_text(result.outputs)}")
         if result.outcome == "failed":
             lines.append(f"  failed: {result.kind} {result.name!r}: {result.detail}")
+        if result.warning:
+            lines.append(f"  warning: {result.warning}")
         elif result.outcome == "skipped":
             skipped[result.detail] = skipped.get(result.detail, 0) + 1
     lines += [f"  skipped {count}: {why}" for why, count in skipped.items()]

@@ -86,6 +86,9 @@ class Plan:
     params: Mapping[str, Any] = attrs.field(factory=dict)
     request_estimate: int = 0
     server_version: str = ""
+    #: The recipe the plan was made from, as the user named it (a shipped name or a
+    #: file's path); empty for statements planned directly.
+    recipe: str = ""
 
     @property
     def summary(self) -> dict[str, int]:
@@ -130,6 +133,7 @@ class Plan:
             params=dict(data.get("params", {})),
             request_estimate=int(data.get("request_estimate", 0)),
             server_version=str(data.get("server_version", "")),
+            recipe=str(data.get("recipe", "")),
         )
 
 

@@ -3,7 +3,9 @@
 Every API request is logged, may meet an injected fault, waits for a
 concurrency slot, sleeps the configured latency (outside the state lock, so
 concurrent requests really overlap) and is then served under the state lock.
-Control-plane requests (``/_sandbox/…``) skip faults, latency and the log.
+Control-plane requests (``/_sandbox/…``) skip faults, latency and the log, and
+need one of the sandbox's own keys (the built-in administrator). Every write a
+handler accepts passes ``Sandbox.write_accepted`` before its response is sent.
 """
 
 from __future__ import annotations
@@ -14,8 +16,13 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from octoflow.sandbox.errors import UNAUTHORIZED_MESSAGE, DropConnection, SandboxError
-from octoflow.sandbox.request import Query, Request
+from octoflow.sandbox.errors import (
+    UNAUTHORIZED_MESSAGE,
+    DropConnection,
+    SandboxError,
+    invalid,
+)
+from octoflow.sandbox.request import Query, Request, read_body
 from octoflow.sandbox.router import BY_DEFAULT_SPACE, BY_SPACE_ID, Match, split_path
 
 if TYPE_CHECKING:
@@ -34,12 +41,21 @@ _REASONS = {
     404: "Not Found",
     405: "Method Not Allowed",
     409: "Conflict",
+    413: "Content Too Large",
     429: "Too Many Requests",
     500: "Internal Server Error",
     502: "Bad Gateway",
     503: "Service Unavailable",
     504: "Gateway Timeout",
 }
+#: Methods that may change the state; the others are reads.
+WRITE_METHODS = frozenset({"POST", "PUT", "DELETE", "PATCH"})
+#: What a handler raises when a body field has a type or shape it cannot use.
+_SHAPE_ERRORS = (TypeError, AttributeError, KeyError, IndexError, ValueError)
+CONTROL_REFUSED = (
+    "The sandbox control API (/_sandbox/) needs one of the sandbox's own API keys, which act "
+    "as the built-in administrator; keys issued to users are refused whatever their roles."
+)
 _FAULT_MESSAGES = {
     429: "You have exceeded the rate limit for API requests. Please retry later.",
     503: "The Octopus Server is temporarily unavailable. Please retry later.",
@@ -58,8 +74,8 @@ class App:
         method = environ["REQUEST_METHOD"].upper()
         path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace") or "/"
         query = environ.get("QUERY_STRING", "")
-        if path.lower().startswith(CONTROL_PREFIX + "/") or path.lower() == CONTROL_PREFIX:
-            status, headers, payload = self.dispatch(environ, method, path, query)
+        if is_control(path):
+            status, headers, payload = self.dispatch(environ, method, path, query, control=True)
         else:
             status, headers, payload = self.serve_api(environ, method, path, query)
         start_response(f"{status} {_REASONS.get(status, 'Unknown')}", headers)
@@ -82,13 +98,22 @@ class App:
         return response
 
     def dispatch(
-        self, environ: dict[str, Any], method: str, path: str, query: str, target: str = ""
+        self,
+        environ: dict[str, Any],
+        method: str,
+        path: str,
+        query: str,
+        target: str = "",
+        control: bool = False,
     ) -> Response:
+        req: Request | None = None
         try:
             router = self.sandbox.router
             user_id = None
             if not (is_anonymous(method, path) or router.is_anonymous(method, path)):
                 user_id = self.authenticate(environ, Query(query))
+            if control and user_id is not None:
+                raise SandboxError(403, CONTROL_REFUSED, errors=[CONTROL_REFUSED])
             match = router.match(method, path)
             req = self.request(environ, method, path, query, match)
             req.user_id = user_id
@@ -100,6 +125,8 @@ class App:
                         guard(req)
                 status, body = _result(match.route.handler(req))
                 payload = _encode(body)
+                if method in WRITE_METHODS and status < 400:
+                    self.sandbox.write_accepted(req)
                 if method == "GET" and status == 200 and match.route.kind != "control":
                     self.apply_edits(target, body)
             kind = TEXT_TYPE if isinstance(body, PlainText) else JSON_TYPE
@@ -109,11 +136,12 @@ class App:
             return error_response(exc)
         except DropConnection:
             raise
-        except Exception as exc:  # a sandbox bug: answer like a server would, with the trace
-            err = SandboxError(500, f"{type(exc).__name__}: {exc}")
-            status, headers, _ = error_response(err)
-            body = dict(err.body(), FullException=traceback.format_exc())
-            return status, headers, _encode(body)
+        except _SHAPE_ERRORS as exc:
+            if req is not None and req.has_body:
+                return error_response(body_shape_error(exc))
+            return internal_error(exc)
+        except Exception as exc:
+            return internal_error(exc)
 
     def authenticate(self, environ: dict[str, Any], query: Query) -> str | None:
         """The user whose key was offered (``None`` for the sandbox's own keys), else 401."""
@@ -138,8 +166,7 @@ class App:
     def request(
         self, environ: dict[str, Any], method: str, path: str, query: str, match: Match
     ) -> Request:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else b""
+        body = read_body(environ)
         router = self.sandbox.router
         req = Request(
             method, path, Query(query), body, self.sandbox, router.field_names, router.notify
@@ -163,6 +190,11 @@ class App:
             if found is not None:
                 found[1].update(fields)
                 state.stamp(found[1])
+
+
+def is_control(path: str) -> bool:
+    lowered = path.lower()
+    return lowered == CONTROL_PREFIX or lowered.startswith(CONTROL_PREFIX + "/")
 
 
 def is_anonymous(method: str, path: str) -> bool:
@@ -215,6 +247,22 @@ def error_response(exc: SandboxError) -> Response:
     payload = _encode(exc.body())
     headers = [("Content-Type", JSON_TYPE), ("Content-Length", str(len(payload)))]
     return exc.status, headers + list(exc.headers.items()), payload
+
+
+def body_shape_error(exc: Exception) -> SandboxError:
+    """A handler choked on a body field of the wrong type or shape: the client's 400."""
+    return invalid(
+        "The request body has a field of the wrong type or shape for this resource "
+        f"({type(exc).__name__}: {exc}). Check the fields against the Octopus API reference."
+    )
+
+
+def internal_error(exc: Exception) -> Response:
+    """A sandbox bug: answer like a server would, a 500 with the trace."""
+    err = SandboxError(500, f"{type(exc).__name__}: {exc}")
+    payload = _encode(dict(err.body(), FullException=traceback.format_exc()))
+    headers = [("Content-Type", JSON_TYPE), ("Content-Length", str(len(payload)))]
+    return 500, headers, payload
 
 
 def _result(result: Any) -> tuple[int, Any]:

@@ -4,15 +4,43 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import parse_qsl
 
 from octoflow.sandbox.casing import CIDict, FieldNames, canonicalize
-from octoflow.sandbox.errors import NO_BODY_MESSAGE, SandboxError, invalid
+from octoflow.sandbox.errors import NO_BODY_MESSAGE, DropConnection, SandboxError, invalid
 
 if TYPE_CHECKING:
     from octoflow.sandbox.sandbox import Sandbox
     from octoflow.sandbox.state import State
+
+
+#: The largest request body the sandbox reads; a longer one is refused with 413.
+MAX_BODY_BYTES = 16 * 1024 * 1024
+
+
+def read_body(environ: dict[str, Any]) -> bytes:
+    """The request body: 400 for a bad ``Content-Length``, 413 beyond ``MAX_BODY_BYTES``
+    (refused before a byte of it is read)."""
+    declared = (environ.get("CONTENT_LENGTH") or "0").strip()
+    if not (declared.isascii() and declared.isdigit()):
+        raise invalid(f"The Content-Length header must be a number of bytes, not {declared!r}.")
+    length = int(declared)
+    if length > MAX_BODY_BYTES:
+        message = (
+            f"The request body is {length} bytes; the sandbox accepts at most "
+            f"{MAX_BODY_BYTES} bytes ({MAX_BODY_BYTES // (1024 * 1024)} MiB)."
+        )
+        raise SandboxError(413, message, errors=[message])
+    if not length:
+        return b""
+    try:
+        body = environ["wsgi.input"].read(length)
+    except OSError as exc:  # the client went quiet (read timeout) or away
+        raise DropConnection(f"reading the request body: {exc}") from None
+    if len(body) < length:
+        raise DropConnection("the client closed the connection before sending the whole body")
+    return body
 
 
 class Query:
@@ -110,9 +138,13 @@ class Request:
         if not self.has_body:
             raise SandboxError(400, NO_BODY_MESSAGE, errors=[NO_BODY_MESSAGE])
         try:
-            return json.loads(self._body.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            parsed = json.loads(self._body.decode("utf-8-sig"), parse_constant=_no_constant)
+            json.dumps(parsed, ensure_ascii=False).encode("utf-8")  # lone surrogates fail here
+        except (UnicodeError, ValueError) as exc:
             raise invalid(f"The request body is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise invalid("The request body is not valid JSON: it is nested too deeply.") from None
+        return parsed
 
     def json_object(self) -> CIDict:
         body = self.json
@@ -123,3 +155,7 @@ class Request:
     def changed(self, collection: str, old: dict | None, new: dict | None) -> None:
         """Tell other areas a document was modified (``new``) or deleted (``new`` None)."""
         self._notify(self, collection, old, new)
+
+
+def _no_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not a JSON number")

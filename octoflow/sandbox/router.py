@@ -162,6 +162,10 @@ class Router:
 
     # -- lookup ---------------------------------------------------------------
 
+    def routes(self) -> list[Route]:
+        """Every route registered (for introspection, such as tests that visit them all)."""
+        return [route for routes in self._routes.values() for route in routes]
+
     def is_anonymous(self, method: str, path: str) -> bool:
         try:
             return self.match(method, path).route.anonymous

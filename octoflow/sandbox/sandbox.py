@@ -5,15 +5,17 @@ from __future__ import annotations
 import graphlib
 import json
 import os
-import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from octoflow.sandbox.app import App
 from octoflow.sandbox.control import SEED_NAMES, register_control
 from octoflow.sandbox.core import CoreArea
+from octoflow.sandbox.journal import Journal, read_state, write_atomically
+from octoflow.sandbox.redaction import redact_path, redact_query
+from octoflow.sandbox.request import Request
 from octoflow.sandbox.router import Router
 from octoflow.sandbox.settings import Settings
 from octoflow.sandbox.state import State
@@ -26,8 +28,13 @@ IN_PROCESS_URL = "http://sandbox.octoflow.invalid"
 SEED_TIME = "2026-01-05T09:00:00.000+00:00"
 
 
+#: ``hook(request)``: told of every accepted write (see ``Sandbox.write_accepted``).
+WriteHook = Callable[[Request], None]
+
+
 class RequestRecord(NamedTuple):
-    """One API request the sandbox saw; ``status`` 0 means the connection was dropped."""
+    """One API request the sandbox saw; ``status`` 0 means the connection was dropped.
+    Credentials in the path or query are masked (see ``redaction``)."""
 
     method: str
     path: str
@@ -63,9 +70,12 @@ class Sandbox:
         self.app = App(self)
         self._requests: list[RequestRecord] = []
         self._requests_lock = threading.Lock()
+        self._write_hooks: list[WriteHook] = []
+        #: The write-ahead log once ``make_durable`` has been called.
+        self.journal: Journal | None = None
         self.state_file, self.default_seed = _seed_source(seed)
         if self.state_file is not None and self.state_file.exists():
-            self.load(json.loads(self.state_file.read_text(encoding="utf-8")))
+            self.load(read_state(self.state_file))
         else:
             self.reset(self.default_seed)
 
@@ -81,6 +91,8 @@ class Sandbox:
                 for area in seeding_order(self.areas):
                     area.seed(self.state, seed)
             self.state.meta["seed"] = seed
+            if self.journal is not None:
+                self.journal.compact()
 
     def dump(self) -> dict[str, Any]:
         """The whole state as a JSON-able dict; ``load`` (or ``seed=<file>``) restores it."""
@@ -90,25 +102,62 @@ class Sandbox:
     def load(self, data: dict[str, Any]) -> None:
         with self.state.lock:
             self.state.load(data)
+            if self.journal is not None:
+                self.journal.compact()
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write ``dump()`` to ``path`` atomically (a temporary file, then a rename)."""
+        """Write ``dump()`` to ``path`` atomically (a synced temporary file, then a rename).
+        Saving to the durable state file compacts its journal instead."""
         target = Path(path)
-        text = json.dumps(self.dump(), indent=1, sort_keys=False)
-        fd, tmp = tempfile.mkstemp(prefix=target.name, suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with self.state.lock:
+            if self.journal is not None and target.resolve() == self.journal.path.resolve():
+                self.journal.compact()
+                return
+            data = self.dump()
+        write_atomically(target, json.dumps(data, indent=1).encode("utf-8"))
+
+    # -- durability and the write seam ---------------------------------------------
+
+    def make_durable(self, path: str | os.PathLike[str] | None = None) -> None:
+        """Write every accepted write through to ``path`` (default: the state file the
+        sandbox started from), which becomes its state file, before the write is answered:
+        a write-ahead log beside the file (``octoflow.sandbox.journal``), compacted into it
+        now and on ``save``. Raises ``OSError`` when the file cannot be written."""
+        target = Path(path) if path is not None else self.state_file
+        if target is None:
+            raise ValueError("make_durable needs a state file: pass its path")
+        with self.state.lock:
+            journal = Journal(self.state, target)
+            journal.compact()
+            self.journal, self.state_file = journal, target
+
+    def on_write(self, hook: WriteHook) -> None:
+        """Call ``hook(request)`` for every accepted write, after the journal has it."""
+        self._write_hooks.append(hook)
+
+    def write_accepted(self, req: Request) -> None:
+        """The one place every accepted write passes: a POST, PUT, DELETE or PATCH (API or
+        control) that a handler answered below 400. It runs under the state lock, before
+        the response is sent; an exception here turns the response into an error."""
+        if self.journal is not None:
+            self.journal.commit()
+        for hook in self._write_hooks:
+            hook(req)
+
+    def close(self) -> None:
+        """Release the journal's file; from then on a write is answered 500, never 2xx
+        unsaved (a request still running when ``sandbox serve`` exits, say)."""
+        with self.state.lock:
+            if self.journal is not None:
+                self.journal.close()
 
     # -- request log ----------------------------------------------------------------
 
     def record(self, method: str, path: str, query: str, status: int) -> None:
+        keys = self.api_keys
+        entry = RequestRecord(method, redact_path(path, keys), redact_query(query, keys), status)
         with self._requests_lock:
-            self._requests.append(RequestRecord(method, path, query, status))
+            self._requests.append(entry)
 
     @property
     def requests(self) -> list[RequestRecord]:

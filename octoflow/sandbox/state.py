@@ -4,6 +4,10 @@ Documents are stored exactly as they are served (PascalCase, ``Links``
 included), keyed by id within a collection named after the id prefix
 (``Tenants`` holds ``Tenants-1``…). Areas may keep extra collections (e.g.
 tenant variable values) the same way, so ``dump``/``load`` cover everything.
+
+Reach documents through the methods here, never through ``collections``
+directly: they note which collections were handed out (``take_touched``), and
+the write-through journal looks for changes in those collections only.
 """
 
 from __future__ import annotations
@@ -32,11 +36,13 @@ class State:
         self.meta: dict[str, Any] = {}
         self._lower: dict[str, dict[str, str]] = {}
         self._frozen_now: str | None = None
+        self._touched: set[str] = set()
 
     # -- documents --------------------------------------------------------------
 
     def collection(self, name: str) -> dict[str, dict[str, Any]]:
         """The collection's documents by id, created empty on first use."""
+        self._touched.add(name)
         self._lower.setdefault(name, {})
         return self.collections.setdefault(name, {})
 
@@ -49,6 +55,8 @@ class State:
         if found is None:
             real = self._lower[name].get(doc_id.lower())
             found = docs.get(real) if real else None
+        if found is not None:
+            self._touched.add(name)
         return found
 
     def require(self, name: str, doc_id: str) -> dict[str, Any]:
@@ -70,6 +78,7 @@ class State:
         return doc
 
     def values(self, name: str, space_id: str | None = None) -> list[dict[str, Any]]:
+        self._touched.add(name)
         docs = self.collections.get(name, {}).values()
         if space_id is None:
             return list(docs)
@@ -82,6 +91,11 @@ class State:
             if doc is not None:
                 return name, doc
         return None
+
+    def take_touched(self) -> set[str]:
+        """The collections handed out (and so perhaps changed) since the last call."""
+        touched, self._touched = self._touched, set()
+        return touched
 
     def next_id(self, prefix: str) -> str:
         self.counters[prefix] = self.counters.get(prefix, 0) + 1
@@ -163,6 +177,7 @@ class State:
     # -- whole state ------------------------------------------------------------
 
     def clear(self) -> None:
+        self._touched.update(self.collections)
         self.collections.clear()
         self.counters.clear()
         self.meta.clear()
@@ -179,11 +194,7 @@ class State:
         )
 
     def load(self, data: dict[str, Any]) -> None:
-        if data.get("format") != STATE_FORMAT:
-            raise ValueError(
-                f"not an octoflow sandbox state (format {data.get('format')!r}, "
-                f"expected {STATE_FORMAT!r})"
-            )
+        check_state(data, "the data")
         self.clear()
         self.meta.update(copy.deepcopy(data.get("meta", {})))
         self.counters.update(data.get("counters", {}))
@@ -191,3 +202,30 @@ class State:
             self.collection(name)
             for doc in docs.values():
                 self.put(name, copy.deepcopy(doc))
+
+
+def check_state(data: Any, source: str) -> None:
+    """Raise ``ValueError`` unless ``data`` has the shape :meth:`State.dump` gives."""
+    found = data.get("format") if isinstance(data, dict) else type(data).__name__
+    if found != STATE_FORMAT:
+        raise ValueError(
+            f"{source} is not an octoflow sandbox state (format {found!r}, "
+            f"expected {STATE_FORMAT!r})"
+        )
+    meta, counters = data.get("meta", {}), data.get("counters", {})
+    collections = data.get("collections", {})
+    if not isinstance(meta, dict):
+        raise ValueError(f"{source}: meta must be a JSON object")
+    if not isinstance(counters, dict) or not all(
+        isinstance(n, int) and not isinstance(n, bool) for n in counters.values()
+    ):
+        raise ValueError(f"{source}: counters must be an object of whole numbers")
+    if not isinstance(collections, dict) or not all(
+        isinstance(docs, dict) and all(_is_document(doc) for doc in docs.values())
+        for docs in collections.values()
+    ):
+        raise ValueError(f"{source}: collections must map names to documents by id")
+
+
+def _is_document(doc: Any) -> bool:
+    return isinstance(doc, dict) and isinstance(doc.get("Id"), str)

@@ -12,8 +12,7 @@ from typing import Any
 
 from octoflow_plugins.deployments.tasks import Wait, wait_for_task
 
-from octoflow.apply.actions import ActionCall, ActionResult
-from octoflow.errors import NotFoundError
+from octoflow.provider import ActionCall, ActionResult, NotFoundError
 
 Doc = dict[str, Any]
 #: A deployment whose task is in one of these states is not redone by a re-run.

@@ -11,8 +11,7 @@ from typing import Any
 
 from octoflow_plugins.deployments.tasks import Wait, wait_for_task
 
-from octoflow.apply.actions import ActionCall, ActionResult
-from octoflow.errors import ValidationError
+from octoflow.provider import ActionCall, ActionResult, ValidationError
 
 Doc = dict[str, Any]
 

@@ -28,10 +28,7 @@ from octoflow_plugins.deployments import resolve
 from octoflow_plugins.deployments.deploy import Dashboard, Options, Planner
 from octoflow_plugins.deployments.tasks import Wait
 
-from octoflow.errors import UsageError
-from octoflow.models import Project
-from octoflow.plan.compiler import Edit
-from octoflow.plan.context import PlanContext
+from octoflow.provider import Edit, PlanContext, Project, UsageError, lookups
 
 ENTRY_KEYS = frozenset({"project", "release", "after"})
 
@@ -85,7 +82,7 @@ class Coordinated:
 
     def plan(self, ctx: PlanContext) -> list[Edit]:
         order = self._order(ctx)
-        envs = resolve.environments(ctx, self.environment)
+        envs = lookups.environments(ctx, self.environment)
         tenants = resolve.tenants(ctx, self.tenants)
         if order is None or not envs:
             return []

@@ -23,13 +23,18 @@ import attrs
 from octoflow_plugins.deployments import resolve
 from octoflow_plugins.deployments.tasks import Wait
 
-from octoflow.dsl.selection import as_names
-from octoflow.errors import UsageError
-from octoflow.models import Environment, Project, Tenant
-from octoflow.plan.compiler import Edit
-from octoflow.plan.context import PlanContext
-from octoflow.plan.model import Intent
-from octoflow.plan.refs import created_ref
+from octoflow.provider import (
+    Edit,
+    Environment,
+    Intent,
+    PlanContext,
+    Project,
+    Tenant,
+    UsageError,
+    as_names,
+    created_ref,
+    lookups,
+)
 
 Doc = dict[str, Any]
 #: Task states in which a deployment counts as current (or about to be) for skipping.
@@ -117,7 +122,7 @@ class Deploy:
         return f"deployments.deploy({projects}, release={release!r}, to={self.environments!r})"
 
     def plan(self, ctx: PlanContext) -> list[Edit]:
-        envs = resolve.environments(ctx, self.environments)
+        envs = lookups.environments(ctx, self.environments)
         tenants = resolve.tenants(ctx, self.tenants)
         board = Dashboard(ctx)
         edits: list[Edit] = []

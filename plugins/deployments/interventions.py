@@ -23,19 +23,32 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 import attrs
+from octoflow_plugins.deployments.answers import (
+    GUIDED,
+    MANUAL,
+    Abort,
+    Answer,
+    Guidance,
+    Proceed,
+    shown,
+)
 from octoflow_plugins.deployments.tasks import Wait
 
-from octoflow.dsl.selection import Criterion, NamedVerb, Selection, as_names
-from octoflow.errors import PermissionDeniedError, UsageError
-from octoflow.models import Environment, Project
-from octoflow.plan.compiler import Edit
-from octoflow.plan.context import PlanContext
-from octoflow.plan.model import Intent
-from octoflow.registry import unknown_name_message
+from octoflow.provider import (
+    Criterion,
+    Edit,
+    Environment,
+    PermissionDeniedError,
+    PlanContext,
+    Project,
+    Selection,
+    UsageError,
+    as_names,
+    unknown_name_message,
+)
 
 Doc = dict[str, Any]
 KIND = "Interruption"
-MANUAL, GUIDED = "ManualIntervention", "GuidedFailure"
 GUIDANCE = ("Fail", "Retry", "Ignore", "Exclude")
 GUIDED_SUFFIX = " requires failure guidance"
 
@@ -60,11 +73,12 @@ class Interventions(Selection):
         self, notes: str = "", *, wait: bool = False, timeout: float = 1800, poll: float = 2
     ) -> Interventions:
         """Take responsibility and proceed; ``wait``: until each task has finished."""
-        return self._answer("proceed", notes, Wait(bool(wait), float(timeout), float(poll)))
+        how = Wait(bool(wait), float(timeout), float(poll))
+        return self._with_verb(Proceed(self._notes("proceed", notes, how), *shown(how)))
 
     def abort(self, notes: str = "") -> Interventions:
         """Take responsibility and abort: the deployment (or runbook run) fails."""
-        return self._answer("abort", notes, Wait())
+        return self._with_verb(Abort(self._notes("abort", notes, Wait())))
 
     def guidance(
         self,
@@ -84,11 +98,11 @@ class Interventions(Selection):
             )
         if chosen == "Fail" and wait:
             raise UsageError("interventions.guidance('fail') fails the task: leave out wait")
-        return self._answer(
-            "guidance", notes, Wait(bool(wait), float(timeout), float(poll)), action=chosen
-        )
+        how = Wait(bool(wait), float(timeout), float(poll))
+        return self._with_verb(Guidance(chosen, self._notes("guidance", notes, how), *shown(how)))
 
-    def _answer(self, verb: str, notes: str, how: Wait, **args: Any) -> Interventions:
+    def _notes(self, verb: str, notes: str | None, how: Wait) -> str | None:
+        """Check one answer's arguments; its notes as a field (``None``: none)."""
         if self.verbs:
             raise UsageError(
                 f"interventions.{verb}(): one answer per statement "
@@ -98,14 +112,13 @@ class Interventions(Selection):
             raise UsageError("timeout and poll must be positive numbers of seconds")
         if notes is not None and not isinstance(notes, str):
             raise UsageError(f"interventions.{verb}(): notes must be text")
-        # Only what differs from the defaults, so that plans describe the call briefly.
-        waiting = {k: v for k, v in how.to_args().items() if v != getattr(Wait(), k)}
-        return self._with_verb(verb, **args, **({"notes": notes} if notes else {}), **waiting)
+        return notes or None
 
     # -- planning --------------------------------------------------------------
 
     def plan(self, ctx: PlanContext) -> list[Edit]:
-        if not self.verbs:
+        answer = next((v for v in self.verbs if isinstance(v, Answer)), None)
+        if answer is None:
             ctx.problem(
                 "interventions: nothing to do with the selected interruptions",
                 "add .proceed(), .abort() or .guidance(…)",
@@ -130,12 +143,12 @@ class Interventions(Selection):
         for wanted in versions:
             lowered = {v.lower() for v in wanted}
             selected = [d for d in selected if context.version(d).lower() in lowered]
-        return self._edits(ctx, self.verbs[0], selected, context)
+        return self._edits(ctx, answer, selected, context)
 
     def _edits(
-        self, ctx: PlanContext, verb: NamedVerb, selected: list[Doc], context: Related
+        self, ctx: PlanContext, answer: Answer, selected: list[Doc], context: Related
     ) -> list[Edit]:
-        kind = GUIDED if verb.name == "guidance" else MANUAL
+        kind = answer.answers
         fitting = [d for d in selected if interruption_type(d) == kind]
         other = len(selected) - len(fitting)
         if other:
@@ -153,37 +166,12 @@ class Interventions(Selection):
             )
         if refused:
             return []
-        return [self._edit(ctx, verb, doc, context) for doc in fitting]
+        return [self._edit(ctx, answer, doc, context) for doc in fitting]
 
-    def _edit(self, ctx: PlanContext, verb: NamedVerb, doc: Doc, context: Related) -> Edit:
-        args = dict(verb.args)
-        field, answer = (
-            ("Guidance", args.pop("action"))
-            if verb.name == "guidance"
-            else ("Result", verb.name.capitalize())
-        )
-        notes = args.pop("notes", "")
-        how = attrs.evolve(Wait(), **args)
-        steps = [] if doc.get("HasResponsibility") else ["take responsibility"]
-        text = {"Proceed": "proceed", "Abort": "abort"}.get(answer, f"answer {answer}")
-        steps.append(text + (f" with notes {notes!r}" if notes else ""))
-        summary = " and ".join(steps)
-        if how.wait:
-            summary += f", then wait up to {how.timeout:g}s for {doc['TaskId']}"
-        intent = Intent(
-            "interruption.submit",
-            {
-                "interruption_id": doc["Id"],
-                "field": field,
-                "answer": answer,
-                "notes": notes,
-                **how.to_args(),
-            },
-            summary,
-        )
+    def _edit(self, ctx: PlanContext, answer: Answer, doc: Doc, context: Related) -> Edit:
         name = f"{doc['Title']} ({context.where(doc)})"
         ctx.labels[doc["Id"]] = name
-        return Edit(KIND, doc["Id"], name, {}, (intent,), action="run")
+        return Edit(KIND, doc["Id"], name, {}, (answer.intent(doc),), action="run")
 
     def _matcher(self, ctx: PlanContext, criterion: Criterion) -> Callable[[Doc], bool] | None:
         """A test for one criterion (``None``: checked later, or not resolvable)."""

@@ -17,8 +17,7 @@ from typing import Any
 
 import attrs
 
-from octoflow.errors import UsageError
-from octoflow.plan.context import PlanContext
+from octoflow.provider import PlanContext, UsageError
 
 Doc = dict[str, Any]
 

@@ -21,9 +21,7 @@ import attrs
 from octoflow_plugins.deployments import resolve
 from octoflow_plugins.deployments.deploy import Dashboard, Options, Planner
 
-from octoflow.models import Environment, Project, Tenant
-from octoflow.plan.compiler import Edit
-from octoflow.plan.context import PlanContext
+from octoflow.provider import Edit, Environment, PlanContext, Project, Tenant, lookups
 
 Doc = dict[str, Any]
 
@@ -44,7 +42,7 @@ class Promote:
         return f"deployments.promote({self.from_env!r} -> {self.to_env!r})"
 
     def plan(self, ctx: PlanContext) -> list[Edit]:
-        envs = resolve.environments(ctx, [self.from_env, self.to_env])
+        envs = lookups.environments(ctx, [self.from_env, self.to_env])
         projects = self._projects(ctx)
         if len(envs) < 2 or ctx.problems:
             return []

@@ -25,12 +25,16 @@ from octoflow_plugins.deployments import packages as pkgs
 from octoflow_plugins.deployments import resolve
 from octoflow_plugins.deployments.deploy import Deploy
 
-from octoflow.errors import UsageError
-from octoflow.models import Project
-from octoflow.plan.compiler import Edit
-from octoflow.plan.context import PlanContext
-from octoflow.plan.model import Intent
-from octoflow.templating import TemplateProblem, check, render_text
+from octoflow.provider import (
+    Edit,
+    Intent,
+    PlanContext,
+    Project,
+    TemplateProblem,
+    UsageError,
+    check_template,
+    render_template,
+)
 
 Doc = dict[str, Any]
 VERSION = re.compile(r"^\d+(\.\d+){0,3}(-[0-9A-Za-z][0-9A-Za-z.-]*)?(\+[0-9A-Za-z.-]+)?$")
@@ -57,9 +61,10 @@ class Releases:
         :param packages: package rules (:mod:`octoflow_plugins.deployments.packages`).
         :param notes: release notes; a jinja2 template with the same values.
 
-        Both templates render in octoflow's sandbox (:mod:`octoflow.templating`) with
-        only the names of ``_template_values`` in scope; one that does not compile is a
-        usage error, one that fails to render a plan problem.
+        Both templates render in octoflow's template sandbox (``render_template`` of
+        :mod:`octoflow.provider`) with only the names of ``_template_values`` in scope;
+        one that does not compile is a usage error, one that fails to render a plan
+        problem.
         """
         rules = pkgs.PackageRules.parse(packages)
         if version is not None and not str(version).strip():
@@ -255,13 +260,13 @@ def _is_template(text: str) -> bool:
 def _check_template(name: str, text: str | None) -> None:
     if text and _is_template(text):
         try:
-            check(text)
+            check_template(text)
         except TemplateProblem as exc:
             raise UsageError(_template_error(name, exc)) from None
 
 
 def _render(text: str, values: Doc) -> str:
-    return render_text(text, values) if _is_template(text) else text
+    return render_template(text, values) if _is_template(text) else text
 
 
 def _template_error(name: str, exc: TemplateProblem) -> str:

@@ -4,51 +4,44 @@ close matches, and planning goes on, so one plan reports every bad name."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from typing import Any, TypeGuard
 
-from octoflow_plugins.processes import planner
-from octoflow_plugins.processes.collection import Projects
-from octoflow_plugins.processes.resolve import Names
-
-from octoflow.dsl.selection import Selection, as_names
-from octoflow.errors import NotFoundError
-from octoflow.models import Environment, Model, Project, Tenant
-from octoflow.plan.context import PlanContext
-from octoflow.registry import unknown_name_message
+from octoflow.provider import (
+    NotFoundError,
+    PlanContext,
+    Project,
+    Selection,
+    Tenant,
+    lookups,
+    unknown_name_message,
+)
 
 Doc = dict[str, Any]
-M = TypeVar("M", bound=Model)
-ProjectsArg = str | Iterable[str] | Projects
+ProjectsArg = str | Iterable[str] | Selection
 
 
 def projects(ctx: PlanContext, selected: ProjectsArg) -> list[Project]:
-    """Projects named (``"A, B"`` or a list) or selected (``octo.projects.where(…)``)."""
-    if isinstance(selected, Projects):
-        return planner.select_projects(ctx, Names(ctx), selected.criteria)
-    return named(ctx, "projects", Project, selected, "project")
-
-
-def named(ctx: PlanContext, collection: str, cls: type[M], names: Any, what: str) -> list[M]:
-    """The documents called ``names`` (comma-separated or a list); a problem for each
-    name that does not resolve."""
-    found = [ctx.find(collection, cls, name, what) for name in as_names(names, what)]
-    return [item for item in found if item is not None]
+    """Projects named (``"A, B"`` or a list) or selected (``octo.projects.where(…)``,
+    any selection of the ``projects`` collection)."""
+    if _is_projects(selected):
+        return list(selected.select(ctx))
+    return lookups.projects(ctx, selected)
 
 
 def described(projects: ProjectsArg) -> str:
     """Projects as a statement shows them: names, or the selection's own description."""
-    if isinstance(projects, Projects):
+    if isinstance(projects, Selection):
         return projects.describe()
     return repr(projects if isinstance(projects, str) else ", ".join(projects))
 
 
+def _is_projects(selected: Any) -> TypeGuard[Selection]:
+    return isinstance(selected, Selection) and selected.collection == "projects"
+
+
 def project_documents(ctx: PlanContext) -> dict[str, Doc]:
     return {p["Id"]: p for p in ctx.documents("projects")}
-
-
-def environments(ctx: PlanContext, names: str | Sequence[str]) -> list[Environment]:
-    return named(ctx, "environments", Environment, names, "environment")
 
 
 def channel(ctx: PlanContext, project: Project, name: str | None) -> Doc | None:
@@ -118,4 +111,4 @@ def tenants(ctx: PlanContext, selected: Any) -> list[Tenant] | None:
         return None
     if isinstance(selected, Selection) and selected.collection == "tenants":
         return list(selected.select(ctx))
-    return named(ctx, "tenants", Tenant, selected, "tenant")
+    return lookups.named(ctx, "tenants", Tenant, selected, "tenant")

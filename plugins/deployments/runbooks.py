@@ -22,14 +22,19 @@ import attrs
 from octoflow_plugins.deployments import resolve
 from octoflow_plugins.deployments.tasks import Wait
 
-from octoflow import lookups
-from octoflow.dsl.selection import as_names
-from octoflow.errors import NotFoundError, UsageError
-from octoflow.models import Environment, Project, Tenant
-from octoflow.plan.compiler import Edit
-from octoflow.plan.context import PlanContext
-from octoflow.plan.model import Intent
-from octoflow.registry import unknown_name_message
+from octoflow.provider import (
+    Edit,
+    Environment,
+    Intent,
+    NotFoundError,
+    PlanContext,
+    Project,
+    Tenant,
+    UsageError,
+    as_names,
+    lookups,
+    unknown_name_message,
+)
 
 Doc = dict[str, Any]
 KIND = "RunbookRun"
@@ -110,7 +115,7 @@ class RunRunbook:
         )
 
     def plan(self, ctx: PlanContext) -> list[Edit]:
-        envs = resolve.environments(ctx, self.environments)
+        envs = lookups.environments(ctx, self.environments)
         tenants = resolve.tenants(ctx, self.tenants)
         edits: list[Edit] = []
         for project in resolve.projects(ctx, self.projects):

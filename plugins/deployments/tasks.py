@@ -1,7 +1,7 @@
 """Waiting for server tasks: poll until a task completes, fail loudly otherwise.
 
 A wait either ends with the task's success, or raises
-:class:`~octoflow.apply.actions.ActionFailed` saying what state the task is in
+:class:`~octoflow.provider.ActionFailed` saying what state the task is in
 and what to do: it never returns early as if all were well.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from octoflow.apply.actions import ActionCall, ActionFailed
+from octoflow.provider import ActionCall, ActionFailed
 
 COMPLETED = ("Success", "Failed", "Canceled", "TimedOut")
 #: Polls start quick (short tasks end soon) and slow down to ``Wait.poll``.

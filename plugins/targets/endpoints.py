@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 from octoflow_plugins.targets.models import STYLE_NAMES
 
-from octoflow.errors import UsageError
+from octoflow.provider import UsageError
 
 _HEX = re.compile(r"^[0-9A-Fa-f]{40}$")
 POD_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token"

@@ -18,10 +18,7 @@ from octoflow_plugins.targets.kinds import TARGET
 from octoflow_plugins.targets.machines import MachineSelection
 from octoflow_plugins.targets.models import STYLE_NAMES, Target, WorkerPool
 
-from octoflow.plan.compiler import Edit
-from octoflow.plan.context import PlanContext
-from octoflow.plan.model import Intent
-from octoflow.provider import Ensure
+from octoflow.provider import Edit, Ensure, Intent, PlanContext
 
 
 @attrs.frozen

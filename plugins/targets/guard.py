@@ -13,9 +13,7 @@ from weakref import WeakKeyDictionary
 
 from octoflow_plugins.targets.kinds import TARGET, WORKER
 
-from octoflow.plan.compiler import Edit, replay
-from octoflow.plan.context import PlanContext
-from octoflow.plan.model import Intent
+from octoflow.provider import Edit, Intent, PlanContext, replay
 
 #: Fields that may not become empty, per kind, with what to call one of their items.
 REQUIRED = {

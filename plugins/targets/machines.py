@@ -15,13 +15,19 @@ from typing import Any, ClassVar, TypeVar
 import attrs
 from octoflow_plugins.targets import guard, resolve
 from octoflow_plugins.targets.models import HEALTH_STATUSES, STYLE_ALIASES, Machine
+from octoflow_plugins.targets.verbs import Delete, Disable, Enable, MachineVerb, SetMachinePolicy
 
-from octoflow.dsl.selection import Selection, as_names, is_everything, selects_note
-from octoflow.errors import UsageError
-from octoflow.plan.compiler import Edit
-from octoflow.plan.context import PlanContext
-from octoflow.plan.model import Intent
-from octoflow.registry import unknown_name_message
+from octoflow.provider import (
+    Edit,
+    Intent,
+    PlanContext,
+    Selection,
+    UsageError,
+    as_names,
+    is_everything,
+    selects_note,
+    unknown_name_message,
+)
 
 M = TypeVar("M", bound="MachineSelection")
 Test = Callable[[Any], bool]
@@ -38,7 +44,7 @@ COMMON_KEYS = frozenset(
 @attrs.frozen
 class MachineSelection(Selection):
     """Subclasses set ``collection``, ``kind``, ``segment`` (the API collection),
-    ``model`` and ``criteria_keys``, and resolve their own verbs and criteria."""
+    ``model`` and ``criteria_keys``, and test their own criteria."""
 
     kind: ClassVar[str] = ""
     segment: ClassVar[str] = ""
@@ -55,14 +61,14 @@ class MachineSelection(Selection):
     # -- verbs shared by targets and workers ---------------------------------------
 
     def enable(self: M) -> M:
-        return self._with_verb("enable")
+        return self._with_verb(Enable())
 
     def disable(self: M) -> M:
-        return self._with_verb("disable")
+        return self._with_verb(Disable())
 
     def set_machine_policy(self: M, policy: str) -> M:
         """Use the machine policy named (or with id) ``policy``."""
-        return self._with_verb("set_machine_policy", policy=policy)
+        return self._with_verb(SetMachinePolicy(policy))
 
     def delete(self: M) -> M:
         """Delete every selected machine (cannot be combined with other verbs)."""
@@ -71,24 +77,29 @@ class MachineSelection(Selection):
                 f"{self.collection}.delete() cannot follow other verbs: deleted "
                 f"{self.collection} cannot also be changed"
             )
-        return self._with_verb("delete")
+        return self._with_verb(Delete())
 
     # -- planning ------------------------------------------------------------------
 
     def intents(self, ctx: PlanContext) -> list[Intent]:
         """The verbs' intents, names resolved (problems recorded on ``ctx``)."""
-        return [i for verb in self.verbs for i in self._resolve(ctx, verb.name, verb.args)]
+        return [
+            intent
+            for verb in self.verbs
+            if isinstance(verb, MachineVerb)
+            for intent in verb.intents(ctx, self.kind)
+        ]
 
     def plan(self, ctx: PlanContext) -> list[Edit]:
         known_problems = len(ctx.problems)
-        selected = self._select(ctx)
+        selected = self.select(ctx)
         intents = self.intents(ctx)
         if len(ctx.problems) > known_problems:  # this statement's own problems
             return []
         ctx.note(
             selects_note(self.collection[:-1], len(selected), len(ctx.documents(self.segment)))
         )
-        if any(v.name == "delete" for v in self.verbs):
+        if any(isinstance(v, Delete) for v in self.verbs):
             delete = Intent(f"{self.kind.lower()}.delete", {}, "delete")
             return [Edit(self.kind, m.id, m.name, {}, (delete,), action="delete") for m in selected]
         if not intents:
@@ -100,7 +111,8 @@ class MachineSelection(Selection):
         guard.check(ctx, edits)
         return edits
 
-    def _select(self, ctx: PlanContext) -> list[Any]:
+    def select(self, ctx: PlanContext) -> list[Any]:
+        """The machines the criteria select (problems for names that do not resolve)."""
         machines: list[Any] = ctx.models(self.segment, self.model)
         for criterion in self.criteria:
             test = self._test(ctx, criterion.key, criterion.value)
@@ -130,33 +142,6 @@ class MachineSelection(Selection):
     def _own_test(self, ctx: PlanContext, key: str, value: Any) -> Test:
         """Criteria only one of targets/workers has; subclasses handle theirs first."""
         raise UsageError(f"{self.collection}.where(): {key!r} is not a criterion here")
-
-    def _resolve(self, ctx: PlanContext, verb: str, args: Any) -> list[Intent]:
-        return getattr(self, f"_resolve_{verb}")(ctx, **args)  # type: ignore[no-any-return]
-
-    def _resolve_delete(self, ctx: PlanContext) -> list[Intent]:
-        return []  # planned as whole-document deletes in plan()
-
-    def _resolve_enable(self, ctx: PlanContext) -> list[Intent]:
-        return [self._fields({"IsDisabled": False}, "enable", "already enabled")]
-
-    def _resolve_disable(self, ctx: PlanContext) -> list[Intent]:
-        return [self._fields({"IsDisabled": True}, "disable", "already disabled")]
-
-    def _resolve_set_machine_policy(self, ctx: PlanContext, policy: str) -> list[Intent]:
-        found = resolve.machine_policy(ctx, policy)
-        if found is None:
-            return []
-        return [
-            self._fields(
-                {"MachinePolicyId": found.id},
-                f"machine policy {found.name}",
-                f"already uses machine policy {found.name}",
-            )
-        ]
-
-    def _fields(self, fields: dict[str, Any], summary: str, noop: str) -> Intent:
-        return Intent(f"{self.kind.lower()}.set_fields", {"fields": fields}, summary, noop)
 
 
 def choose(key: str, value: str, allowed: Iterable[str] | None) -> str:

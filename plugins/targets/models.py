@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from octoflow.models import Named
+from octoflow.provider import Named
 
 HEALTH_STATUSES = ("Healthy", "Unavailable", "Unknown", "HasWarnings", "Unhealthy")
 PARTICIPATION = ("Untenanted", "TenantedOrUntenanted", "Tenanted")

@@ -1,4 +1,5 @@
-"""Resolving the names in target and worker statements.
+"""Resolving the names only target and worker statements have: roles to add,
+machine policies, worker pools (the shared lookups are ``octoflow.provider.lookups``).
 
 Every failure is recorded as a problem on the plan context (with close
 matches) and resolution goes on, so one plan reports every bad name at once.
@@ -10,41 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from octoflow_plugins.targets.models import MachinePolicy, Target, WorkerPool
+from octoflow_plugins.targets.models import MachinePolicy, WorkerPool
 
-from octoflow.lookups import canonical_tags, environment_ids
-from octoflow.models import Tenant
-from octoflow.plan.context import PlanContext
-from octoflow.registry import unknown_name_message
-
-__all__ = ["canonical_tags", "environment_ids"]
-
-
-def known_roles(ctx: PlanContext) -> dict[str, str]:
-    """Every role some target has, by lower-cased name, as the server spells it."""
-    roles: dict[str, str] = {}
-    for target in ctx.models("machines", Target):
-        for role in target.roles:
-            roles.setdefault(role.lower(), role)
-    return roles
-
-
-def existing_roles(ctx: PlanContext, names: Iterable[str]) -> list[str]:
-    """Roles some target has; an unknown one is a problem with close matches."""
-    known = known_roles(ctx)
-    found = []
-    for name in names:
-        role = known.get(name.strip().lower())
-        if role is None:
-            ctx.problem(unknown_name_message("role", name, sorted(known.values())))
-        elif role not in found:
-            found.append(role)
-    return found
+from octoflow.provider import PlanContext, lookups
 
 
 def roles_to_add(ctx: PlanContext, names: Iterable[str]) -> list[str]:
     """Roles spelled as targets already spell them; a brand-new role is noted."""
-    known = known_roles(ctx)
+    known = lookups.known_roles(ctx)
     out = []
     for name in names:
         role = known.get(name.strip().lower())
@@ -54,15 +28,6 @@ def roles_to_add(ctx: PlanContext, names: Iterable[str]) -> list[str]:
         if role not in out:
             out.append(role)
     return out
-
-
-def tenant_ids(ctx: PlanContext, names: Sequence[str]) -> list[str]:
-    ids = []
-    for name in names:
-        tenant = ctx.find("tenants", Tenant, name, "tenant")
-        if tenant is not None and tenant.id:
-            ids.append(tenant.id)
-    return ids
 
 
 def machine_policy(ctx: PlanContext, name: str) -> MachinePolicy | None:
@@ -89,8 +54,3 @@ def worker_pool_ids(ctx: PlanContext, names: Sequence[str], adding: bool) -> lis
             continue
         ids.append(pool.id)
     return ids
-
-
-def labels(ctx: PlanContext, ids: Iterable[str]) -> str:
-    """``"Test, Staging"`` for environment (or tenant, pool) ids already resolved."""
-    return ", ".join(ctx.labels.get(i, i) for i in ids)

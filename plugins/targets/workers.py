@@ -18,10 +18,9 @@ from octoflow_plugins.targets import resolve
 from octoflow_plugins.targets.kinds import WORKER
 from octoflow_plugins.targets.machines import COMMON_KEYS, MachineSelection, Test, required
 from octoflow_plugins.targets.models import Worker
+from octoflow_plugins.targets.verbs import AddToPool, RemoveFromPool
 
-from octoflow.dsl.selection import as_names
-from octoflow.plan.context import PlanContext
-from octoflow.plan.model import Intent
+from octoflow.provider import PlanContext, as_names
 
 
 @attrs.frozen
@@ -34,36 +33,11 @@ class Workers(MachineSelection):
 
     def add_to_pool(self, *pools: str) -> Workers:
         """Add the workers to static worker pools (by name or id)."""
-        return self._with_verb("add_to_pool", pools=required(pools, "workers.add_to_pool"))
+        return self._with_verb(AddToPool(required(pools, "workers.add_to_pool")))
 
     def remove_from_pool(self, *pools: str) -> Workers:
-        names = required(pools, "workers.remove_from_pool")
-        return self._with_verb("remove_from_pool", pools=names)
+        return self._with_verb(RemoveFromPool(required(pools, "workers.remove_from_pool")))
 
     def _own_test(self, ctx: PlanContext, key: str, value: Any) -> Test:
         pool_ids = set(resolve.worker_pool_ids(ctx, as_names(value, key), adding=False))
         return lambda w: bool(pool_ids & set(w.worker_pool_ids))
-
-    def _resolve(self, ctx: PlanContext, verb: str, args: Any) -> list[Intent]:
-        if verb not in ("add_to_pool", "remove_from_pool"):
-            return super()._resolve(ctx, verb, args)
-        adding = verb == "add_to_pool"
-        ids = resolve.worker_pool_ids(ctx, args["pools"], adding=adding)
-        shown = resolve.labels(ctx, ids)
-        if adding:
-            return [
-                Intent(
-                    "worker.add_pools",
-                    {"worker_pool_ids": ids},
-                    f"add to pool {shown}",
-                    f"already in pool {shown}",
-                )
-            ]
-        return [
-            Intent(
-                "worker.remove_pools",
-                {"worker_pool_ids": ids},
-                f"remove from pool {shown}",
-                f"not in pool {shown}",
-            )
-        ]

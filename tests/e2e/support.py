@@ -14,9 +14,10 @@ import requests
 
 from octoflow.cli import main
 from octoflow.sandbox import IN_PROCESS_URL, SANDBOX_API_KEY, Sandbox, SandboxAdapter
+from octoflow.testing import TEST_API_KEY
 
-#: A key only these tests use, so a leak is unmistakable in any output.
-TEST_KEY = "API-EXAMPLETESTKEYXK42QQ7Z9WQ1"
+#: The key the test sandboxes accept (octoflow.testing's), so a leak is unmistakable.
+TEST_KEY = TEST_API_KEY
 WRITES = ("POST", "PUT", "DELETE")
 
 

@@ -3,6 +3,8 @@ reached through plain ``requests`` (in-process adapter or loopback server)."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -40,6 +42,19 @@ class Client:
         response = self.get(path, params=params)
         assert response.status_code == 200, (path, response.status_code, response.text[:500])
         return response.json()
+
+
+def handler_threads() -> int:
+    """Threads the loopback servers run requests on, right now."""
+    return sum("process_request_thread" in t.name for t in threading.enumerate())
+
+
+def wait_for_handlers(count: int) -> None:
+    """Wait until ``count`` handler threads run (connections accepted, requests in flight)."""
+    deadline = time.monotonic() + 30
+    while handler_threads() < count:
+        assert time.monotonic() < deadline, f"{handler_threads()} handler threads, not {count}"
+        time.sleep(0.01)
 
 
 def in_process(sandbox: Sandbox, key: str | None = SANDBOX_API_KEY) -> Client:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+import attrs
 import pytest
 from octoflow_plugins.deployments.packages import PackageRules, split_rules
 
 from octoflow import Octoflow
 from octoflow.errors import PlanError, UsageError
 from octoflow.plan.refs import created_ref
+from octoflow.provider import PlanContext, Project, Selection, lookups
 
 
 @pytest.fixture
@@ -137,3 +141,35 @@ def test_promote_reads_once_and_writes_one_request_per_deployment(octo) -> None:
     assert planning == 6 + len(releases)
     # planned just now: one POST per deployment (a saved plan re-checks first)
     assert report.requests == len(plan.operations)
+
+
+@attrs.frozen
+class Chosen(Selection):
+    """A selection of projects that is not the processes provider's own: statements
+    take it by contract (its ``collection`` and ``select``), whatever its class."""
+
+    collection: ClassVar[str] = "projects"
+    names: tuple[str, ...] = ()
+
+    def select(self, ctx: PlanContext) -> list[Project]:
+        return lookups.projects(ctx, self.names)
+
+
+def test_statements_take_any_selection_of_projects(octo) -> None:
+    chosen = Chosen(names=("Garnet Web", "Compass Web"))
+
+    create = octo.releases.create(chosen, version="3.0.0")
+    deploy = octo.deployments.deploy(chosen, to="Development", force=True)
+    promote = octo.deployments.promote("Test", "Staging", projects=chosen)
+
+    assert create.describe() == "releases.create(projects, version='3.0.0')"
+    assert [op.name for op in octo.plan(create).operations] == [
+        "Garnet Web 3.0.0",
+        "Compass Web 3.0.0",
+    ]
+    deployed = [op.name.split(" ")[:2] for op in octo.plan(deploy).operations]
+    assert deployed == [["Garnet", "Web"], ["Compass", "Web"]]
+    everything = octo.plan(octo.deployments.promote("Test", "Staging")).operations
+    promoted = [op.name for op in octo.plan(promote).operations]
+    assert len(everything) > len(promoted)
+    assert [name.split(" ")[:2] for name in promoted] == [["Garnet", "Web"], ["Compass", "Web"]]

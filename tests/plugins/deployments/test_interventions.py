@@ -94,6 +94,24 @@ def test_the_plan_names_the_interruption_and_what_apply_will_do(octo) -> None:
     )
 
 
+def test_an_answer_is_described_as_written_and_waits_as_asked(octo) -> None:
+    """What is left at its default stays out of the plan's description of the call."""
+    every = octo.interventions
+    assert every.proceed().describe() == "interventions.proceed()"
+    assert every.proceed("", wait=False, timeout=1800).describe() == "interventions.proceed()"
+    assert every.abort("not now").describe() == "interventions.abort(notes='not now')"
+    assert (
+        every.where(task="ServerTasks-1").guidance("IGNORE", "flaky", wait=True, poll=5).describe()
+        == "interventions.where(task='ServerTasks-1')"
+        ".guidance(action='Ignore', notes='flaky', wait=True, poll=5.0)"
+    )
+    statement = every.proceed(timeout=60, poll=1)
+    assert statement.describe() == "interventions.proceed(timeout=60.0, poll=1.0)"
+    (op,) = octo.plan(statement).operations
+    args = op.intents[0].args
+    assert (args["notes"], args["wait"], args["timeout"], args["poll"]) == ("", False, 60.0, 1.0)
+
+
 def test_proceed_takes_responsibility_submits_and_the_task_finishes(octo) -> None:
     plan = octo.plan(
         octo.interventions.where(project="Harbor Admin").proceed("ok", wait=True, poll=0.01)
