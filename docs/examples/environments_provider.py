@@ -5,11 +5,16 @@ from typing import ClassVar
 
 import attrs
 
-from octoflow import hookimpl
-from octoflow.dsl.selection import Selection, as_names
-from octoflow.plan.compiler import Edit
-from octoflow.plan.model import Intent
-from octoflow.registry import ResourceKind, unknown_name_message
+from octoflow.provider import (
+    Edit,
+    Environment,
+    Intent,
+    ResourceKind,
+    Selection,
+    Verb,
+    hookimpl,
+    lookups,
+)
 
 ENVIRONMENT = ResourceKind("Environment", "environments")
 
@@ -20,35 +25,43 @@ def set_guided_failure(document, args):
 
 
 @attrs.frozen
+class UseGuidedFailure(Verb):
+    """The verb: its fields are the DSL method's arguments."""
+
+    name: ClassVar[str] = "use_guided_failure"
+    enabled: bool
+
+    def intent(self):
+        state = "on" if self.enabled else "off"
+        return Intent("environment.set_guided_failure", {"enabled": self.enabled},
+                      f"guided failure {state}", f"guided failure already {state}")
+
+
+@attrs.frozen
 class Environments(Selection):
     collection: ClassVar[str] = "environments"
     criteria_keys: ClassVar[frozenset[str]] = frozenset({"name"})
 
     def use_guided_failure(self, enabled=True):
-        return self._with_verb("use_guided_failure", enabled=bool(enabled))
+        return self._with_verb(UseGuidedFailure(bool(enabled)))
+
+    def select(self, ctx):
+        """What the criteria select; other providers may call this too."""
+        selected = ctx.models("environments", Environment)  # one list call per plan
+        for names in self.criteria_for("name"):  # each where(name=...) narrows further
+            wanted = {e.id for e in lookups.environments(ctx, names)}  # unknown → problem
+            selected = [e for e in selected if e.id in wanted]
+        for predicate in self.criteria_for("predicate"):
+            selected = [e for e in selected if predicate(e)]
+        return selected
 
     def plan(self, ctx):
-        documents = ctx.documents("environments")  # one list call per plan, cached
-        known = [d["Name"] for d in documents]
-        selected = documents
-        for value in self.criteria_for("name"):  # each where(name=...) narrows further
-            wanted = as_names(value, "name")
-            for name in wanted:
-                if name.lower() not in {k.lower() for k in known}:
-                    ctx.problem(unknown_name_message("environment", name, known))
-            lowered = {n.lower() for n in wanted}
-            selected = [d for d in selected if d["Name"].lower() in lowered]
-        for predicate in self.criteria_for("predicate"):
-            selected = [d for d in selected if predicate(d)]
-        intents = []
-        for verb in self.verbs:
-            state = "on" if verb.args["enabled"] else "off"
-            intents.append(Intent("environment.set_guided_failure", dict(verb.args),
-                                  f"guided failure {state}", f"guided failure already {state}"))
-        for document in selected:
-            if intents:
-                yield Edit(ENVIRONMENT.name, document["Id"], document["Name"], document,
-                           tuple(intents))
+        intents = tuple(verb.intent() for verb in self.verbs)
+        if not intents:
+            return
+        for environment in self.select(ctx):
+            document = ctx.document("environments", environment.id)
+            yield Edit(ENVIRONMENT.name, environment.id, environment.name, document, intents)
 
 
 @hookimpl

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import re
 import runpy
 import shlex
@@ -341,6 +342,20 @@ def _(run: Run) -> str:
     assert {e["Name"]: e["UseGuidedFailure"] for e in environments} == {
         "Development": False, "Test": False, "Staging": True, "Production": True}
     return out
+
+
+@check("test_environments_provider.py")
+def _(run: Run) -> str:
+    """The plugin's tests pass under pytest, as its author would run them (no conftest)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+         "test_environments_provider.py"],
+        cwd=EXAMPLES, env=dict(os.environ, PYTHONPATH=str(EXAMPLES)),
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert re.search(r"\b4 passed\b", done.stdout), done.stdout[-1000:]
+    return done.stdout
 
 
 @check("sandbox_in_process.py")
