@@ -13,6 +13,7 @@ Selections and verbs (the DSL)
     :class:`Selection`, :class:`Criterion`, :class:`Verb`, :data:`EVERYTHING`,
     :func:`as_names`, :func:`optional_names`, :func:`is_everything`,
     :func:`selects_note`
+    :class:`Ensure` (statements making one named document; the contract for referring to it)
 Planning
     :class:`PlanContext`, :class:`Edit`, :class:`Intent`, :func:`created_ref`,
     :func:`replay`, :func:`diff`, :func:`clone`, :data:`IDS_PER_REQUEST`
@@ -49,6 +50,7 @@ from octoflow.apply.secretfiles import (
 )
 from octoflow.client.http import IDS_PER_REQUEST
 from octoflow.config import parse_bool
+from octoflow.dsl.ensure import Ensure
 from octoflow.dsl.selection import (
     EVERYTHING,
     Criterion,
@@ -106,6 +108,7 @@ __all__ = [
     "Channel",
     "Criterion",
     "Edit",
+    "Ensure",
     "Environment",
     "Intent",
     "LibraryVariableSet",

@@ -9,6 +9,8 @@ ensure it again).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import attrs
 from octoflow_plugins.targets import guard
 from octoflow_plugins.targets.endpoints import Endpoint
@@ -16,14 +18,16 @@ from octoflow_plugins.targets.kinds import TARGET
 from octoflow_plugins.targets.machines import MachineSelection
 from octoflow_plugins.targets.models import STYLE_NAMES, Target, WorkerPool
 
-from octoflow.provider import Edit, Intent, PlanContext
+from octoflow.provider import Edit, Ensure, Intent, PlanContext
 
 
 @attrs.frozen
-class EnsureTarget:
+class EnsureTarget(Ensure):
     """``changes``: a ``targets`` selection whose verbs (add_role, add_environment …)
     say what the target must have; its criteria are not used."""
 
+    collection: ClassVar[str] = "targets"
+    kind: ClassVar[str] = TARGET
     name: str
     endpoint: Endpoint
     changes: MachineSelection

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from octoflow import hookimpl
-from octoflow.registry import Registry
+from octoflow.provider import Registry, hookimpl
 
 RECIPES = ("team-add-members",)
 

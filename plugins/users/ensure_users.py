@@ -21,11 +21,7 @@ from octoflow_plugins.users.kinds import USER
 from octoflow_plugins.users.models import User
 from octoflow_plugins.users.rows import UserSpec
 
-from octoflow.plan.compiler import Edit
-from octoflow.plan.context import PlanContext
-from octoflow.plan.model import Intent
-from octoflow.plan.refs import created_ref
-from octoflow.registry import unknown_name_message
+from octoflow.provider import Edit, Intent, PlanContext, created_ref, unknown_name_message
 
 #: A member a team verb can add: a user id (or a reference to a new user) and the
 #: key of the edit creating that user, if it is new.

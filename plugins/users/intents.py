@@ -3,7 +3,7 @@
 ``user.initial_password`` is an apply-time intent: it runs only when apply
 creates the user, so the password it makes is in no plan, journal or report;
 it goes to the server in the create request and to the ``passwords_out`` file
-(see :mod:`octoflow.apply.secretfiles`), nowhere else.
+(see :mod:`octoflow_plugins.users.passwords`), nowhere else.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from typing import Any
 
 from octoflow_plugins.users.passwords import HEADER
 
-from octoflow.errors import UsageError
-from octoflow.secrets import register_secret
+from octoflow.provider import UsageError, register_secret
 
 Doc = dict[str, Any]
 Args = Mapping[str, Any]

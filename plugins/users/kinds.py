@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from octoflow.registry import ResourceKind
+from octoflow.provider import ResourceKind
 
 USER = "User"
 TEAM = "Team"

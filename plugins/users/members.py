@@ -10,10 +10,7 @@ from octoflow_plugins.users import resolve
 from octoflow_plugins.users.ensure_users import EnsureUsers, Member
 from octoflow_plugins.users.users import Users
 
-from octoflow.dsl.selection import as_names
-from octoflow.errors import UsageError
-from octoflow.plan.compiler import Edit
-from octoflow.plan.context import PlanContext
+from octoflow.provider import Edit, PlanContext, UsageError, as_names
 
 
 @attrs.frozen

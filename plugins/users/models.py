@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from octoflow.models import Model, Named
+from octoflow.provider import Model, Named
 
 
 @attrs.define(kw_only=True)

@@ -1,13 +1,13 @@
 """The ``passwords_out`` file of new users' initial passwords: planning it, settling it.
 
-Apply writes the file (:mod:`octoflow.apply.secretfiles`): a row only once its user
-exists, after every row went to a pending file beside it. Planning checks that the
-file can take the rows (it does not exist yet, or is an earlier passwords file to
-add to) and, when an earlier apply was interrupted and left a pending file, plans
-``users.settle_passwords``: rows of users that exist now go into the file (their
-passwords took effect; we assume nobody else created a user of that name
-meanwhile), the others are dropped (those users were never created, and this plan
-creates them with new passwords).
+Apply writes the file (with the private-file helpers of :mod:`octoflow.provider`): a
+row only once its user exists, after every row went to a pending file beside it.
+Planning checks that the file can take the rows (it does not exist yet, or is an
+earlier passwords file to add to) and, when an earlier apply was interrupted and
+left a pending file, plans ``users.settle_passwords``: rows of users that exist now
+go into the file (their passwords took effect; we assume nobody else created a user
+of that name meanwhile), the others are dropped (those users were never created,
+and this plan creates them with new passwords).
 """
 
 from __future__ import annotations
@@ -18,18 +18,19 @@ from pathlib import Path
 from octoflow_plugins.users.models import User
 from octoflow_plugins.users.rows import UserSpec
 
-from octoflow.apply.actions import ActionCall, ActionResult
-from octoflow.apply.secretfiles import (
+from octoflow.provider import (
+    ActionCall,
+    ActionResult,
+    Edit,
+    Intent,
+    PlanContext,
+    UsageError,
     check_appendable,
     csv_value,
     pending_files,
     read_rows,
     settle_pending,
 )
-from octoflow.errors import UsageError
-from octoflow.plan.compiler import Edit
-from octoflow.plan.context import PlanContext
-from octoflow.plan.model import Intent
 
 HEADER = ("username", "password")
 SETTLE = "users.settle_passwords"

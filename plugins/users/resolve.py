@@ -12,10 +12,16 @@ from collections.abc import Sequence
 
 from octoflow_plugins.users.models import ScopedUserRole, Team, User, UserRole
 
-from octoflow.models import Environment, Model, Project, ProjectGroup, Tenant
-from octoflow.plan.context import PlanContext
-from octoflow.plan.model import Intent
-from octoflow.registry import unknown_name_message
+from octoflow.provider import (
+    Environment,
+    Intent,
+    Model,
+    PlanContext,
+    Project,
+    ProjectGroup,
+    Tenant,
+    unknown_name_message,
+)
 
 USERS = "/api/users"
 ROLES = "/api/userroles"
@@ -96,15 +102,14 @@ def scope_ids(ctx: PlanContext, keyword: str, names: Sequence[str]) -> list[str]
 
 
 def membership_intent(
-    ctx: PlanContext, verb: str, ids: Sequence[str], current: Sequence[str]
+    ctx: PlanContext, adding: bool, ids: Sequence[str], current: Sequence[str]
 ) -> Intent:
-    """``team.add_members``/``team.remove_members`` of ``ids``; the summary names the
-    users whose membership changes (``current``: the members now)."""
-    adding = verb == "add_members"
+    """``team.add_members`` (``adding``) or ``team.remove_members`` of ``ids``; the summary
+    names the users whose membership changes (``current``: the members now)."""
     changing = [i for i in ids if (i not in current) == adding]
     shown = ", ".join(ctx.labels.get(i, i) for i in changing[:3])
     shown += ", …" if len(changing) > 3 else ""
     word = "add" if adding else "remove"
     summary = f"{word} {len(changing)} member(s): {shown}" if changing else f"{word} no members"
     noop = "already members" if adding else "not members"
-    return Intent(f"team.{verb}", {"user_ids": list(ids)}, summary, noop)
+    return Intent(f"team.{word}_members", {"user_ids": list(ids)}, summary, noop)

@@ -19,10 +19,7 @@ from octoflow_plugins.users import resolve
 from octoflow_plugins.users.kinds import SCOPED_ROLE
 from octoflow_plugins.users.models import ScopedUserRole, Team, UserRole
 
-from octoflow.plan.compiler import Edit
-from octoflow.plan.context import PlanContext
-from octoflow.plan.model import Intent
-from octoflow.plan.refs import created_ref
+from octoflow.provider import Edit, Intent, PlanContext, created_ref
 
 FIELDS = tuple(field for field, *_ in resolve.SCOPES.values())
 Scopes = Mapping[str, Sequence[str]]  # grant/revoke keyword → names

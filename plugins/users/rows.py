@@ -16,8 +16,7 @@ from typing import Any
 
 import attrs
 
-from octoflow.config import parse_bool
-from octoflow.errors import UsageError
+from octoflow.provider import UsageError, parse_bool
 
 COLUMNS = ("username", "display_name", "email")
 OPTIONAL_COLUMNS = ("is_service",)

@@ -17,18 +17,30 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
 import attrs
-from octoflow_plugins.users import resolve, roles
+from octoflow_plugins.users import resolve
 from octoflow_plugins.users.kinds import TEAM
 from octoflow_plugins.users.members import members_from
 from octoflow_plugins.users.models import Team
+from octoflow_plugins.users.team_verbs import (
+    AddMembers,
+    ChangedTeam,
+    Delete,
+    Grant,
+    RemoveMembers,
+    Revoke,
+    TeamVerb,
+)
 
-from octoflow.dsl.selection import Selection, as_names
-from octoflow.errors import UsageError
-from octoflow.plan.compiler import Edit
-from octoflow.plan.context import PlanContext
-from octoflow.plan.model import Intent
-from octoflow.plan.refs import created_ref
-from octoflow.registry import unknown_name_message
+from octoflow.provider import (
+    Edit,
+    Intent,
+    PlanContext,
+    Selection,
+    UsageError,
+    as_names,
+    created_ref,
+    unknown_name_message,
+)
 
 
 @attrs.frozen
@@ -36,23 +48,6 @@ class EnsureSpec:
     name: str
     description: str | None = None
     system: bool = False
-
-
-@attrs.frozen
-class Target:
-    """One team being changed: the document, or the body of a team to create."""
-
-    team: Team | None
-    name: str
-    document: dict[str, Any]
-    is_system: bool
-
-    @property
-    def key(self) -> str:
-        return Edit(TEAM, self.team.id if self.team else None, self.name, {}, ()).key
-
-    def role_target(self) -> roles.RoleTarget:
-        return roles.RoleTarget(self.team, self.key, self.name, self.is_system)
 
 
 @attrs.frozen
@@ -74,23 +69,23 @@ class Teams(Selection):
 
     def add_members(self, users: Any) -> Teams:
         """Add users: usernames, ``octo.users.where(...)`` or ``octo.users.ensure_many(...)``."""
-        return self._with_verb("add_members", members=members_from(users))
+        return self._with_verb(AddMembers(members_from(users)))
 
     def remove_members(self, users: Any) -> Teams:
-        return self._with_verb("remove_members", members=members_from(users))
+        return self._with_verb(RemoveMembers(members_from(users)))
 
     def grant(self, role: str, **scopes: str | Iterable[str]) -> Teams:
         """Give the team a user role, at least in the ``environments``, ``projects``,
         ``project_groups`` and ``tenants`` named (none named: everywhere in the space)."""
-        return self._with_verb("grant", role=role, scopes=_scopes(scopes, "grant"))
+        return self._with_verb(Grant(role, _scopes(scopes, "grant")))
 
     def revoke(self, role: str, **scopes: str | Iterable[str]) -> Teams:
         """Take a user role away (only where named, if restrictions are given)."""
-        return self._with_verb("revoke", role=role, scopes=_scopes(scopes, "revoke"))
+        return self._with_verb(Revoke(role, _scopes(scopes, "revoke")))
 
     def delete(self) -> Teams:
         """Delete the selected teams (never built-in ones)."""
-        return self._with_verb("delete")
+        return self._with_verb(Delete())
 
     def describe(self) -> str:
         text = super().describe()
@@ -105,46 +100,41 @@ class Teams(Selection):
             ctx.problem("teams.ensure() cannot be combined with where()")
             return []
         known_problems = len(ctx.problems)
-        targets = [self._ensured(ctx)] if self.ensured else self._selected(ctx)
+        changed = [self._ensured(ctx)] if self.ensured else self._selected(ctx)
         if len(ctx.problems) > known_problems:
             self._check_names(ctx)
             return []
-        if any(v.name == "delete" for v in self.verbs):
-            return self._deletes(ctx, targets)
+        if any(isinstance(v, Delete) for v in self.verbs):
+            return self._deletes(ctx, changed)
         edits: list[Edit] = []
-        for target in targets:
-            edits += self._edits(ctx, target)
+        for one in changed:
+            edits += self._edits(ctx, one)
         return edits
 
     def _check_names(self, ctx: PlanContext) -> None:
         """Resolve the verbs' names too, so one plan reports every bad one."""
-        for verb in self.verbs:
-            if "members" in verb.args:
-                verb.args["members"].resolve(ctx)
-            if "role" in verb.args:
-                resolve.role(ctx, verb.args["role"])
-                for keyword, names in verb.args["scopes"].items():
-                    resolve.scope_ids(ctx, keyword, names)
+        for verb in self._team_verbs():
+            verb.check_names(ctx)
 
-    def _selected(self, ctx: PlanContext) -> list[Target]:
+    def _selected(self, ctx: PlanContext) -> list[ChangedTeam]:
         teams = resolve.teams(ctx)
         for criterion in self.criteria:
             test = self._test(ctx, criterion.key, criterion.value)
             teams = [t for t in teams if test(t)]
         ctx.note(f"selects {len(teams)} team(s)")
-        return [self._target(ctx, t) for t in teams]
+        return [self._changed(ctx, t) for t in teams]
 
-    def _target(self, ctx: PlanContext, team: Team) -> Target:
+    def _changed(self, ctx: PlanContext, team: Team) -> ChangedTeam:
         ctx.label(team)
         document = ctx.document(resolve.TEAMS, str(team.id))
-        return Target(team, team.name, document, team.is_system)
+        return ChangedTeam(team, team.name, document, team.is_system)
 
-    def _ensured(self, ctx: PlanContext) -> Target:
+    def _ensured(self, ctx: PlanContext) -> ChangedTeam:
         spec = self.ensured
         assert spec is not None
         wanted = [t for t in resolve.teams(ctx) if t.name.lower() == spec.name.lower()]
         for team in sorted(wanted, key=lambda t: t.is_system != spec.system):
-            return self._target(ctx, team)
+            return self._changed(ctx, team)
         hint = resolve.close_team_names(ctx, spec.name)
         if "did you mean" in hint:
             ctx.note(f"{hint.replace('unknown team', 'team')}: it will be created")
@@ -153,9 +143,9 @@ class Teams(Selection):
             "SpaceId": None if spec.system else ctx.client.space_id,
             "MemberUserIds": [],
         }
-        target = Target(None, spec.name, body, spec.system)
-        ctx.labels[created_ref(target.key)] = f"{spec.name} (new)"
-        return target
+        changed = ChangedTeam(None, spec.name, body, spec.system)
+        ctx.labels[created_ref(changed.key)] = f"{spec.name} (new)"
+        return changed
 
     def _test(self, ctx: PlanContext, key: str, value: Any) -> Callable[[Team], bool]:
         if key == "predicate":
@@ -178,35 +168,31 @@ class Teams(Selection):
         wanted = {n.lower() for n in names}
         return lambda t: t.name.lower() in wanted
 
-    def _edits(self, ctx: PlanContext, target: Target) -> list[Edit]:
+    def _edits(self, ctx: PlanContext, changed: ChangedTeam) -> list[Edit]:
         intents: list[Intent] = []
         after: list[str] = []
         users: list[Edit] = []
         grants: list[Edit] = []
-        if target.team is None or (self.ensured and self.ensured.description is not None):
-            intents.append(self._created_or_described(target))
-        for verb in self.verbs:
-            args = dict(verb.args)
-            if verb.name in ("grant", "revoke"):
-                plan_role = roles.grant if verb.name == "grant" else roles.revoke
-                grants += plan_role(ctx, target.role_target(), args["role"], args["scopes"])
-                continue
-            intent, needs, first = self._membership(ctx, target, verb.name, args["members"])
-            intents += intent
-            after += needs
-            users += first
-        action = "create" if target.team is None else "update"
-        team_id = target.team.id if target.team else None
-        own = Edit(TEAM, team_id, target.name, target.document, tuple(intents), action,
+        if changed.team is None or (self.ensured and self.ensured.description is not None):
+            intents.append(self._created_or_described(changed))
+        for verb in self._team_verbs():
+            change = verb.for_team(ctx, changed)
+            intents += change.intents
+            after += change.after
+            users += change.first
+            grants += change.then
+        action = "create" if changed.team is None else "update"
+        team_id = changed.team.id if changed.team else None
+        own = Edit(TEAM, team_id, changed.name, changed.document, tuple(intents), action,
                    tuple(dict.fromkeys(after)))  # fmt: skip
         return users + ([own] if intents or action == "create" else []) + grants
 
-    def _created_or_described(self, target: Target) -> Intent:
+    def _created_or_described(self, changed: ChangedTeam) -> Intent:
         description = self.ensured.description if self.ensured else None
-        if target.team is None:
-            where = "system team" if target.is_system else "team"
+        if changed.team is None:
+            where = "system team" if changed.is_system else "team"
             fields = {"Description": description or ""}
-            return Intent("team.set_fields", {"fields": fields}, f"create {where} {target.name}")
+            return Intent("team.set_fields", {"fields": fields}, f"create {where} {changed.name}")
         return Intent(
             "team.set_fields",
             {"fields": {"Description": description}},
@@ -214,27 +200,15 @@ class Teams(Selection):
             "description already so",
         )
 
-    def _membership(
-        self, ctx: PlanContext, target: Target, verb: str, members: Any
-    ) -> tuple[list[Intent], list[str], list[Edit]]:
-        """The team's intent for ``add_members``/``remove_members``, the keys of user
-        creations it waits for, and the edits of those users."""
-        found, user_edits = members.resolve(ctx)
-        team = target.team
-        if team is not None and not team.can_change_members:
-            ctx.problem(f"the members of team {target.name!r} cannot be changed")
-            return [], [], []
-        ids = [member_id for member_id, _ in found]
-        needs = [key for _, key in found if key]
-        current = target.document.get("MemberUserIds") or []
-        return [resolve.membership_intent(ctx, verb, ids, current)], needs, user_edits
+    def _team_verbs(self) -> list[TeamVerb]:
+        return [v for v in self.verbs if isinstance(v, TeamVerb)]
 
-    def _deletes(self, ctx: PlanContext, targets: Sequence[Target]) -> list[Edit]:
+    def _deletes(self, ctx: PlanContext, changed: Sequence[ChangedTeam]) -> list[Edit]:
         edits = []
-        for target in targets:
-            team = target.team
+        for one in changed:
+            team = one.team
             if team is None:
-                ctx.problem(f"team {target.name!r} does not exist, so it cannot be deleted")
+                ctx.problem(f"team {one.name!r} does not exist, so it cannot be deleted")
             elif not team.can_be_deleted:
                 ctx.problem(
                     f"team {team.name!r} is built in and cannot be deleted",

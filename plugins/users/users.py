@@ -18,14 +18,18 @@ from typing import Any, ClassVar
 import attrs
 from octoflow_plugins.users import resolve
 from octoflow_plugins.users.ensure_users import EnsureUsers
-from octoflow_plugins.users.kinds import TEAM, USER
 from octoflow_plugins.users.models import User
 from octoflow_plugins.users.rows import UserSpec, checked, read_csv, spec_from
+from octoflow_plugins.users.user_verbs import (
+    Activate,
+    AddToTeam,
+    Deactivate,
+    Delete,
+    RemoveFromTeam,
+    UserVerb,
+)
 
-from octoflow.dsl.selection import Selection, as_names
-from octoflow.plan.compiler import Edit
-from octoflow.plan.context import PlanContext
-from octoflow.plan.model import Intent
+from octoflow.provider import Edit, PlanContext, Selection, as_names
 
 EVERYONE = "teams-everyone"
 
@@ -41,21 +45,21 @@ class Users(Selection):
 
     def deactivate(self) -> Users:
         """Mark the users inactive: they can no longer sign in or use their API keys."""
-        return self._with_verb("deactivate")
+        return self._with_verb(Deactivate())
 
     def activate(self) -> Users:
-        return self._with_verb("activate")
+        return self._with_verb(Activate())
 
     def add_to_team(self, team: str) -> Users:
         """Make every selected user a member of ``team`` (a team name)."""
-        return self._with_verb("add_to_team", team=team)
+        return self._with_verb(AddToTeam(team))
 
     def remove_from_team(self, team: str) -> Users:
-        return self._with_verb("remove_from_team", team=team)
+        return self._with_verb(RemoveFromTeam(team))
 
     def delete(self) -> Users:
         """Delete every selected user (never the user of the API key in use)."""
-        return self._with_verb("delete")
+        return self._with_verb(Delete())
 
     # -- statements that make users -----------------------------------------------
 
@@ -141,53 +145,9 @@ class Users(Selection):
         ctx.note(f"selects {len(selected)} user(s)")
         edits: list[Edit] = []
         for verb in self.verbs:
-            edits += getattr(self, f"_plan_{verb.name}")(ctx, selected, **verb.args)
+            if isinstance(verb, UserVerb):
+                edits += verb.for_users(ctx, selected)
         return edits
-
-    def _plan_activate(self, ctx: PlanContext, users: list[User]) -> list[Edit]:
-        return self._set_active(ctx, users, True)
-
-    def _plan_deactivate(self, ctx: PlanContext, users: list[User]) -> list[Edit]:
-        return self._set_active(ctx, users, False)
-
-    def _set_active(self, ctx: PlanContext, users: list[User], active: bool) -> list[Edit]:
-        word = "active" if active else "inactive"
-        intent = Intent(
-            "user.set_fields", {"fields": {"IsActive": active}}, word, f"already {word}"
-        )
-        return [
-            Edit(USER, u.id, u.username, ctx.document(resolve.USERS, str(u.id)), (intent,))
-            for u in users
-        ]
-
-    def _plan_add_to_team(self, ctx: PlanContext, users: list[User], team: str) -> list[Edit]:
-        return self._membership(ctx, users, team, "add_members")
-
-    def _plan_remove_from_team(self, ctx: PlanContext, users: list[User], team: str) -> list[Edit]:
-        return self._membership(ctx, users, team, "remove_members")
-
-    def _membership(self, ctx: PlanContext, users: list[User], name: str, verb: str) -> list[Edit]:
-        found = resolve.team(ctx, name)
-        if found is None or not users:
-            return []
-        if not found.can_change_members:
-            ctx.problem(f"the members of team {found.name!r} cannot be changed")
-            return []
-        ids = [str(u.id) for u in users]
-        document = ctx.document(resolve.TEAMS, str(found.id))
-        change = resolve.membership_intent(ctx, verb, ids, found.member_user_ids)
-        return [Edit(TEAM, found.id, found.name, document, (change,))]
-
-    def _plan_delete(self, ctx: PlanContext, users: list[User]) -> list[Edit]:
-        me = ctx.client.get("/api/users/me")
-        if any(u.id == me.get("Id") for u in users):
-            ctx.problem(
-                f"the selection includes {me.get('Username')!r}, the user of this API key",
-                "octoflow does not delete the user it works as; narrow the selection",
-            )
-            return []
-        delete = Intent("user.delete", {}, "delete")
-        return [Edit(USER, u.id, u.username, {}, (delete,), action="delete") for u in users]
 
 
 @attrs.frozen

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from octoflow import hookimpl
-from octoflow.registry import Registry
+from octoflow.provider import Registry, hookimpl
 
 RECIPES = ("octopus-register-instance",)
 

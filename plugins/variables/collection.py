@@ -18,29 +18,32 @@ sends the value again.
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import uuid
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
-from octoflow_plugins.targets.ensure import EnsureTarget
-from octoflow_plugins.variables import intents as edits
 from octoflow_plugins.variables import resolve
 from octoflow_plugins.variables.kinds import VARIABLE_SET
+from octoflow_plugins.variables.verbs import (
+    RemoveVariable,
+    ScopeSpec,
+    SetVariable,
+    VariableVerb,
+)
 
-from octoflow.dsl.selection import NamedVerb, as_names
-from octoflow.errors import UsageError
-from octoflow.plan.compiler import Edit
-from octoflow.plan.context import PlanContext
-from octoflow.plan.model import Intent
-from octoflow.registry import unknown_name_message
+from octoflow.provider import (
+    Edit,
+    Ensure,
+    Intent,
+    PlanContext,
+    UsageError,
+    as_names,
+    unknown_name_message,
+)
 
 Doc = dict[str, Any]
-ScopeSpec = tuple[tuple[str, tuple[Any, ...]], ...]
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DOCUMENTS: weakref.WeakKeyDictionary[PlanContext, dict[str, Doc]] = weakref.WeakKeyDictionary()
 
@@ -64,7 +67,7 @@ class VariableSetEdits:
 
     kind: str
     owner: str
-    verbs: tuple[NamedVerb, ...] = ()
+    verbs: tuple[VariableVerb, ...] = ()
 
     def set(
         self,
@@ -86,7 +89,8 @@ class VariableSetEdits:
         :param rotate: send a sensitive value again even though the variable exists.
         """
         name = _required_name(name, "set")
-        args: dict[str, Any] = {"name": name, "scope": _scope_spec(scope, "set")}
+        spec = _scope_spec(scope, "set")
+        text = None if description is None else str(description)
         if sensitive:
             if value is not None:
                 raise UsageError(
@@ -99,7 +103,7 @@ class VariableSetEdits:
                     f"variables.set({name!r}, sensitive=True) needs from_env: the name of the "
                     f"environment variable apply reads the value from, not {from_env!r}"
                 )
-            args.update(sensitive=True, from_env=from_env, rotate=bool(rotate))
+            verb = SetVariable(name, spec, None, True, from_env, bool(rotate), text)
         else:
             if from_env is not None or rotate:
                 raise UsageError(
@@ -108,22 +112,17 @@ class VariableSetEdits:
                 )
             if value is None or isinstance(value, (dict, list, tuple, set)):
                 raise UsageError(f"variables.set({name!r}) needs a value (text), not {value!r}")
-            args["value"] = str(value)
-        if description is not None:
-            args["description"] = str(description)
-        return attrs.evolve(self, verbs=self.verbs + (NamedVerb("set", args),))
+            verb = SetVariable(name, spec, str(value), description=text)
+        return attrs.evolve(self, verbs=self.verbs + (verb,))
 
     def remove(self, name: str, scope: Mapping[str, Any] | None = None) -> VariableSetEdits:
         """Remove the variable ``name`` with exactly ``scope`` (none: the unscoped one)."""
-        name = _required_name(name, "remove")
-        spec = _scope_spec(scope, "remove")
-        return attrs.evolve(
-            self, verbs=self.verbs + (NamedVerb("remove", {"name": name, "scope": spec}),)
-        )
+        verb = RemoveVariable(_required_name(name, "remove"), _scope_spec(scope, "remove"))
+        return attrs.evolve(self, verbs=self.verbs + (verb,))
 
     def describe(self) -> str:
         return f"variables.{self.kind}({self.owner!r})" + "".join(
-            f".{v.name}({_shown_args(v.args)})" for v in self.verbs
+            f".{v.describe()}" for v in self.verbs
         )
 
     # -- planning -----------------------------------------------------------------
@@ -131,61 +130,17 @@ class VariableSetEdits:
     def plan(self, ctx: PlanContext) -> list[Edit]:
         known_problems = len(ctx.problems)
         owner = resolve.owner(ctx, self.kind, self.owner)
-        scopes = [resolve.scope(ctx, owner, verb.args["scope"]) for verb in self.verbs]
+        scopes = [resolve.scope(ctx, owner, verb.scope) for verb in self.verbs]
         if owner is None or len(ctx.problems) > known_problems:
             return []
         document = _document(ctx, owner.set_id)
         intents: list[Intent] = []
         for verb, scope in zip(self.verbs, scopes, strict=True):
-            intents.append(_intent(ctx, owner, verb, scope, document))
+            intents.append(verb.intent(ctx, owner, scope, document))
         if len(ctx.problems) > known_problems or not intents:
             return []
         after = tuple(dict.fromkeys(key for scope in scopes for key in scope.after))
         return [Edit(VARIABLE_SET, owner.set_id, owner.name, document, tuple(intents), after=after)]
-
-
-def _intent(
-    ctx: PlanContext, owner: resolve.Owner, verb: NamedVerb, scope: resolve.Scope, document: Doc
-) -> Intent:
-    name = verb.args["name"]
-    existing = edits.find(document, name, scope.ids)
-    variable_id = existing["Id"] if existing else variable_id_for(owner.set_id, name, scope.ids)
-    ctx.labels[variable_id] = f"{name} {scope.text}"
-    shown = f"{name} {scope.text}"
-    if verb.name == "remove":
-        args = {"name": name, "scope": scope.ids}
-        return Intent("variable.remove", args, f"remove {shown}", f"no {shown} to remove")
-    args = {"name": name, "scope": scope.ids, "id": variable_id}
-    if "description" in verb.args:
-        args["description"] = verb.args["description"]
-    if not verb.args.get("sensitive"):
-        value = verb.args["value"]
-        args["value"] = value
-        summary = f"{name} = {value!r} {scope.text}"
-        return Intent("variable.set", args, summary, f"{name} already {value!r} {scope.text}")
-    env = verb.args["from_env"]
-    is_set = existing is not None and bool(existing.get("IsSensitive"))
-    if is_set and not verb.args["rotate"]:
-        args["sensitive"] = True
-        return Intent(
-            "variable.set", args, f"{name} (sensitive) {scope.text}", f"{shown}: already set"
-        )
-    if not os.environ.get(env):
-        ctx.problem(
-            f"${env} is not set: it must hold the value of the sensitive variable {name!r}",
-            "set it in the environment octoflow runs in; apply reads it right before "
-            "writing, and it is never shown or saved",
-        )
-    args["env"] = env
-    summary = f"{name} (sensitive, read from ${env} at apply) {scope.text}"
-    return Intent("variable.set_secret", args, summary)
-
-
-def variable_id_for(set_id: str, name: str, scope: Mapping[str, Iterable[str]]) -> str:
-    """A new variable's id: derived from the set, name and scope, so plans are stable."""
-    canonical = {k: sorted(str(v).lower() for v in vs) for k, vs in scope.items() if vs}
-    text = json.dumps([set_id, name.lower(), canonical], sort_keys=True)
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, "octoflow:variable:" + text))
 
 
 def _document(ctx: PlanContext, set_id: str) -> Doc:
@@ -224,13 +179,13 @@ def _scope_spec(scope: Mapping[str, Any] | None, where: str) -> ScopeSpec:
 
 
 def _scope_items(keyword: str, items: Any) -> tuple[Any, ...]:
-    if isinstance(items, EnsureTarget):
+    if _is_target(items):
         items = [items]
     if isinstance(items, str) or items is None:
         return as_names(items, keyword)
     out: list[Any] = []
     for item in items:
-        if isinstance(item, EnsureTarget):
+        if _is_target(item):
             if keyword != "targets":
                 raise UsageError(f"a targets.ensure(...) can only go in the scope's targets, "
                                  f"not in {keyword}")  # fmt: skip
@@ -240,16 +195,6 @@ def _scope_items(keyword: str, items: Any) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def _shown_args(args: Mapping[str, Any]) -> str:
-    """A verb's arguments for plans and problems: values elided, ensures by name."""
-    parts = [repr(args["name"])]
-    if "value" in args:
-        parts.append("…")
-    if args["scope"]:
-        scope = {k: [getattr(i, "name", i) for i in items] for k, items in args["scope"]}
-        parts.append(f"scope={scope!r}")
-    if args.get("sensitive"):
-        parts.append(f"sensitive=True, from_env={args['from_env']!r}")
-        if args.get("rotate"):
-            parts.append("rotate=True")
-    return ", ".join(parts)
+def _is_target(item: Any) -> bool:
+    """A target ``octo.targets.ensure(...)`` makes (by contract, whatever provider)."""
+    return isinstance(item, Ensure) and item.collection == "targets"

@@ -16,8 +16,7 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from octoflow.errors import UsageError
-from octoflow.secrets import register_secret
+from octoflow.provider import UsageError, register_secret
 
 Doc = dict[str, Any]
 Args = Mapping[str, Any]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from octoflow.registry import ResourceKind
+from octoflow.provider import ResourceKind
 
 VARIABLE_SET = "VariableSet"
 #: Text of the 400 a server answers when the variables were saved by someone else

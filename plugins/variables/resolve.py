@@ -13,16 +13,18 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
-from octoflow_plugins.targets.ensure import EnsureTarget
-from octoflow_plugins.targets.kinds import TARGET
-from octoflow_plugins.targets.models import Target
 
-from octoflow import lookups
-from octoflow.models import Channel, LibraryVariableSet, Project
-from octoflow.plan.compiler import Edit
-from octoflow.plan.context import PlanContext
-from octoflow.plan.refs import created_ref
-from octoflow.registry import unknown_name_message
+from octoflow.provider import (
+    Channel,
+    Ensure,
+    LibraryVariableSet,
+    Named,
+    PlanContext,
+    Project,
+    created_ref,
+    lookups,
+    unknown_name_message,
+)
 
 #: DSL scope keyword → (Octopus scope field, what one item is called).
 SCOPES = {
@@ -96,10 +98,10 @@ def scope(
 def _targets(ctx: PlanContext, items: Iterable[Any]) -> tuple[list[str], list[str]]:
     """Target ids; a target an ``ensure`` creates in this plan becomes a reference."""
     ids, after = [], []
-    machines = {m.name.lower(): m for m in ctx.models("machines", Target)}
+    machines = {m.name.lower(): m for m in ctx.models("machines", Named)}
     for item in items:
-        if not isinstance(item, EnsureTarget):
-            target = ctx.find("machines", Target, str(item), "target")
+        if not isinstance(item, Ensure):
+            target = ctx.find("machines", Named, str(item), "target")
             if target is not None and target.id:
                 ids.append(target.id)
             continue
@@ -108,7 +110,7 @@ def _targets(ctx: PlanContext, items: Iterable[Any]) -> tuple[list[str], list[st
             ctx.label(existing)
             ids.append(existing.id)
             continue
-        key = Edit(TARGET, None, item.name, {}, ()).key
+        key = item.created_key
         ref = created_ref(key)
         ctx.labels[ref] = f"{item.name} (new)"
         ids.append(ref)
