@@ -13,7 +13,7 @@ select everything on purpose, say so: ``where(tag="*")`` (the plan then says
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import attrs
@@ -45,24 +45,6 @@ class Criterion:
 
 
 @attrs.frozen
-class NamedVerb:
-    """A verb as a name and keyword arguments: the form providers used before typed
-    verbs (:class:`octoflow.dsl.verbs.Verb`); kept while they move over."""
-
-    name: str
-    args: Mapping[str, Any]
-
-    def describe(self) -> str:
-        """The call as text; values being set are elided (they may be secrets)."""
-        inner = ", ".join(
-            f"{k}={'…' if k == 'value' else repr(v)}"
-            for k, v in self.args.items()
-            if v not in (None, (), [])
-        )
-        return f"{self.name}({inner})"
-
-
-@attrs.frozen
 class Selection:
     """Criteria over one collection plus the verbs to apply to what they select.
 
@@ -74,7 +56,7 @@ class Selection:
     criteria_keys: ClassVar[frozenset[str]] = frozenset()
 
     criteria: tuple[Criterion, ...] = ()
-    verbs: tuple[Verb | NamedVerb, ...] = ()
+    verbs: tuple[Verb, ...] = ()
     #: Keywords given as ``"*"``: any value on purpose (they narrow nothing).
     everything: tuple[str, ...] = ()
 
@@ -108,12 +90,11 @@ class Selection:
             everything=self.everything + tuple(k for k in everything if k not in self.everything),
         )
 
-    def _with_verb(self: S, verb: Verb | str, **args: Any) -> S:
-        """A copy with ``verb`` appended (a typed :class:`Verb`, or a name and arguments)."""
-        typed = verb if isinstance(verb, Verb) else NamedVerb(verb, args)
+    def _with_verb(self: S, verb: Verb) -> S:
+        """A copy with ``verb`` appended."""
         if any(v.name == "delete" for v in self.verbs):
-            raise UsageError(f"{self.collection}.{typed.name}() cannot follow delete()")
-        return attrs.evolve(self, verbs=self.verbs + (typed,))
+            raise UsageError(f"{self.collection}.{verb.name}() cannot follow delete()")
+        return attrs.evolve(self, verbs=self.verbs + (verb,))
 
     def select(self, ctx: PlanContext) -> list[Any]:
         """The documents (models) the criteria select, names resolved through ``ctx``.
