@@ -145,3 +145,13 @@ class Tenant(Named):
     tenant_tags: list[str] = attrs.field(factory=list)
     project_environments: dict[str, list[str]] = attrs.field(factory=dict)
     is_disabled: bool = False
+
+
+@attrs.define(kw_only=True)
+class WorkerPool(Named):
+    """A worker pool: targets put workers in them, deployment steps run on them."""
+
+    is_default: bool = False
+    worker_pool_type: str = "StaticWorkerPool"
+    can_add_workers: bool = True
+    worker_type: str | None = None

@@ -23,7 +23,7 @@ Models (what ``ctx.models``/``ctx.find`` build)
     :class:`Model`, :class:`Named`, :class:`Space`, :class:`Environment`,
     :class:`Lifecycle`, :class:`Phase`, :class:`ProjectGroup`, :class:`Project`,
     :class:`Channel`, :class:`TagSet`, :class:`Tag`, :class:`Tenant`,
-    :class:`LibraryVariableSet`, :class:`VariableTemplate`
+    :class:`LibraryVariableSet`, :class:`VariableTemplate`, :class:`WorkerPool`
 Actions (``run`` operations)
     :class:`ActionCall`, :class:`ActionResult`, :class:`ActionFailed`
 Errors
@@ -87,6 +87,7 @@ from octoflow.models import (
     TagSet,
     Tenant,
     VariableTemplate,
+    WorkerPool,
 )
 from octoflow.plan.compiler import Edit, replay
 from octoflow.plan.context import PlanContext
@@ -136,6 +137,7 @@ __all__ = [
     "ValidationError",
     "VariableTemplate",
     "Verb",
+    "WorkerPool",
     "as_names",
     "check_appendable",
     "check_template",

@@ -15,11 +15,6 @@ class Feed(Named):
 
 
 @attrs.define(kw_only=True)
-class WorkerPool(Named):
-    is_default: bool = False
-
-
-@attrs.define(kw_only=True)
 class Runbook(Named):
     project_id: str | None = None
     runbook_process_id: str | None = None

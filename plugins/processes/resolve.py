@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from octoflow_plugins.processes.models import ActionTemplate, Feed, WorkerPool
+from octoflow_plugins.processes.models import ActionTemplate, Feed
 
 from octoflow.provider import (
     Channel,
@@ -20,6 +20,7 @@ from octoflow.provider import (
     PlanContext,
     ProjectGroup,
     TagSet,
+    WorkerPool,
     unknown_name_message,
 )
 

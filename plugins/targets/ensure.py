@@ -16,9 +16,9 @@ from octoflow_plugins.targets import guard
 from octoflow_plugins.targets.endpoints import Endpoint
 from octoflow_plugins.targets.kinds import TARGET
 from octoflow_plugins.targets.machines import MachineSelection
-from octoflow_plugins.targets.models import STYLE_NAMES, Target, WorkerPool
+from octoflow_plugins.targets.models import STYLE_NAMES, Target
 
-from octoflow.provider import Edit, Ensure, Intent, PlanContext
+from octoflow.provider import Edit, Ensure, Intent, PlanContext, WorkerPool
 
 
 @attrs.frozen

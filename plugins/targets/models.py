@@ -64,13 +64,5 @@ class Worker(Machine):
 
 
 @attrs.define(kw_only=True)
-class WorkerPool(Named):
-    is_default: bool = False
-    worker_pool_type: str = "StaticWorkerPool"
-    can_add_workers: bool = True
-    worker_type: str | None = None
-
-
-@attrs.define(kw_only=True)
 class MachinePolicy(Named):
     is_default: bool = False

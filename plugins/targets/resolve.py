@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from octoflow_plugins.targets.models import MachinePolicy, WorkerPool
+from octoflow_plugins.targets.models import MachinePolicy
 
-from octoflow.provider import PlanContext, lookups
+from octoflow.provider import PlanContext, WorkerPool, lookups
 
 
 def roles_to_add(ctx: PlanContext, names: Iterable[str]) -> list[str]:
