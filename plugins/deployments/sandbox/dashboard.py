@@ -22,10 +22,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from octoflow_plugins.deployments.sandbox import lifecycle
-from octoflow_plugins.processes.sandbox.feeds import semver_key
-from octoflow_plugins.processes.sandbox.processes import project_of
-from octoflow_plugins.tenants.sandbox import missing_tags, tag_groups
 
+from octoflow.sandbox.core.projects import PROJECTS
+from octoflow.sandbox.core.tagsets import missing_tags, tag_groups
+from octoflow.sandbox.core.versions import semver_key
 from octoflow.sandbox.errors import invalid
 from octoflow.sandbox.request import Request
 from octoflow.sandbox.router import Router
@@ -130,7 +130,7 @@ def dashboard_item(
 def dashboard(req: Request) -> Doc:
     """``/dashboard``: see the module docstring for the filters."""
     only = req.query.get("projectId")
-    projects = _projects(req, [project_of(req, only)] if only else None)
+    projects = _projects(req, [PROJECTS.find(req, only)] if only else None)
     req.query.bool("showAll")  # accepted (and checked); see the module docstring
     by_version = bool(req.query.bool("highestLatestVersionPerProjectAndEnvironment"))
     return _view(req, projects, None, True, by_version, bool(only or _tenant_filter(req)))
@@ -294,7 +294,7 @@ def _tenants(req: Request, project_ids: set[str]) -> list[Doc]:
 def progression(req: Request) -> Doc:
     """``/progression/{id}`` and ``/projects/{id}/progression`` (ProgressionResource)."""
     state, space = req.state, req.space_id
-    project = project_of(req, req.path_params["id"])
+    project = PROJECTS.find(req, req.path_params["id"])
     count = req.query.int("releaseHistoryCount", HISTORY_DEFAULT)
     if count > HISTORY_MAX:
         raise invalid(f"releaseHistoryCount must be {HISTORY_MAX} or less, not {count}.")

@@ -17,12 +17,14 @@ from octoflow_plugins.deployments.sandbox.execution_request import (
     pick,
     project_for,
 )
-from octoflow_plugins.deployments.sandbox.releases import create_release
-from octoflow_plugins.processes.sandbox.feeds import in_version_range, matches_tag, semver_key
-from octoflow_plugins.processes.sandbox.release import last_release_version, next_version
-from octoflow_plugins.processes.sandbox.release import packages as template_packages
+from octoflow_plugins.deployments.sandbox.releases import (
+    COLLECTION,
+    channel_packages,
+    create_release,
+)
 
 from octoflow.sandbox.casing import CIDict
+from octoflow.sandbox.core.versions import in_version_range, matches_tag, next_version, semver_key
 from octoflow.sandbox.crud import Doc
 from octoflow.sandbox.errors import invalid
 from octoflow.sandbox.request import Request
@@ -66,8 +68,14 @@ def _channel(req: Request, project: Doc, ref: Any) -> Doc | None:
 
 
 def _next_version(req: Request, project: Doc) -> str:
-    """The default versioning template's next increment (as the release template suggests)."""
-    return next_version(last_release_version(req, project["Id"]))
+    """The default versioning template's next increment after the project's highest
+    release (as the release template suggests)."""
+    versions = [
+        r["Version"]
+        for r in req.state.values(COLLECTION, req.space_id)
+        if r.get("ProjectId") == project["Id"] and isinstance(r.get("Version"), str)
+    ]
+    return next_version(max(versions, key=semver_key) if versions else None)
 
 
 def release_packages(req: Request, project: Doc, channel: Doc | None, body: CIDict) -> list[Doc]:
@@ -81,7 +89,7 @@ def release_packages(req: Request, project: Doc, channel: Doc | None, body: CIDi
     specs = [_package_spec(text) for text in names(body.get("Packages"))]
     used: set[int] = set()
     out, errors = [], []
-    for need in template_packages(req, process, rules_channel["Id"] if rules_channel else None):
+    for need in _needed_packages(process, rules_channel["Id"] if rules_channel else None):
         version = _explicit(need, specs, used) or body.get("PackageVersion")
         if not version and not body.get("IgnoreChannelRules"):
             version = _latest(req, need, _rules(rules_channel, need), body.get("PackagePrerelease"))
@@ -107,6 +115,21 @@ def release_packages(req: Request, project: Doc, channel: Doc | None, body: CIDi
     if errors:
         raise invalid(*errors)
     return out
+
+
+def _needed_packages(process: Doc, channel_id: str | None) -> list[Doc]:
+    """The packages the release template lists for the channel: step, action, reference,
+    package id and feed."""
+    return [
+        {
+            "ActionName": action["Name"],
+            "StepName": step["Name"],
+            "PackageReferenceName": package.get("Name") or "",
+            "PackageId": package.get("PackageId"),
+            "FeedId": package.get("FeedId"),
+        }
+        for step, action, package in channel_packages(process, channel_id)
+    ]
 
 
 def _package_spec(text: str) -> tuple[str, str | None, str]:

@@ -22,8 +22,9 @@ from octoflow_plugins.deployments.sandbox.releases import (
     links,
     update_release,
 )
-from octoflow_plugins.processes.sandbox.processes import DEPLOYMENT, project_of
 
+from octoflow.sandbox.core.processes import DEPLOYMENT
+from octoflow.sandbox.core.projects import PROJECTS
 from octoflow.sandbox.errors import SandboxError, not_found
 from octoflow.sandbox.paging import common_filters, page
 from octoflow.sandbox.request import Request
@@ -100,7 +101,7 @@ def forget_project(req: Request, old: Doc | None, new: Doc | None) -> None:
 
 
 def project_releases(req: Request) -> Doc:
-    project = project_of(req, req.path_params["id"])
+    project = PROJECTS.find(req, req.path_params["id"])
     items = [
         r for r in req.state.values(COLLECTION, req.space_id) if r["ProjectId"] == project["Id"]
     ]
@@ -109,7 +110,7 @@ def project_releases(req: Request) -> Doc:
 
 
 def release_by_version(req: Request) -> Doc:
-    project = project_of(req, req.path_params["id"])
+    project = PROJECTS.find(req, req.path_params["id"])
     version = req.path_params["version"].lower()
     for release in req.state.values(COLLECTION, req.space_id):
         if release["ProjectId"] == project["Id"] and release["Version"].lower() == version:

@@ -24,10 +24,9 @@ import string
 from collections.abc import Mapping
 from typing import Any
 
-from octoflow_plugins.processes.sandbox.feeds import in_version_range, matches_tag
-from octoflow_plugins.processes.sandbox.processes import DEPLOYMENT, new_process
-
 from octoflow.sandbox.casing import CIDict, FieldNames, canonicalize, plain
+from octoflow.sandbox.core.processes import DEPLOYMENT, new_process
+from octoflow.sandbox.core.versions import in_version_range, matches_tag
 from octoflow.sandbox.crud import SERVER_FIELDS
 from octoflow.sandbox.errors import invalid
 from octoflow.sandbox.request import Request
@@ -278,23 +277,29 @@ def unique(state: State, project: Doc, version: str, old: Doc | None) -> None:
             raise invalid(DUPLICATE.format(version=version))
 
 
+def channel_packages(process: Doc | None, channel_id: str | None) -> list[tuple[Doc, Doc, Doc]]:
+    """``(step, action, package)`` for every package of the enabled actions that run in
+    the channel (in any channel when ``channel_id`` is None), in process order."""
+    return [
+        (step, action, package)
+        for step in (process or {}).get("Steps") or []
+        for action in step.get("Actions") or []
+        if not action.get("IsDisabled")
+        and not (channel_id and action.get("Channels") and channel_id not in action["Channels"])
+        for package in action.get("Packages") or []
+    ]
+
+
 def required_packages(process: Doc | None, channel: Doc) -> list[Doc]:
     """``{StepName, ActionName, PackageReferenceName}`` of the enabled actions in the channel."""
-    out = []
-    for step in (process or {}).get("Steps") or []:
-        for action in step.get("Actions") or []:
-            scoped = action.get("Channels") or []
-            if action.get("IsDisabled") or (scoped and channel["Id"] not in scoped):
-                continue
-            for package in action.get("Packages") or []:
-                out.append(
-                    {
-                        "ActionName": action["Name"],
-                        "StepName": step["Name"],
-                        "PackageReferenceName": package.get("Name") or "",
-                    }
-                )
-    return out
+    return [
+        {
+            "ActionName": action["Name"],
+            "StepName": step["Name"],
+            "PackageReferenceName": package.get("Name") or "",
+        }
+        for step, action, package in channel_packages(process, channel["Id"])
+    ]
 
 
 def selected_packages(process: Doc | None, channel: Doc, raw: Any) -> list[Doc]:

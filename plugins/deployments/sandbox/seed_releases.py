@@ -24,12 +24,14 @@ from __future__ import annotations
 import uuid
 
 from octoflow_plugins.deployments.sandbox.releases import as_body, new_release
-from octoflow_plugins.processes.sandbox.feeds import BUILT_IN_ID, semver_key
 
+from octoflow.sandbox.core.versions import semver_key
 from octoflow.sandbox.crud import Doc
 from octoflow.sandbox.state import State
 
 SPACE_ID = "Spaces-1"
+#: The id Octopus gives the built-in package feed.
+BUILT_IN_FEED = "feeds-builtin"
 GROUP = "Apps"
 PROJECT_COUNT = 12
 #: Released besides the ``Apps`` projects: a project tenants are connected to.
@@ -87,7 +89,7 @@ def _feed_package(state: State, package_id: str) -> Doc:
     return next(
         p
         for p in state.values("FeedPackages", SPACE_ID)
-        if p["FeedId"] == BUILT_IN_ID and p["PackageId"] == package_id
+        if p["FeedId"] == BUILT_IN_FEED and p["PackageId"] == package_id
     )
 
 

@@ -16,11 +16,11 @@ from octoflow_plugins.processes.sandbox import (
     release,
     runbooks,
 )
-from octoflow_plugins.processes.sandbox.processes import DEPLOYMENT, RUNBOOK, new_process
 from octoflow_plugins.processes.sandbox.seed import seed_demo_processes
 from octoflow_plugins.processes.sandbox.seed_library import seed_feeds
 from octoflow_plugins.processes.sandbox.steps import field_names, new_guid
 
+from octoflow.sandbox.core.processes import DEPLOYMENT, RUNBOOK, new_process
 from octoflow.sandbox.crud import Doc
 from octoflow.sandbox.request import Request
 from octoflow.sandbox.router import Router

@@ -8,12 +8,13 @@ version; ``…/runbookSnapshotTemplate`` does the same for a runbook snapshot.
 from __future__ import annotations
 
 import random
-import re
 import string
 
 from octoflow_plugins.processes.sandbox.feeds import version_key
-from octoflow_plugins.processes.sandbox.processes import DEPLOYMENT, RUNBOOK, find, project_of
+from octoflow_plugins.processes.sandbox.processes import find, project_of
 
+from octoflow.sandbox.core.processes import DEPLOYMENT, RUNBOOK
+from octoflow.sandbox.core.versions import next_version
 from octoflow.sandbox.crud import Doc
 from octoflow.sandbox.errors import not_found
 from octoflow.sandbox.request import Request
@@ -134,12 +135,3 @@ def last_release_version(req: Request, project_id: str) -> str | None:
         if r.get("ProjectId") == project_id and isinstance(r.get("Version"), str)
     ]
     return max(versions, key=version_key) if versions else None
-
-
-def next_version(last: str | None) -> str:
-    """``#{LastMajor}.#{LastMinor}.#{NextPatch}``: the default versioning template."""
-    if not last:
-        return "0.0.1"
-    numbers = [int(n) for n in re.findall(r"\d+", last.partition("-")[0])][:3]
-    major, minor, patch = (numbers + [0, 0, 0])[:3]
-    return f"{major}.{minor}.{patch + 1}"

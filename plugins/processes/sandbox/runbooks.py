@@ -11,10 +11,11 @@ from __future__ import annotations
 import random
 import string
 
-from octoflow_plugins.processes.sandbox.processes import RUNBOOK, find, new_process, project_of
+from octoflow_plugins.processes.sandbox.processes import find, project_of
 from octoflow_plugins.processes.sandbox.release import snapshot_template
 
 from octoflow.sandbox.casing import CIDict
+from octoflow.sandbox.core.processes import RUNBOOK, new_process
 from octoflow.sandbox.crud import Doc, Resource, register
 from octoflow.sandbox.errors import not_found
 from octoflow.sandbox.paging import page

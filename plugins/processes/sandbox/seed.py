@@ -31,7 +31,6 @@ from __future__ import annotations
 import random
 
 from octoflow_plugins.processes.sandbox import seed_steps as archetypes
-from octoflow_plugins.processes.sandbox.processes import DEPLOYMENT, new_process
 from octoflow_plugins.processes.sandbox.runbooks import (
     RUNBOOKS,
     SNAPSHOTS,
@@ -46,6 +45,7 @@ from octoflow_plugins.processes.sandbox.seed_library import (
 from octoflow_plugins.processes.sandbox.seed_steps import StepBuilder
 
 from octoflow.sandbox.core.channels import CHANNELS, create_default_channel
+from octoflow.sandbox.core.processes import DEPLOYMENT, new_process
 from octoflow.sandbox.core.projectgroups import PROJECT_GROUPS
 from octoflow.sandbox.core.projects import PROJECTS
 from octoflow.sandbox.crud import Doc, slugify

@@ -15,7 +15,7 @@ from octoflow_plugins.tenants.sandbox import variables
 from octoflow_plugins.tenants.sandbox.seed import seed_demo_tenants
 
 from octoflow.sandbox.casing import CIDict
-from octoflow.sandbox.core.tagsets import resolve_tags, tag_index
+from octoflow.sandbox.core.tagsets import missing_tags, resolve_tags, tag_groups
 from octoflow.sandbox.crud import Doc, Resource, register
 from octoflow.sandbox.request import Request
 from octoflow.sandbox.router import Router
@@ -131,29 +131,6 @@ def tenant_filters(req: Request, items: list[Doc]) -> list[Doc]:
         groups = tag_groups(req.state, req.space_id, tags)
         items = [t for t in items if not missing_tags(t, groups)]
     return items
-
-
-def tag_groups(state: State, space_id: str, tags: list[str]) -> dict[str, list[str]]:
-    """Canonical tag names grouped by tag set: OR within a group, AND across groups."""
-    index = tag_index(state, space_id)
-    groups: dict[str, list[str]] = {}
-    for name in tags:
-        found = index.get(name.lower())
-        set_name = found[1]["Name"] if found else name.split("/", 1)[0]
-        groups.setdefault(set_name.lower(), []).append(
-            found[0]["CanonicalTagName"] if found else name
-        )
-    return groups
-
-
-def missing_tags(tenant: Doc, groups: dict[str, list[str]]) -> list[str]:
-    """The tags of every group the tenant has none of (empty: the tenant matches)."""
-    have = {t.lower() for t in tenant.get("TenantTags") or []}
-    missing: list[str] = []
-    for group in groups.values():
-        if not have & {t.lower() for t in group}:
-            missing.extend(group)
-    return missing
 
 
 # -- extra routes ------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from octoflow_plugins.users.permissions import PERMISSIONS
+from octoflow_plugins.users.sandbox.catalog import PERMISSIONS
 from octoflow_plugins.users.sandbox.roles import SCOPES
 from octoflow_plugins.users.sandbox.teams import EVERYONE
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from octoflow_plugins.users.permissions import (
+from octoflow_plugins.users.sandbox.catalog import (
     PERMISSIONS,
     RESTRICTIONS,
     SPACE_CAPABLE,

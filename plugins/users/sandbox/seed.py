@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import random
 
-from octoflow_plugins.users.permissions import BUILT_IN_ROLES, RESTRICTIONS
+from octoflow_plugins.users.sandbox.catalog import BUILT_IN_ROLES, RESTRICTIONS
 from octoflow_plugins.users.sandbox.roles import SCOPED_ROLES, USER_ROLES, describe_role
 from octoflow_plugins.users.sandbox.teams import EVERYONE, TEAMS
 from octoflow_plugins.users.sandbox.users import USERS
