@@ -19,8 +19,7 @@ from octoflow_plugins.deployments.sandbox import (
 from octoflow_plugins.deployments.sandbox.seed_deployments import seed_demo_deployments
 from octoflow_plugins.deployments.sandbox.seed_releases import seed_demo_releases
 
-from octoflow.sandbox.router import Router
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import Router, State
 
 
 class DeploymentsArea:

@@ -23,13 +23,16 @@ from typing import Any
 
 from octoflow_plugins.deployments.sandbox import lifecycle
 
-from octoflow.sandbox.core.projects import PROJECTS
-from octoflow.sandbox.core.tagsets import missing_tags, tag_groups
-from octoflow.sandbox.core.versions import semver_key
-from octoflow.sandbox.errors import invalid
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.router import Router
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import (
+    PROJECTS,
+    Request,
+    Router,
+    State,
+    invalid,
+    missing_tags,
+    semver_key,
+    tag_groups,
+)
 
 Doc = dict[str, Any]
 DASHBOARD_QUERY = (

@@ -18,12 +18,7 @@ from typing import Any
 from octoflow_plugins.deployments.sandbox import lifecycle, runs
 from octoflow_plugins.deployments.sandbox.runs import Draft
 
-from octoflow.sandbox.casing import CIDict
-from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.errors import SandboxError
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.router import Router
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import CIDict, Doc, Request, Router, SandboxError, State
 
 COLLECTION = "Deployments"
 QUERY = "{?skip,take,ids,projects,environments,tenants,channels,taskState,partialName}"

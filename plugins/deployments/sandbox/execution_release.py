@@ -23,11 +23,16 @@ from octoflow_plugins.deployments.sandbox.releases import (
     create_release,
 )
 
-from octoflow.sandbox.casing import CIDict
-from octoflow.sandbox.core.versions import in_version_range, matches_tag, next_version, semver_key
-from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.errors import invalid
-from octoflow.sandbox.request import Request
+from octoflow.sandbox.area import (
+    CIDict,
+    Doc,
+    Request,
+    in_version_range,
+    invalid,
+    matches_tag,
+    next_version,
+    semver_key,
+)
 
 # -- releases/create/v1 ------------------------------------------------------------------------
 

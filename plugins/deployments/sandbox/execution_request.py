@@ -12,11 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from octoflow.sandbox.casing import CIDict
-from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.errors import SandboxError, invalid
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.router import split_path
+from octoflow.sandbox.area import CIDict, Doc, Request, SandboxError, invalid, split_path
 
 SPACE_ID = re.compile(r"Spaces-\d+", re.IGNORECASE)
 

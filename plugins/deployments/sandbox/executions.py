@@ -31,11 +31,7 @@ from octoflow_plugins.deployments.sandbox.execution_request import (
 )
 from octoflow_plugins.deployments.sandbox.runs import Draft
 
-from octoflow.sandbox.casing import CIDict
-from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.errors import invalid
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.router import Router
+from octoflow.sandbox.area import CIDict, Doc, Request, Router, invalid
 
 # -- deployments/create/*/v1 -----------------------------------------------------------------------
 

@@ -20,12 +20,7 @@ import string
 
 from octoflow_plugins.deployments.sandbox import taskrun as run
 
-from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.errors import SandboxError, not_found
-from octoflow.sandbox.paging import page
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.router import Router
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import Doc, Request, Router, SandboxError, State, not_found, page
 
 COLLECTION = "Interruptions"
 QUERY = "{?skip,take,regarding,pendingOnly,ids}"

@@ -28,7 +28,7 @@ from typing import Any
 
 from octoflow_plugins.deployments.sandbox.taskrun import refresh_task
 
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import State
 
 Doc = dict[str, Any]
 SUCCESS = "Success"

@@ -23,12 +23,16 @@ from octoflow_plugins.deployments.sandbox.releases import (
     update_release,
 )
 
-from octoflow.sandbox.core.processes import DEPLOYMENT
-from octoflow.sandbox.core.projects import PROJECTS
-from octoflow.sandbox.errors import SandboxError, not_found
-from octoflow.sandbox.paging import common_filters, page
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.router import Router
+from octoflow.sandbox.area import (
+    DEPLOYMENT,
+    PROJECTS,
+    Request,
+    Router,
+    SandboxError,
+    common_filters,
+    not_found,
+    page,
+)
 
 Doc = dict[str, Any]
 NO_LIFECYCLE = "A lifecycle has not been assigned to this project."

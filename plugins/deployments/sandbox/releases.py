@@ -24,13 +24,20 @@ import string
 from collections.abc import Mapping
 from typing import Any
 
-from octoflow.sandbox.casing import CIDict, FieldNames, canonicalize, plain
-from octoflow.sandbox.core.processes import DEPLOYMENT, new_process
-from octoflow.sandbox.core.versions import in_version_range, matches_tag
-from octoflow.sandbox.crud import SERVER_FIELDS
-from octoflow.sandbox.errors import invalid
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import (
+    DEPLOYMENT,
+    SERVER_FIELDS,
+    CIDict,
+    FieldNames,
+    Request,
+    State,
+    canonicalize,
+    in_version_range,
+    invalid,
+    matches_tag,
+    new_process,
+    plain,
+)
 
 Doc = dict[str, Any]
 COLLECTION = "Releases"

@@ -18,12 +18,7 @@ from typing import Any
 from octoflow_plugins.deployments.sandbox import runs
 from octoflow_plugins.deployments.sandbox.runs import Draft
 
-from octoflow.sandbox.casing import CIDict
-from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.errors import SandboxError, not_found
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.router import Router
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import CIDict, Doc, Request, Router, SandboxError, State, not_found
 
 COLLECTION = "RunbookRuns"
 QUERY = "{?skip,take,ids,projects,environments,tenants,runbooks,taskState,partialName}"

@@ -18,12 +18,16 @@ from octoflow_plugins.deployments.sandbox.interruptions import acting_user_id
 from octoflow_plugins.deployments.sandbox.taskrun import iso, parse_time, refresh_task
 from octoflow_plugins.deployments.sandbox.tasks import new_task
 
-from octoflow.sandbox.casing import plain
-from octoflow.sandbox.crud import SERVER_FIELDS, Doc
-from octoflow.sandbox.errors import SandboxError, not_found
-from octoflow.sandbox.paging import page
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import (
+    SERVER_FIELDS,
+    Doc,
+    Request,
+    SandboxError,
+    State,
+    not_found,
+    page,
+    plain,
+)
 
 MANUAL = "Octopus.Manual"
 LIST_FIELDS = ("SkipActions", "SpecificMachineIds", "ExcludedMachineIds")

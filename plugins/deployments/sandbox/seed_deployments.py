@@ -34,8 +34,7 @@ from octoflow_plugins.deployments.sandbox.deployments import check_deployment, s
 from octoflow_plugins.deployments.sandbox.seed_releases import released_projects
 from octoflow_plugins.deployments.sandbox.taskrun import iso, parse_time
 
-from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import Doc, State
 
 SPACE_ID = "Spaces-1"
 APPROVALS = "Harbor Admin"

@@ -25,9 +25,7 @@ import uuid
 
 from octoflow_plugins.deployments.sandbox.releases import as_body, new_release
 
-from octoflow.sandbox.core.versions import semver_key
-from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import Doc, State, semver_key
 
 SPACE_ID = "Spaces-1"
 #: The id Octopus gives the built-in package feed.

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from octoflow_plugins.deployments.sandbox.taskrun import parse_time, plan_of
 
-from octoflow.sandbox.core.root import SERVER_VERSION
-from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import SERVER_VERSION, Doc, State
 
 ACTIVITY_STATUS = {
     "Queued": "Pending",

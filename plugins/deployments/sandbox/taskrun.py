@@ -28,8 +28,7 @@ import math
 from datetime import datetime, timezone
 from typing import Any
 
-from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import Doc, State
 
 COLLECTION = "ServerTasks"
 PLANS = "TaskPlans"

@@ -20,13 +20,17 @@ from octoflow_plugins.deployments.sandbox.taskrun import (
     refresh_task,
 )
 
-from octoflow.sandbox.app import PlainText
-from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.errors import SandboxError, invalid, not_found
-from octoflow.sandbox.paging import page
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.router import Router
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import (
+    Doc,
+    PlainText,
+    Request,
+    Router,
+    SandboxError,
+    State,
+    invalid,
+    not_found,
+    page,
+)
 
 __all__ = ["new_task", "refresh_task", "register_routes", "task_links"]
 

@@ -20,11 +20,7 @@ from octoflow_plugins.processes.sandbox.seed import seed_demo_processes
 from octoflow_plugins.processes.sandbox.seed_library import seed_feeds
 from octoflow_plugins.processes.sandbox.steps import field_names, new_guid
 
-from octoflow.sandbox.core.processes import DEPLOYMENT, RUNBOOK, new_process
-from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.router import Router
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import DEPLOYMENT, RUNBOOK, Doc, Request, Router, State, new_process
 
 
 def follow_projects(req: Request, old: Doc | None, new: Doc | None) -> None:

@@ -11,14 +11,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from octoflow.sandbox.casing import CIDict
-from octoflow.sandbox.core.versions import in_version_range, matches_tag, semver_key
-from octoflow.sandbox.crud import Doc, Resource, register
-from octoflow.sandbox.errors import invalid
-from octoflow.sandbox.paging import page
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.router import Router
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import (
+    CIDict,
+    Doc,
+    Request,
+    Resource,
+    Router,
+    State,
+    in_version_range,
+    invalid,
+    matches_tag,
+    page,
+    register,
+    semver_key,
+)
 
 BUILT_IN_ID = "feeds-builtin"
 FEED_QUERY = "{?skip,take,ids,partialName,feedType,name}"

@@ -8,17 +8,19 @@ bumps a template's ``Version`` on every update.
 
 from __future__ import annotations
 
-from octoflow.sandbox.casing import CIDict
-from octoflow.sandbox.core.values import (
+from octoflow.sandbox.area import (
     TEMPLATE_FIELDS,
     VALUE_FIELDS,
     BadValue,
+    CIDict,
+    Doc,
+    Request,
+    Resource,
+    Router,
     normalise_templates,
     property_value,
+    register,
 )
-from octoflow.sandbox.crud import Doc, Resource, register
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.router import Router
 
 QUERY = "{?skip,take,ids,partialName}"
 

@@ -16,12 +16,18 @@ from typing import Any
 
 from octoflow_plugins.processes.sandbox.steps import StepChecker, new_guid
 
-from octoflow.sandbox.casing import plain
-from octoflow.sandbox.core.processes import DEPLOYMENT, ProcessKind
-from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.errors import SandboxError, invalid, not_found
-from octoflow.sandbox.paging import common_filters, page
-from octoflow.sandbox.request import Request
+from octoflow.sandbox.area import (
+    DEPLOYMENT,
+    Doc,
+    ProcessKind,
+    Request,
+    SandboxError,
+    common_filters,
+    invalid,
+    not_found,
+    page,
+    plain,
+)
 
 PROCESS_QUERY = "{?skip,take,ids}"
 _FROZEN_ID = re.compile(r"-s-\d+-[A-Z0-9]+$", re.IGNORECASE)

@@ -13,11 +13,7 @@ import string
 from octoflow_plugins.processes.sandbox.feeds import version_key
 from octoflow_plugins.processes.sandbox.processes import find, project_of
 
-from octoflow.sandbox.core.processes import DEPLOYMENT, RUNBOOK
-from octoflow.sandbox.core.versions import next_version
-from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.errors import not_found
-from octoflow.sandbox.request import Request
+from octoflow.sandbox.area import DEPLOYMENT, RUNBOOK, Doc, Request, next_version, not_found
 
 
 def release_template(req: Request) -> Doc:

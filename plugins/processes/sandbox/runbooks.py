@@ -14,14 +14,19 @@ import string
 from octoflow_plugins.processes.sandbox.processes import find, project_of
 from octoflow_plugins.processes.sandbox.release import snapshot_template
 
-from octoflow.sandbox.casing import CIDict
-from octoflow.sandbox.core.processes import RUNBOOK, new_process
-from octoflow.sandbox.crud import Doc, Resource, register
-from octoflow.sandbox.errors import not_found
-from octoflow.sandbox.paging import page
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.router import Router
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import (
+    RUNBOOK,
+    CIDict,
+    Doc,
+    Request,
+    Resource,
+    Router,
+    State,
+    new_process,
+    not_found,
+    page,
+    register,
+)
 
 RUNBOOK_QUERY = "{?skip,take,ids,partialName,clone,projectIds}"
 SNAPSHOT_QUERY = "{?skip,take,ids,publish}"

@@ -44,12 +44,17 @@ from octoflow_plugins.processes.sandbox.seed_library import (
 )
 from octoflow_plugins.processes.sandbox.seed_steps import StepBuilder
 
-from octoflow.sandbox.core.channels import CHANNELS, create_default_channel
-from octoflow.sandbox.core.processes import DEPLOYMENT, new_process
-from octoflow.sandbox.core.projectgroups import PROJECT_GROUPS
-from octoflow.sandbox.core.projects import PROJECTS
-from octoflow.sandbox.crud import Doc, slugify
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import (
+    CHANNELS,
+    DEPLOYMENT,
+    PROJECT_GROUPS,
+    PROJECTS,
+    Doc,
+    State,
+    create_default_channel,
+    new_process,
+    slugify,
+)
 
 SPACE_ID = "Spaces-1"
 BUILT_IN = "Octopus Server (built-in)"

@@ -16,8 +16,7 @@ import uuid
 from octoflow_plugins.processes.sandbox.feeds import BUILT_IN_ID, FEEDS, add_package
 from octoflow_plugins.processes.sandbox.library import ACTION_TEMPLATES
 
-from octoflow.sandbox.crud import Doc, slugify
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import Doc, State, slugify
 
 SPACE_ID = "Spaces-1"
 BUILT_IN = "Octopus Server (built-in)"

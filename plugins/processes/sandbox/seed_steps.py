@@ -16,7 +16,7 @@ from typing import Any
 
 from octoflow_plugins.processes.sandbox.steps import TARGET_ROLES, action_defaults, step_defaults
 
-from octoflow.sandbox.crud import Doc, slugify
+from octoflow.sandbox.area import Doc, slugify
 
 RUN_ON_SERVER = "Octopus.Action.RunOnServer"
 WORKERTOOLS = "octopuslabs/workertools"

@@ -12,11 +12,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from octoflow.sandbox.casing import plain
-from octoflow.sandbox.core.tagsets import resolve_tags
-from octoflow.sandbox.core.values import BadValue, property_value
-from octoflow.sandbox.crud import Doc, slugify
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import BadValue, Doc, State, plain, property_value, resolve_tags, slugify
 
 STEP_CONDITIONS = ("Success", "Failure", "Always", "Variable")
 ACTION_CONDITIONS = ("Success", "Variable")

@@ -22,10 +22,7 @@ from octoflow_plugins.targets.sandbox.machines import (
 )
 from octoflow_plugins.targets.sandbox.seed import seed_demo_targets
 
-from octoflow.sandbox.crud import Doc, register
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.router import Router
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import Doc, Request, Router, State, register
 
 SPACE_ID = "Spaces-1"
 

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from octoflow.jsondata import clone
-from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import Doc, State, clone
 
 STYLES = (
     "None",

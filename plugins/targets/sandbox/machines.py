@@ -21,13 +21,16 @@ from octoflow_plugins.targets.sandbox.endpoints import (
 )
 from octoflow_plugins.targets.sandbox.policies import check_policy
 
-from octoflow.sandbox.casing import CIDict
-from octoflow.sandbox.core.tagsets import resolve_tags
-from octoflow.sandbox.crud import Doc, Resource
-from octoflow.sandbox.errors import not_found
-from octoflow.sandbox.paging import page
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import (
+    CIDict,
+    Doc,
+    Request,
+    Resource,
+    State,
+    not_found,
+    page,
+    resolve_tags,
+)
 
 MACHINE_QUERY = (
     "{?skip,take,name,ids,partialName,roles,isDisabled,healthStatuses,commStyles,tenantIds,"

@@ -8,12 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from octoflow.sandbox.casing import CIDict
-from octoflow.sandbox.crud import Doc, Resource, register
-from octoflow.sandbox.paging import page
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.router import Router
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import CIDict, Doc, Request, Resource, Router, State, page, register
 
 QUERY = "{?skip,take,ids,partialName}"
 DEFAULT_NAME = "Default Machine Policy"

@@ -35,8 +35,7 @@ from octoflow_plugins.targets.sandbox.machines import MACHINES
 from octoflow_plugins.targets.sandbox.policies import POLICIES
 from octoflow_plugins.targets.sandbox.workers import POOLS, WORKERS
 
-from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import Doc, State
 
 SPACE_ID = "Spaces-1"
 ENVIRONMENTS = {

@@ -22,13 +22,18 @@ from octoflow_plugins.targets.sandbox.endpoints import (
 )
 from octoflow_plugins.targets.sandbox.policies import check_policy
 
-from octoflow.sandbox.casing import CIDict
-from octoflow.sandbox.core.ordering import next_sort_order, register_sort_order
-from octoflow.sandbox.crud import Doc, Resource, register
-from octoflow.sandbox.paging import page
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.router import Router
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import (
+    CIDict,
+    Doc,
+    Request,
+    Resource,
+    Router,
+    State,
+    next_sort_order,
+    page,
+    register,
+    register_sort_order,
+)
 
 POOL_QUERY = "{?name,skip,ids,take,partialName}"
 WORKER_QUERY = (

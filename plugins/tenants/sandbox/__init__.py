@@ -14,12 +14,18 @@ from typing import Any
 from octoflow_plugins.tenants.sandbox import variables
 from octoflow_plugins.tenants.sandbox.seed import seed_demo_tenants
 
-from octoflow.sandbox.casing import CIDict
-from octoflow.sandbox.core.tagsets import missing_tags, resolve_tags, tag_groups
-from octoflow.sandbox.crud import Doc, Resource, register
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.router import Router
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import (
+    CIDict,
+    Doc,
+    Request,
+    Resource,
+    Router,
+    State,
+    missing_tags,
+    register,
+    resolve_tags,
+    tag_groups,
+)
 
 TENANT_QUERY = (
     "{?skip,projectId,name,tags,take,ids,clone,partialName,clonedFromTenantId,isDisabled}"

@@ -20,9 +20,7 @@ import random
 
 from octoflow_plugins.tenants.sandbox.variables import new_item, store
 
-from octoflow.sandbox.core.values import SENSITIVE
-from octoflow.sandbox.crud import Doc, Resource, slugify
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import SENSITIVE, Doc, Resource, State, slugify
 
 SPACE_ID = "Spaces-1"
 TENANT_COUNT = 1000

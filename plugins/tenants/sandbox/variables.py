@@ -16,12 +16,18 @@ from typing import Any
 
 from octoflow_plugins.tenants.sandbox import views
 
-from octoflow.sandbox.core.values import VALUE_FIELDS, BadValue, property_value
-from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.errors import SandboxError, invalid, not_found
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.router import Router
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import (
+    VALUE_FIELDS,
+    BadValue,
+    Doc,
+    Request,
+    Router,
+    SandboxError,
+    State,
+    invalid,
+    not_found,
+    property_value,
+)
 
 STORE = "TenantVariables"
 ITEM_PREFIX = "TenantVariables"

@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from octoflow.sandbox.core.values import BadValue, is_missing, property_value
-from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import BadValue, Doc, State, is_missing, property_value
 
 OWNER = {"common": "LibraryVariableSetId", "project": "ProjectId"}
 

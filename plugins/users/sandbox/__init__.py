@@ -20,10 +20,7 @@ from octoflow_plugins.users.sandbox.seed import furnish_space, seed_users
 from octoflow_plugins.users.sandbox.teams import TEAMS, forget_user, scoped_roles_of_team
 from octoflow_plugins.users.sandbox.users import USERS, login, me
 
-from octoflow.sandbox.crud import Doc, Resource, register
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.router import Router
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import Doc, Request, Resource, Router, State, register
 
 SCOPE_COLLECTIONS = {
     "Environments": "EnvironmentIds",

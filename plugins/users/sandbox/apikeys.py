@@ -15,12 +15,16 @@ import string
 from datetime import datetime, timezone
 from typing import Any
 
-from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.errors import SandboxError, invalid, not_found
-from octoflow.sandbox.paging import page
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.router import Router
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import (
+    Doc,
+    Request,
+    Router,
+    SandboxError,
+    State,
+    invalid,
+    not_found,
+    page,
+)
 
 KEYS, HASHES = "ApiKeys", "ApiKeyHashes"
 NOT_THEIRS = "This ApiKey does not belong to the specified user."

@@ -24,11 +24,7 @@ from octoflow_plugins.users.sandbox.catalog import PERMISSIONS
 from octoflow_plugins.users.sandbox.roles import SCOPES
 from octoflow_plugins.users.sandbox.teams import EVERYONE
 
-from octoflow.sandbox.app import permission_error
-from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.errors import not_found
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import Doc, Request, State, not_found, permission_error
 
 #: The first URL segment after the space → the noun of the permissions it needs.
 NOUNS = {

@@ -20,10 +20,7 @@ from octoflow_plugins.users.sandbox.catalog import (
 )
 from octoflow_plugins.users.sandbox.teams import READ_ONLY_DELETE, SpaceOrSystemResource
 
-from octoflow.sandbox.casing import CIDict
-from octoflow.sandbox.crud import Doc, Resource
-from octoflow.sandbox.errors import SandboxError
-from octoflow.sandbox.request import Request
+from octoflow.sandbox.area import CIDict, Doc, Request, Resource, SandboxError
 
 READ_ONLY_EDIT = "This resource is read-only and cannot be modified."
 #: Restriction name, document field, collection of the ids, noun for messages.

@@ -26,8 +26,7 @@ from octoflow_plugins.users.sandbox.roles import SCOPED_ROLES, USER_ROLES, descr
 from octoflow_plugins.users.sandbox.teams import EVERYONE, TEAMS
 from octoflow_plugins.users.sandbox.users import USERS
 
-from octoflow.sandbox.crud import Doc, Resource
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import Doc, Resource, State
 
 SPACE_ID = "Spaces-1"
 PEOPLE = 46

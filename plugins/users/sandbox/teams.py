@@ -14,11 +14,7 @@ and the roles of the administrator teams are fixed.
 
 from __future__ import annotations
 
-from octoflow.sandbox.casing import CIDict
-from octoflow.sandbox.crud import Doc, Resource
-from octoflow.sandbox.errors import SandboxError, not_found
-from octoflow.sandbox.paging import page
-from octoflow.sandbox.request import Request
+from octoflow.sandbox.area import CIDict, Doc, Request, Resource, SandboxError, not_found, page
 
 TEAM_QUERY = "{?skip,take,ids,partialName,spaces,includeSystem}"
 EVERYONE = "teams-everyone"

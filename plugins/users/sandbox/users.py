@@ -12,11 +12,16 @@ import hashlib
 import re
 import secrets
 
-from octoflow.sandbox.casing import CIDict
-from octoflow.sandbox.crud import Doc, Resource
-from octoflow.sandbox.errors import SandboxError, invalid, not_found
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import (
+    CIDict,
+    Doc,
+    Request,
+    Resource,
+    SandboxError,
+    State,
+    invalid,
+    not_found,
+)
 
 USER_QUERY = "{?skip,take,ids,filter}"
 PASSWORDS = "UserPasswords"

@@ -21,10 +21,7 @@ from octoflow_plugins.variables.sandbox.sets import (
     secrets_of,
 )
 
-from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.router import Router
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import Doc, Request, Router, State
 
 FIELD_NAMES = (
     "OwnerId",

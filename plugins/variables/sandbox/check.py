@@ -16,7 +16,7 @@ from typing import Any
 
 from octoflow_plugins.variables.sandbox.scope import SCOPE_FIELDS, unknown_scope_errors
 
-from octoflow.sandbox.casing import plain
+from octoflow.sandbox.area import plain
 
 Doc = dict[str, Any]
 #: VariableResource.Type in swagger 2020.5, plus newer servers' Google Cloud accounts.

@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import Doc, State
 
 #: Every scope field of VariableResource.Scope (schema-definitions), in a stable order.
 SCOPE_FIELDS = (

@@ -10,7 +10,7 @@ import uuid
 
 from octoflow_plugins.variables.sandbox.sets import SETS, keep_secrets
 
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import State
 
 SPACE_ID = "Spaces-1"
 #: A value that only ever lives in the sandbox, to show that sensitive values are stored

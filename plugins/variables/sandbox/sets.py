@@ -20,11 +20,7 @@ from typing import Any
 from octoflow_plugins.variables.sandbox.check import VariableChecker
 from octoflow_plugins.variables.sandbox.scope import known_ids, scope_values
 
-from octoflow.sandbox.casing import plain
-from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.errors import SandboxError, invalid, not_found
-from octoflow.sandbox.request import Request
-from octoflow.sandbox.state import State
+from octoflow.sandbox.area import Doc, Request, SandboxError, State, invalid, not_found, plain
 
 SETS = "VariableSets"
 SECRETS = "VariableSecrets"
