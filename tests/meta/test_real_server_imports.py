@@ -34,6 +34,14 @@ code = main(["plan", "tenants-add-project", "-p", "tag=Region/EU",
              "-p", "project=Customer Portal", "-p", "environments=Test"])
 print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
 """
+#: Lists the plugins and what they registered, then reports what it loaded.
+PLUGINS_RUN = """
+import json, sys
+from octoflow.cli import main
+
+code = main(["plugins"])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+"""
 #: Builds an in-process sandbox, then reports what it loaded.
 SANDBOX_RUN = """
 import json, sys
@@ -87,6 +95,15 @@ def test_planning_through_the_cli_imports_no_sandbox_module(real_server, tmp_pat
     report = json.loads(done.stderr.strip().splitlines()[-1])
     assert report["code"] == 0
     assert "Plan: 0 to add, 360 to change, 0 to delete." in done.stdout
+    assert sandbox_modules(report["modules"]) == []
+
+
+def test_listing_the_plugins_names_their_areas_without_importing_them(tmp_path) -> None:
+    done = run(PLUGINS_RUN, {}, tmp_path)
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0
+    assert "    sandbox areas: tenants\n" in done.stdout
+    assert "    sandbox areas: deployments\n" in done.stdout
     assert sandbox_modules(report["modules"]) == []
 
 
