@@ -8,6 +8,8 @@ plugins.
 from __future__ import annotations
 
 import difflib
+import importlib
+import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
@@ -29,6 +31,8 @@ IntentFn = Callable[[dict[str, Any], Mapping[str, Any]], None]
 #: private file the user named (see :mod:`octoflow.apply.secretfiles`); files are
 #: written before the first write, so on an update ``secret_row`` raises.
 ApplyIntentFn = Callable[[dict[str, Any], Mapping[str, Any], Callable[..., None]], None]
+#: How a sandbox area is named for lazy loading: ``package.module:Attribute``.
+AREA_PATH = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*")
 
 
 @attrs.frozen
@@ -67,7 +71,11 @@ class ResourceKind:
 
 
 class SandboxArea(Protocol):
-    """A provider's part of the embedded Octopus: state, routes and seeds."""
+    """A provider's part of the embedded Octopus: state, routes and seeds.
+
+    An area may also name, in ``seed_after``, the areas whose seeded documents its
+    own seed builds on (see :mod:`octoflow.sandbox.area`).
+    """
 
     name: str
 
@@ -125,8 +133,24 @@ class Registry:
         as ``deployment.create``; plans name it in the intents of ``run`` operations."""
         self._add("action", name, fn)
 
-    def add_sandbox_area(self, area: SandboxArea) -> None:
-        self._add("sandbox area", area.name, area)
+    def add_sandbox_area(self, area: SandboxArea | str, name: str | None = None) -> None:
+        """Add a provider's part of the embedded Octopus (see :mod:`octoflow.sandbox.area`).
+
+        ``area`` is best given as ``"package.module:AreaClass"``: nothing is imported
+        until a sandbox is built, so a run against a real server loads no fake-server
+        code. The class is then instantiated without arguments (an attribute that is
+        not a class is used as it is), and must be named ``name``, by default the
+        registering plugin's name. An area object is accepted too; its ``name`` is used.
+        """
+        if not isinstance(area, str):
+            self._add("sandbox area", area.name, area)
+            return
+        if not AREA_PATH.fullmatch(area):
+            raise PluginError(
+                f"plugin {self.current_plugin!r} registered the sandbox area {area!r}: "
+                "give a path such as 'my_plugin.sandbox:MyArea' (module, colon, attribute)"
+            )
+        self._add("sandbox area", name or self.current_plugin, area)
 
     def add_recipe(self, name: str, path: Path) -> None:
         """Ship the recipe file at ``path`` under ``name`` (``octoflow recipes``)."""
@@ -174,8 +198,12 @@ class Registry:
 
     @property
     def sandbox_areas(self) -> list[SandboxArea]:
-        """Areas in registration order (core first, then providers as loaded)."""
-        return [e.value for e in self._tables["sandbox area"].values()]
+        """Areas in registration order, those registered by path imported now (once)."""
+        table = self._tables["sandbox area"]
+        for name, entry in list(table.items()):
+            if isinstance(entry.value, str):
+                table[name] = Entry(_load_area(name, entry), entry.plugin)
+        return [e.value for e in table.values()]
 
     @property
     def recipes(self) -> Mapping[str, Path]:
@@ -186,6 +214,26 @@ class Registry:
             return self._tables[table][name].value
         except KeyError:
             raise UsageError(unknown_name_message(table, name, self._tables[table])) from None
+
+
+def _load_area(name: str, entry: Entry) -> SandboxArea:
+    """The area at ``entry.value`` (``module:attribute``), checked to be named ``name``."""
+    module_name, _, attribute = entry.value.partition(":")
+    try:
+        found = getattr(importlib.import_module(module_name), attribute)
+        area = found() if isinstance(found, type) else found
+    except Exception as exc:
+        raise PluginError(
+            f"plugin {entry.plugin!r} registered the sandbox area {name!r} as "
+            f"{entry.value!r}, which does not load: {type(exc).__name__}: {exc}"
+        ) from exc
+    if getattr(area, "name", None) != name:
+        raise PluginError(
+            f"plugin {entry.plugin!r} registered the sandbox area {name!r} as "
+            f"{entry.value!r}, but that area is named {getattr(area, 'name', None)!r}; "
+            "pass its name to add_sandbox_area(path, name=...)"
+        )
+    return area
 
 
 def unknown_name_message(what: str, name: str, known: Iterable[str]) -> str:

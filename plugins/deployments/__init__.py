@@ -25,7 +25,6 @@ def octoflow_register(registry: Registry) -> None:
     from octoflow_plugins.deployments.interventions import Interventions
     from octoflow_plugins.deployments.releases import Releases
     from octoflow_plugins.deployments.runbooks import Runbooks
-    from octoflow_plugins.deployments.sandbox import DeploymentsArea
 
     registry.add_collection("releases", lambda octo: Releases())
     registry.add_collection("deployments", lambda octo: Deployments())
@@ -33,7 +32,7 @@ def octoflow_register(registry: Registry) -> None:
     registry.add_collection("interventions", lambda octo: Interventions())
     for name, fn in {**ACTIONS, **RUN_ACTIONS}.items():
         registry.add_action(name, fn)
-    registry.add_sandbox_area(DeploymentsArea())
+    registry.add_sandbox_area("octoflow_plugins.deployments.sandbox:DeploymentsArea")
     recipes = resources.files("octoflow_recipes")
     for name in RECIPES:
         registry.add_recipe(name, recipes / (name.replace("-", "_") + ".py"))  # type: ignore[arg-type]

@@ -19,14 +19,13 @@ def octoflow_register(registry: Registry) -> None:
     from octoflow_plugins.processes.collection import Projects
     from octoflow_plugins.processes.intents import INTENTS
     from octoflow_plugins.processes.kinds import KINDS
-    from octoflow_plugins.processes.sandbox import ProcessesArea
 
     registry.add_collection("projects", lambda octo: Projects())
     for kind in KINDS:
         registry.add_resource_kind(kind)
     for name, fn in INTENTS.items():
         registry.add_intent(name, fn)
-    registry.add_sandbox_area(ProcessesArea())
+    registry.add_sandbox_area("octoflow_plugins.processes.sandbox:ProcessesArea")
     recipes = resources.files("octoflow_recipes")
     for name in RECIPES:
         registry.add_recipe(name, recipes / (name.replace("-", "_") + ".py"))  # type: ignore[arg-type]

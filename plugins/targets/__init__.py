@@ -15,7 +15,6 @@ def octoflow_register(registry: Registry) -> None:
     from octoflow_plugins.targets.collection import Targets
     from octoflow_plugins.targets.intents import INTENTS
     from octoflow_plugins.targets.kinds import KINDS
-    from octoflow_plugins.targets.sandbox import TargetsArea
     from octoflow_plugins.targets.workers import Workers
 
     registry.add_collection("targets", lambda octo: Targets())
@@ -24,7 +23,7 @@ def octoflow_register(registry: Registry) -> None:
         registry.add_resource_kind(kind)
     for name, fn in INTENTS.items():
         registry.add_intent(name, fn)
-    registry.add_sandbox_area(TargetsArea())
+    registry.add_sandbox_area("octoflow_plugins.targets.sandbox:TargetsArea")
     recipes = resources.files("octoflow_recipes")
     for name in RECIPES:
         registry.add_recipe(name, recipes / (name.replace("-", "_") + ".py"))  # type: ignore[arg-type]

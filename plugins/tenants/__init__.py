@@ -14,14 +14,13 @@ def octoflow_register(registry: Registry) -> None:
     from octoflow_plugins.tenants.collection import Tenants
     from octoflow_plugins.tenants.intents import INTENTS
     from octoflow_plugins.tenants.kinds import KINDS
-    from octoflow_plugins.tenants.sandbox import TenantsArea
 
     registry.add_collection("tenants", lambda octo: Tenants())
     for kind in KINDS:
         registry.add_resource_kind(kind)
     for name, fn in INTENTS.items():
         registry.add_intent(name, fn)
-    registry.add_sandbox_area(TenantsArea())
+    registry.add_sandbox_area("octoflow_plugins.tenants.sandbox:TenantsArea")
     recipes = resources.files("octoflow_recipes")
     for name in RECIPES:
         registry.add_recipe(name, recipes / (name.replace("-", "_") + ".py"))  # type: ignore[arg-type]

@@ -14,7 +14,6 @@ def octoflow_register(registry: Registry) -> None:
     from octoflow_plugins.users.intents import APPLY_TIME_INTENTS, INTENTS
     from octoflow_plugins.users.kinds import KINDS
     from octoflow_plugins.users.passwords import SETTLE, settle_passwords
-    from octoflow_plugins.users.sandbox import UsersArea
     from octoflow_plugins.users.teams import Teams
     from octoflow_plugins.users.users import Users
 
@@ -27,7 +26,7 @@ def octoflow_register(registry: Registry) -> None:
     for name, apply_fn in APPLY_TIME_INTENTS.items():
         registry.add_intent(name, apply_fn, at_apply=True)
     registry.add_action(SETTLE, settle_passwords)
-    registry.add_sandbox_area(UsersArea())
+    registry.add_sandbox_area("octoflow_plugins.users.sandbox:UsersArea")
     recipes = resources.files("octoflow_recipes")
     for name in RECIPES:
         registry.add_recipe(name, recipes / (name.replace("-", "_") + ".py"))  # type: ignore[arg-type]

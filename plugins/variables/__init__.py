@@ -15,7 +15,6 @@ def octoflow_register(registry: Registry) -> None:
     from octoflow_plugins.variables.collection import Variables
     from octoflow_plugins.variables.intents import APPLY_TIME_INTENTS, INTENTS
     from octoflow_plugins.variables.kinds import KINDS
-    from octoflow_plugins.variables.sandbox import VariablesArea
 
     registry.add_collection("variables", lambda octo: Variables())
     for kind in KINDS:
@@ -24,7 +23,7 @@ def octoflow_register(registry: Registry) -> None:
         registry.add_intent(name, fn)
     for name, apply_fn in APPLY_TIME_INTENTS.items():
         registry.add_intent(name, apply_fn, at_apply=True)
-    registry.add_sandbox_area(VariablesArea())
+    registry.add_sandbox_area("octoflow_plugins.variables.sandbox:VariablesArea")
     recipes = resources.files("octoflow_recipes")
     for name in RECIPES:
         registry.add_recipe(name, recipes / (name.replace("-", "_") + ".py"))  # type: ignore[arg-type]

@@ -1,4 +1,5 @@
-"""Tag sets and their tags (REFERENCE §4.4), plus canonical-tag lookups for other areas."""
+"""Tag sets and their tags (REFERENCE §4.4), plus canonical-tag lookups and tag filters
+(Octopus semantics: OR within a tag set, AND across sets) for other areas."""
 
 from __future__ import annotations
 
@@ -175,3 +176,26 @@ def resolve_tags(
         elif tag["CanonicalTagName"] not in out:
             out.append(tag["CanonicalTagName"])
     return out, errors
+
+
+def tag_groups(state: State, space_id: str, tags: list[str]) -> dict[str, list[str]]:
+    """Canonical tag names grouped by tag set: OR within a group, AND across groups."""
+    index = tag_index(state, space_id)
+    groups: dict[str, list[str]] = {}
+    for name in tags:
+        found = index.get(name.lower())
+        set_name = found[1]["Name"] if found else name.split("/", 1)[0]
+        groups.setdefault(set_name.lower(), []).append(
+            found[0]["CanonicalTagName"] if found else name
+        )
+    return groups
+
+
+def missing_tags(tenant: Doc, groups: dict[str, list[str]]) -> list[str]:
+    """The tags of every group the tenant has none of (empty: the tenant matches)."""
+    have = {t.lower() for t in tenant.get("TenantTags") or []}
+    missing: list[str] = []
+    for group in groups.values():
+        if not have & {t.lower() for t in group}:
+            missing.extend(group)
+    return missing

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from octoflow_plugins.deployments.sandbox_lifecycle import (
+from octoflow_plugins.deployments.sandbox.lifecycle import (
     allowed_environment_ids,
     phase_states,
 )

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from octoflow_plugins.deployments.sandbox_releases import create_release
-from octoflow_plugins.processes.sandbox_feeds import in_version_range, matches_tag
+from octoflow_plugins.deployments.sandbox.releases import create_release
 
 from octoflow.sandbox import Sandbox
+from octoflow.sandbox.core.versions import in_version_range, matches_tag
 from octoflow.sandbox.errors import SandboxError
 from tests.sandbox.conftest import Client, in_process
 from tests.sandbox.schema import validate
