@@ -57,8 +57,9 @@ AUDIT_PATHS = ("/api/events", "/api/users/me")
 # -- helpers ------------------------------------------------------------------------
 
 
-def plan_recipe(octo: Octoflow, name: str, **params: Any) -> Plan:
-    """Plan a recipe (shipped name or file path) with ``params`` given as Python values.
+def plan_recipe(octo: Octoflow, name: str, /, **params: Any) -> Plan:
+    """Plan a recipe (shipped name or file path) with ``params`` given as Python values
+    (a recipe parameter may itself be called ``name``).
 
     Lists become comma-separated and booleans ``true``/``false``, exactly as
     ``-p name=value`` would pass them.

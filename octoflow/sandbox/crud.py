@@ -169,6 +169,7 @@ class Resource:
         if errors:
             raise invalid(*errors)
         if old is None:
+            req.admit(self.collection, doc)
             self.assign_id(req.state, doc)
         req.state.stamp(doc)
         doc["Links"] = self.links(doc)

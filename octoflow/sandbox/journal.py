@@ -177,6 +177,8 @@ class Journal:
         state, logged = self.state, self._logged
         entry: Data = {}
         for name in sorted(self._pending):
+            if name not in state.collections and name not in logged["collections"]:
+                continue  # only looked for (an area reading what no one has made yet)
             live = state.collections.get(name, {})
             before = logged["collections"].get(name)
             if live == before:

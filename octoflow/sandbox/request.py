@@ -154,6 +154,13 @@ class Request:
             raise invalid("The request body must be a JSON object.")
         return body
 
+    def admit(self, collection: str, doc: dict[str, Any]) -> None:
+        """Raise the server's 400 when an area's admission check refuses creating ``doc``
+        in ``collection`` (``Router.admission``); create paths call it before storing."""
+        reasons = self.sandbox.router.refusals(self, collection, doc)
+        if reasons:
+            raise invalid(*reasons)
+
     def changed(self, collection: str, old: dict | None, new: dict | None) -> None:
         """Tell other areas a document was modified (``new``) or deleted (``new`` None)."""
         self._notify(self, collection, old, new)

@@ -24,6 +24,8 @@ Listener = Callable[[Any, "dict | None", "dict | None"], None]
 KeyOwner = Callable[[Any, str], "str | None"]
 #: ``guard(request)``: runs before every API handler (under the state lock); may raise (403).
 Guard = Callable[[Any], None]
+#: ``check(request, document)``: why ``document`` must not be created (nothing: admit it).
+Admission = Callable[[Any, dict], "list[str]"]
 
 _PARAM_RE = re.compile(r"^\{(\w+)(?::(.+))?\}$")
 
@@ -94,13 +96,15 @@ def split_path(path: str) -> list[str]:
 
 
 class Router:
-    """The route table, root-document links, field names and change listeners."""
+    """The route table, root-document links, field names, change listeners and
+    admission checks."""
 
     def __init__(self) -> None:
         self._routes: dict[int, list[Route]] = defaultdict(list)
         self.links: dict[str, tuple[str, bool]] = {}
         self.field_names = FieldNames()
         self._listeners: dict[str, list[Listener]] = defaultdict(list)
+        self._admissions: dict[str, list[Admission]] = defaultdict(list)
         self.key_owners: list[KeyOwner] = []
         self.guards: list[Guard] = []
 
@@ -141,6 +145,15 @@ class Router:
     def on_change(self, collection: str, listener: Listener) -> None:
         """Call ``listener(req, old, new)`` after a document of ``collection`` changes."""
         self._listeners[collection].append(listener)
+
+    def admission(self, collection: str, check: Admission) -> None:
+        """Consult ``check`` before a document of ``collection`` is created: another area's
+        veto. The create path calls ``req.admit``, which refuses with the server's 400."""
+        self._admissions[collection].append(check)
+
+    def refusals(self, req: Any, collection: str, doc: dict) -> list[str]:
+        """Every admission check's reasons not to create ``doc`` in ``collection``."""
+        return [reason for check in self._admissions[collection] for reason in check(req, doc)]
 
     def key_owner(self, owner: KeyOwner) -> None:
         """Accept API keys that ``owner`` recognises, besides the sandbox's own keys."""

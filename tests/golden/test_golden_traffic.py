@@ -26,7 +26,7 @@ import vcr
 import yaml
 
 from octoflow.cli import main
-from octoflow.plugin import PluginHost
+from octoflow.plugin import REQUIRED_PROVIDERS, PluginHost
 from octoflow.sandbox import Sandbox, SandboxServer
 
 CASSETTES = Path(__file__).parent / "cassettes"
@@ -48,6 +48,12 @@ WRITES_KEPT = 3
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
 
 REGISTRY = PluginHost.from_entry_points().build_registry()
+#: octoflow's own recipes (other installed plugins' are their authors' to test).
+SHIPPED = sorted(
+    name
+    for name in REGISTRY.recipes
+    if REGISTRY.contributed_by("recipe", name) in REQUIRED_PROVIDERS
+)
 #: ``-p`` values per recipe. No demo tag selects fewer than 200 tenants, so these
 #: keep the run short and make every write show each part of the recipe.
 CASES: dict[str, dict[str, str]] = {
@@ -96,7 +102,7 @@ SECRET_FIELDS = ("Password",)
 SECRET_PLACEHOLDER = "<secret>"
 
 
-@pytest.mark.parametrize("recipe", sorted(REGISTRY.recipes))
+@pytest.mark.parametrize("recipe", SHIPPED)
 def test_recipe_traffic_matches_the_golden_cassette(recipe, tmp_path, monkeypatch, capsys) -> None:
     if recipe not in CASES:
         pytest.fail(f"recipe {recipe!r} has no golden case: add its parameters to CASES in "

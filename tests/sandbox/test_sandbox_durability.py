@@ -186,6 +186,33 @@ def test_every_kind_of_write_is_in_the_state_file_before_it_is_answered(areas, d
     assert in_process(again, key=key).get("/api/users/me").status_code == 200
 
 
+def test_a_collection_only_looked_for_is_not_logged(areas, tmp_path):
+    """An area reading a collection no one has made yet (an admission check on a state file
+    older than its plugin) leaves the state as it was: no empty collection appears."""
+
+    class Looks:
+        name = "looks"
+
+        def register_routes(self, router):
+            router.admission("Environments", self.check)
+
+        def check(self, req, doc):
+            req.state.values("Absent")  # looked for; no one has made it
+            return []
+
+        def seed(self, state, seed):
+            pass
+
+    path = tmp_path / "state.json"
+    sandbox = Sandbox([*areas, Looks()], seed="demo")
+    sandbox.make_durable(path)
+    assert in_process(sandbox).post(f"{SPACE}/environments", {"Name": "Looked"}).ok
+    sandbox.close()
+    again = reloaded([*areas, Looks()], path)
+    assert "Absent" not in again.dump()["collections"]
+    assert again.dump() == sandbox.dump()
+
+
 def test_a_reset_compacts_and_an_older_log_is_ignored(areas, durable):
     sandbox, api, path = durable
     assert api.post(f"{SPACE}/environments", {"Name": "Before Reset"}).status_code == 201

@@ -26,6 +26,23 @@ def test_apply_and_replan_fails_when_a_second_plan_is_not_empty(octo) -> None:
         apply_and_replan(octo, plan)
 
 
+def test_a_recipe_parameter_may_be_called_name(octo, tmp_path) -> None:
+    recipe = tmp_path / "tag_one.py"
+    recipe.write_text(
+        '''"""Tag one tenant."""
+from octoflow import Param
+
+PARAMETERS = (Param("name", "The tenant"),)
+
+
+def statements(octo, name):
+    return octo.tenants.where(name=name).add_tag("Tier/Gold")
+'''
+    )
+    plan = plan_recipe(octo, str(recipe), name="Beacon Retail Corp.")
+    assert [op.name for op in plan.operations] == ["Beacon Retail Corp."]
+
+
 def test_the_loopback_server_serves_real_http(octo_server) -> None:
     octo = octo_server.session()
     plan = octo.plan(octo.tenants.where(tag="Region/APAC").add_tag("Tier/Gold"))

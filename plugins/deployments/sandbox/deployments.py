@@ -155,7 +155,10 @@ def store_deployment(state: State, draft: Draft, user_id: str | None) -> Doc:
 
 
 def stored(req: Request, drafts: list[Draft]) -> list[Doc]:
-    """Store checked deployments as the requesting user and tell the other areas."""
+    """Store checked deployments as the requesting user and tell the other areas; none
+    is stored when another area's admission check refuses one (``req.admit``)."""
+    for draft in drafts:
+        req.admit(COLLECTION, draft.doc)
     docs = [store_deployment(req.state, d, req.user_id) for d in drafts]
     for doc in docs:
         req.changed(COLLECTION, None, doc)

@@ -14,6 +14,7 @@ from tests.sandbox.schema import validate
 SPACE = "/api/Spaces-1"
 DEPLOYMENTS = SPACE + "/deployments"
 FAILED = "Deployment creation failed."
+PROBLEM = "There was a problem with your request."
 DEV, TEST, STAGING, PRODUCTION = (f"Environments-{n}" for n in range(1, 5))
 BILLING = "Projects-2"  # tenanted or untenanted; US tenants connected in Test and Production
 EMBER_ADMIN = "Projects-22"  # untenanted; 1.2.0 in Test, not in Staging
@@ -187,6 +188,40 @@ def test_a_failed_deployment_does_not_complete_its_phase(fresh_api) -> None:
         "allows it to be deployed to Development, Test, Staging now. Each phase must be "
         "complete before the release moves on."
     )
+
+
+class NoStaging:
+    """An area whose admission check refuses deployments to Staging."""
+
+    name = "no-staging"
+
+    def register_routes(self, router: Any) -> None:
+        router.admission("Deployments", self.check)
+
+    def seed(self, state: Any, seed: str) -> None:
+        pass
+
+    def check(self, req: Any, doc: dict[str, Any]) -> list[str]:
+        return ["Staging is closed."] if doc["EnvironmentId"] == STAGING else []
+
+
+def test_deployments_pass_other_areas_admission_checks_before_any_is_stored(areas) -> None:
+    api = in_process(Sandbox([*areas, NoStaging()], seed="demo"))
+    release = release_id(api, EMBER_ADMIN)
+    assert refused(api, {"ReleaseId": release, "EnvironmentId": STAGING}, PROBLEM) == [
+        "Staging is closed."
+    ]
+    both = {
+        "spaceIdOrName": "Spaces-1",
+        "projectName": "Ember Admin",
+        "releaseVersion": "1.2.0",
+        "environmentNames": ["Test", "Staging"],
+    }
+    response = api.post(f"{SPACE}/deployments/create/untenanted/v1", both)
+    assert response.status_code == 400 and response.json()["Errors"] == ["Staging is closed."]
+    assert api.json(DEPLOYMENTS)["TotalResults"] == 46  # the seed's: not even Test was stored
+    test = api.post(DEPLOYMENTS, {"ReleaseId": release, "EnvironmentId": TEST})
+    assert test.status_code == 201, test.text
 
 
 def test_deployments_are_listed_newest_first_with_filters(api) -> None:
