@@ -16,14 +16,8 @@ ALSO = {
     # Recipes get Param from the package, as docs/recipes.md shows every recipe doing.
     "octoflow_freezes/recipes/": {"octoflow"},
     "tests/": {"octoflow.testing"},
-    # Temporary: the one shim for the sandbox names an area needs, until octoflow has a
-    # public octoflow.sandbox.area; then it imports that alone.
-    "octoflow_freezes/sandbox/_api.py": {
-        "octoflow.sandbox.errors",
-        "octoflow.sandbox.request",
-        "octoflow.sandbox.router",
-        "octoflow.sandbox.state",
-    },
+    # The fake-server side imports octoflow's API for sandbox areas.
+    "octoflow_freezes/sandbox/": {"octoflow.sandbox.area"},
 }
 
 
@@ -52,7 +46,7 @@ def allowed(relative: str) -> set[str]:
 
 def test_the_plugin_imports_only_octoflows_public_api() -> None:
     files = {str(p.relative_to(PLUGIN)): p for p in sources()}
-    assert {"octoflow_freezes/__init__.py", "octoflow_freezes/sandbox/_api.py"} <= set(files)
+    assert {"octoflow_freezes/__init__.py", "octoflow_freezes/sandbox/freezes.py"} <= set(files)
     assert any(name.startswith("tests/test_") for name in files)
     offenders = {
         name: sorted(octoflow_imports(path) - allowed(name))
@@ -62,13 +56,16 @@ def test_the_plugin_imports_only_octoflows_public_api() -> None:
     assert offenders == {}
 
 
-def test_only_the_shim_imports_octoflows_sandbox() -> None:
+def test_only_the_sandbox_package_imports_octoflows_sandbox_api() -> None:
     importers = sorted(
         str(p.relative_to(PLUGIN))
         for p in sources()
         if any(m.startswith("octoflow.sandbox") for m in octoflow_imports(p))
     )
-    assert importers == ["octoflow_freezes/sandbox/_api.py"]
+    assert importers == [
+        "octoflow_freezes/sandbox/admission.py",
+        "octoflow_freezes/sandbox/freezes.py",
+    ]
 
 
 def test_the_check_sees_an_internal_import(tmp_path) -> None:

@@ -20,14 +20,14 @@ def octoflow_register(registry: Registry) -> None:
     from octoflow_freezes.collection import Freezes
     from octoflow_freezes.intents import INTENTS
     from octoflow_freezes.kinds import KINDS
-    from octoflow_freezes.sandbox import FreezesArea
 
     registry.add_collection("freezes", lambda octo: Freezes())
     for kind in KINDS:
         registry.add_resource_kind(kind)
     for name, fn in INTENTS.items():
         registry.add_intent(name, fn)
-    registry.add_sandbox_area(FreezesArea())
+    # Imported only when a sandbox is built: a real-server run never loads it.
+    registry.add_sandbox_area("octoflow_freezes.sandbox:FreezesArea", name="freezes")
     folder = Path(__file__).with_name("recipes")
     for name in RECIPES:
         registry.add_recipe(name, folder / (name.replace("-", "_") + ".py"))

@@ -15,7 +15,7 @@ registry = Registry()
 octoflow_freezes.octoflow_register(registry)
 fake = ("octoflow.sandbox", "octoflow_freezes.sandbox.")
 print(json.dumps({
-    "areas": [area.name for area in registry.sandbox_areas],
+    "areas": registry.names("sandbox area"),
     "recipes": registry.names("recipe"),
     "loaded": sorted(m for m in sys.modules if m.startswith(fake)),
 }))

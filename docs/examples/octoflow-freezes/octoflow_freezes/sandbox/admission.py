@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from octoflow_freezes.sandbox._api import Request, Router
+from octoflow.sandbox.area import Request, Router
 from octoflow_freezes.sandbox.freezes import (
     COLLECTION,
     SCOPE,

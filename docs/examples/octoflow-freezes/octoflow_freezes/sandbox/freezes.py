@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from octoflow_freezes.sandbox._api import Request, Router, State, invalid, not_found
+from octoflow.sandbox.area import Request, Router, State, invalid, not_found
 
 COLLECTION = "DeploymentFreezes"
 SCOPE = "ProjectEnvironmentScope"
