@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from octoflow.sandbox.area import Request, Router
+
 from octoflow_freezes.sandbox.freezes import (
     COLLECTION,
     SCOPE,
