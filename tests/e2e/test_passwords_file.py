@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from tests.e2e.support import TEST_KEY, writes
-from tests.e2e.test_users_recipes import add_members, people_csv
+from tests.plugins.users.test_recipes import add_members, people_csv
 
 PEOPLE = 37  # people_csv's default: 37 new people, 2 service accounts, 1 existing user
 

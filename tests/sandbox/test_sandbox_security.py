@@ -14,7 +14,7 @@ from octoflow.sandbox import SANDBOX_API_KEY, Sandbox, SandboxServer
 from octoflow.sandbox.app import CONTROL_REFUSED
 from octoflow.sandbox.browsers import allowed_names
 from tests.sandbox.conftest import Client, in_process
-from tests.sandbox.test_sandbox_users_auth import issue_key, join, new_user
+from tests.plugins.users.test_sandbox_auth import issue_key, join, new_user
 
 ADMINISTRATORS = "teams-administrators"
 CONTROL_BODIES = {"/reset": {"seed": "empty"}, "/settings": {"latency_ms": 5}, "/tasks": {}}
