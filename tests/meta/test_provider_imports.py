@@ -1,5 +1,6 @@
 """Providers use the front door: the client side of every built-in provider imports
-from octoflow only ``octoflow.provider``, and never another provider."""
+from octoflow only ``octoflow.provider``, never another provider, and its verbs are
+typed values, never looked up by name."""
 
 from __future__ import annotations
 
@@ -49,6 +50,17 @@ def test_a_provider_imports_only_the_provider_api_and_its_own_modules(area):
         if forbidden(area, module)
     ]
     assert wrong == []
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_no_verb_is_looked_up_by_name(area):
+    leftovers = [
+        f"{path.relative_to(PLUGINS)}:{n}: {line.strip()}"
+        for path in client_modules(area)
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if any(word in line for word in ("NamedVerb", "_make_", "_plan_", "_resolve_"))
+    ]
+    assert leftovers == []
 
 
 def test_the_check_sees_every_area_and_would_catch_a_stray_import():

@@ -8,7 +8,6 @@ import pytest
 
 from octoflow import Octoflow
 from octoflow.provider import Verb
-from tests.plugins.client_imports import outside_imports
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +65,3 @@ def test_verbs_are_typed_and_describe_themselves_as_the_call(octo, make, text) -
     assert statement.verbs
     assert all(isinstance(verb, Verb) for verb in statement.verbs)
     assert statement.describe() == text
-
-
-def test_the_client_side_imports_only_the_public_provider_api() -> None:
-    assert outside_imports("users") == []

@@ -14,7 +14,6 @@ import pytest
 from octoflow import Octoflow
 from octoflow.errors import UsageError
 from octoflow.provider import Ensure, Verb, created_ref
-from tests.plugins.client_imports import outside_imports
 
 
 @attrs.frozen
@@ -91,7 +90,3 @@ def test_an_ensured_target_of_any_provider_is_scoped_by_contract(octo) -> None:
 def test_an_ensured_target_goes_only_in_the_scopes_targets(octo) -> None:
     with pytest.raises(UsageError, match="can only go in the scope's targets, not in roles"):
         octo.variables.project("Ops").set("X", "1", scope={"roles": [SomeTarget("box")]})
-
-
-def test_the_client_side_imports_only_the_public_provider_api() -> None:
-    assert outside_imports("variables") == []
