@@ -1,6 +1,6 @@
 """The users provider on the public provider API: typed verbs that describe themselves
-as the DSL call (plan titles and problems quote them), and a client side that imports
-only ``octoflow.provider`` and its own modules."""
+as the DSL call (plan titles and problems quote them). Its imports are checked with
+every provider's in tests/meta/test_provider_imports.py."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """The variables provider on the public provider API: typed verbs that describe
 themselves as the DSL call, targets being ensured taken by contract (any
 ``octoflow.provider.Ensure`` of the ``targets`` collection, not the targets
-provider's class), and a client side that imports only ``octoflow.provider`` and
-its own modules."""
+provider's class). Its imports are checked with every provider's in
+tests/meta/test_provider_imports.py."""
 
 from __future__ import annotations
 
