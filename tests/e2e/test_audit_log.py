@@ -100,7 +100,7 @@ def test_the_recap_and_the_journal_name_who_changed_what(server, cli, tmp_path) 
 
 def key_without(api, permission: str) -> str:
     """A key whose user holds every permission but ``permission`` (and AdministerSystem)."""
-    from octoflow_plugins.users.permissions import SPACE_CAPABLE, SYSTEM_CAPABLE
+    from octoflow_plugins.users.sandbox.catalog import SPACE_CAPABLE, SYSTEM_CAPABLE
 
     session, base = api.session, api.base
     left_out = {permission, "AdministerSystem"}

@@ -8,7 +8,7 @@ import pytest
 
 from tests.e2e.support import writes
 
-NOTIFY = Path(__file__).parents[1] / "plugins" / "processes" / "data" / "notify-slack.json.j2"
+NOTIFY = Path(__file__).parent / "data" / "notify-slack.json.j2"
 
 
 def apply(recipe: str, *params: str) -> tuple[str, ...]:

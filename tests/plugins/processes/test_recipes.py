@@ -10,7 +10,7 @@ from tests.e2e.support import TEST_KEY, run_cli_process, writes
 
 SPACE = "/api/Spaces-1"
 STEP_TEMPLATE = (
-    Path(__file__).parents[1] / "plugins" / "processes" / "data" / "notify-slack.json.j2"
+    Path(__file__).parent / "data" / "notify-slack.json.j2"
 )
 RUN_ON_SERVER = "Octopus.Action.RunOnServer"
 
@@ -75,7 +75,8 @@ def test_use_container_changes_exactly_the_worker_actions_of_the_group(
     assert "skips 3 version-controlled (Config as Code) project(s)" in out
     assert all(p["Name"] in out for p in cac)
     # a handful of lookups to plan; at apply one write per changed process, re-read
-    # right before in batches of 8 (processes carry a Version: nothing to read back)
+    # right before in batches of 8 (processes carry a Version: nothing to read back),
+    # and three questions to the audit log
     assert sorted(path for m, path in logged if m == "PUT") == sorted(
         f"{SPACE}/deploymentprocesses/{p['Id']}"
         for p in after.values()
@@ -89,7 +90,11 @@ def test_use_container_changes_exactly_the_worker_actions_of_the_group(
         SPACE + "/projects/all",
         SPACE + "/projectgroups/all",
         SPACE + "/feeds/all",
-        *[SPACE + "/deploymentprocesses"] * (1 + math.ceil(changed / 8)),
+        SPACE + "/deploymentprocesses",
+        "/api/events",  # the audit log's newest event, before the first write
+        *[SPACE + "/deploymentprocesses"] * math.ceil(changed / 8),
+        "/api/users/me",  # then who else changed the written processes
+        "/api/events",
     ]
     assert not any(p["DeploymentProcessId"] in r.query + r.path for p in cac for r in seen)
 

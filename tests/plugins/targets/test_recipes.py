@@ -48,8 +48,8 @@ def test_update_changes_exactly_the_web_targets_in_test(areas, state_file, capsy
         else:
             assert target == before[target_id]
     assert "Plan: 0 to add, 11 to change, 0 to delete." in out
-    # 11 writes, their re-reads (8 + 3) and one read back of what was written
-    assert "Apply complete: 11 changed, 0 ok, 0 failed, 0 skipped (14 requests" in out
+    # 11 writes, their re-reads (8 + 3), one read back and three to the audit log
+    assert "Apply complete: 11 changed, 0 ok, 0 failed, 0 skipped (17 requests" in out
     assert "  ~ Target 'test-web-02' (Machines-22)" in out
     assert "        EnvironmentIds: + Staging" in out and "        Roles: + api" in out
 

@@ -107,7 +107,8 @@ def test_apply_registers_the_instance_and_the_key_is_nowhere_but_the_server(
         p.read_text() for p in (plan_json, report_json, journal)
     ]
     assert not [t for t in texts if leaks(t)]
-    assert "Apply complete: 2 changed, 0 ok, 0 failed, 0 skipped (3 requests" in applied[1]
+    # two writes, one re-read, and three questions to the audit log
+    assert "Apply complete: 2 changed, 0 ok, 0 failed, 0 skipped (6 requests" in applied[1]
 
     written = len(writes(sandbox))
     code, out, err = cli("apply", *REGISTER, "--yes")
