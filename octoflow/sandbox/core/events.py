@@ -74,9 +74,7 @@ def record(state: State, req: Request, before: Snapshot | None, body: Any) -> No
     new = _holding(state, doc_id)
     actor = _actor(state, req.user_id)
     for name in sorted(set(old) | set(new)):
-        was, now = old.get(name), new.get(name)
-        if was is None or now is None or _differences(was, now):
-            _append(state, doc_id, was, now, actor, req.user_agent, req.space_id)
+        _append(state, doc_id, old.get(name), new.get(name), actor, req.user_agent, req.space_id)
 
 
 def _holding(state: State, doc_id: str) -> dict[str, dict[str, Any]]:
@@ -111,6 +109,10 @@ def _append(
     agent: str,
     space_id: str,
 ) -> None:
+    """Log one document's change; a write that changed only server-set fields is none."""
+    differences = _differences(old, new)
+    if old is not None and new is not None and not differences:
+        return
     category = "Created" if old is None else "Deleted" if new is None else "Modified"
     current = new if new is not None else old or {}
     name = current.get("Name") or current.get("Username") or doc_id
@@ -140,7 +142,7 @@ def _append(
             "Details": None,
             "ChangeDetails": {
                 "DocumentContext": _masked(current),
-                "Differences": _differences(old, new),
+                "Differences": differences,
             },
             "RelatedDocumentIds": [doc_id] + ([space] if space and space != doc_id else []),
             "SpaceId": space,
