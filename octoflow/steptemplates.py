@@ -176,6 +176,14 @@ def _common_params() -> list[dict[str, Any]]:
             "Checkbox",
         ),
         _parameter("Octoflow.Concurrency", "Concurrency", "Operations applied at once.", "8"),
+        _parameter(
+            "Octoflow.ExpectDigest",
+            "Expected plan digest",
+            "Apply only if the plan's digest is this one, e.g. "
+            "#{Octopus.Action[Plan].Output.Octoflow.PlanDigest} of a reviewed plan-only step; "
+            "empty: apply whatever is planned.",
+            "",
+        ),
     ]
 
 

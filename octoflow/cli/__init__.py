@@ -83,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the JSON-lines journal here (default ~/.octoflow/journal/PLAN-ID.jsonl)",
     )
+    apply.add_argument(
+        "--expect-digest",
+        type=_digest,
+        metavar="DIGEST",
+        help="apply only if the plan's digest is DIGEST (as `octoflow plan` printed it for the "
+        "plan you reviewed); otherwise show the plan and write nothing",
+    )
     apply.set_defaults(handler=commands.apply)
 
     recipes = sub.add_parser("recipes", help="list shipped recipes and their parameters")
@@ -226,6 +233,15 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
+
+
+def _digest(text: str) -> str:
+    digest = text.strip().lower()
+    if len(digest) != 16 or any(c not in "0123456789abcdef" for c in digest):
+        raise argparse.ArgumentTypeError(
+            f"expected the 16 hex digits `octoflow plan` prints as the plan digest, got {text!r}"
+        )
+    return digest
 
 
 def _positive_seconds(text: str) -> float:

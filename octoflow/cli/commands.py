@@ -41,11 +41,18 @@ def plan(args: argparse.Namespace) -> int:
         return 0
     result = _plan_recipe(sessions[0], args)
     _show_plan(result, args)
+    if args.format == "text" and not result.is_empty:
+        print(
+            f"plan digest: {result.digest} (apply with --expect-digest {result.digest} to "
+            "apply exactly this plan)",
+            file=sys.stderr,
+        )
     return 0
 
 
 def apply(args: argparse.Namespace) -> int:
     _check_out(args)
+    _check_expect_digest_alone(args)
     sessions = _sessions(args)
     if len(sessions) > 1:
         return _apply_spaces(sessions, args)
@@ -60,6 +67,7 @@ def apply(args: argparse.Namespace) -> int:
         the_plan = _plan_recipe(octo, args)
     if args.format == "text":
         _show_plan(the_plan, args, write_out=False)
+    _check_digest(the_plan, args.expect_digest)
     if the_plan.is_empty:
         if args.format == "json":
             print(dump_json({"plan": the_plan.to_json(), "report": None}))
@@ -100,6 +108,21 @@ def _exit_code(report: ApplyReport) -> int:
     if report.halted:
         return report.halted_exit or EXIT_REFUSED
     return 0 if report.succeeded else 1
+
+
+def _check_expect_digest_alone(args: argparse.Namespace) -> None:
+    if args.expect_digest and (args.all_spaces or len(args.space or ()) > 1):
+        raise UsageError("--expect-digest names one plan: apply it with a single --space")
+
+
+def _check_digest(the_plan: Plan, expected: str | None) -> None:
+    """The plan about to be applied is the one that was reviewed, or nothing is written."""
+    if expected and the_plan.digest != expected:
+        raise UsageError(
+            f"this plan (digest {the_plan.digest}) is not the one reviewed (digest {expected}): "
+            "the server or the recipe changed since it was planned, and nothing was applied; "
+            f"review the plan above and apply it with --expect-digest {the_plan.digest}"
+        )
 
 
 def _apply_spaces(sessions: list[Octoflow], args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ A plan is built by :mod:`octoflow.plan.compiler`, rendered by
 from __future__ import annotations
 
 import graphlib
+import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -16,6 +17,8 @@ import attrs
 
 PLAN_FORMAT = 1
 ACTIONS = ("create", "update", "delete", "run")
+#: What differs between two plannings of the same change: when, and which run.
+_NOT_DIGESTED = ("id", "created")
 
 
 @attrs.frozen
@@ -102,9 +105,20 @@ class Plan:
     def is_empty(self) -> bool:
         return not self.operations
 
+    @property
+    def digest(self) -> str:
+        """What the plan does, in 16 hex digits (SHA-256 of its canonical JSON without
+        ``id`` and ``created``): planning the same recipe against an unchanged server gives
+        the same digest, and any difference in what would be written gives another."""
+        data = attrs.asdict(self, recurse=True)
+        for name in _NOT_DIGESTED:
+            del data[name]
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=list)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
     def to_json(self) -> dict[str, Any]:
         data = attrs.asdict(self, recurse=True)
-        return {"format": PLAN_FORMAT, "summary": self.summary, **data}
+        return {"format": PLAN_FORMAT, "summary": self.summary, "digest": self.digest, **data}
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), indent=2, sort_keys=False, default=list)

@@ -12,7 +12,8 @@ artifacts, and output variables tell later steps what happened:
 ``Octoflow.Changed`` (True/False), ``Octoflow.Summary`` (JSON),
 ``Octoflow.CreatedIds`` (JSON list), ``Octoflow.Outputs`` (JSON list of what
 actions produced: release versions, deployment and task ids) and
-``Octoflow.PlanId``. On failure the
+``Octoflow.PlanId`` and ``Octoflow.PlanDigest``. With ``Octoflow.ExpectDigest`` a
+step applies only the plan that was reviewed (see :mod:`octoflow.step.inputs`). On failure the
 step gets a result message and a non-zero exit code.
 """
 
@@ -27,7 +28,7 @@ from typing import TextIO
 
 from octoflow import files
 from octoflow.apply.executor import CHANGED, ApplyReport, OperationResult
-from octoflow.errors import OctoflowError
+from octoflow.errors import OctoflowError, UsageError
 from octoflow.plan.model import Plan
 from octoflow.plan.render import render_plan, summary_line
 from octoflow.session import Octoflow
@@ -72,6 +73,13 @@ def _run(octo: Octoflow, inputs: StepInputs, messages: ServiceMessages, workdir:
     plan = octo.plan_recipe(inputs.recipe, inputs.params)
     messages.highlight(f"octoflow {plan.title}: {summary_line(plan)}")
     messages.verbose(render_plan(plan, verbose=True))
+    messages.info(f"Plan digest: {plan.digest}")
+    if inputs.expect_digest and plan.digest != inputs.expect_digest:
+        raise UsageError(
+            f"this plan (digest {plan.digest}) is not the one reviewed (digest "
+            f"{inputs.expect_digest}): the server or the recipe changed since; nothing was "
+            "applied. Review the new plan and run again with its digest"
+        )
     report = None
     if inputs.apply and not plan.is_empty:
         report = octo.apply(
@@ -134,6 +142,7 @@ def _set_outputs(plan: Plan, report: ApplyReport | None, messages: ServiceMessag
     ]
     outputs = [dict(r.outputs, Operation=r.name) for r in results if r.outputs]
     messages.set_variable("Octoflow.PlanId", plan.id)
+    messages.set_variable("Octoflow.PlanDigest", plan.digest)
     messages.set_variable("Octoflow.Changed", str(changed))
     messages.set_variable("Octoflow.Summary", json.dumps(summary))
     messages.set_variable("Octoflow.CreatedIds", json.dumps(created))

@@ -12,6 +12,9 @@ Variables (all optional unless said otherwise):
     ``True`` to apply; default plan only. Parsed strictly.
 ``Octoflow.Concurrency``
     operations applied at once (default 8).
+``Octoflow.ExpectDigest``
+    apply only if the plan's digest is this one (the ``Octoflow.PlanDigest`` output of a
+    plan-only step that was reviewed); otherwise fail before writing anything.
 ``Octoflow.Octopus.Url`` / ``.ApiKey`` / ``.Space``
     the Octopus instance to manage, usually variables of the target that stands
     for it; the URL and space fall back to ``Octopus.Web.ServerUri`` and
@@ -37,6 +40,7 @@ class StepInputs:
     apply: bool
     concurrency: int
     connection: Connection
+    expect_digest: str = ""
 
     @classmethod
     def from_variables(cls, variables: Mapping[str, str]) -> StepInputs:
@@ -52,6 +56,7 @@ class StepInputs:
             apply=parse_bool(get("Octoflow.Apply") or "false", "Octoflow.Apply"),
             concurrency=_positive(get("Octoflow.Concurrency") or "8", "Octoflow.Concurrency"),
             connection=_connection(get),
+            expect_digest=_digest(get("Octoflow.ExpectDigest")),
         )
 
 
@@ -74,6 +79,16 @@ def _positive(text: str, name: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise UsageError(f"{name} must be a whole number, 1 or more, not {text!r}")
     return int(text)
+
+
+def _digest(text: str) -> str:
+    digest = text.lower()
+    if digest and (len(digest) != 16 or any(c not in "0123456789abcdef" for c in digest)):
+        raise UsageError(
+            f"Octoflow.ExpectDigest must be the 16 hex digits of a plan digest "
+            f"(Octoflow.PlanDigest), not {text!r}"
+        )
+    return digest
 
 
 def _connection(get: Callable[[str], str]) -> Connection:

@@ -120,6 +120,7 @@ def test_the_generic_template_takes_recipe_and_parameter_lines(
         ({"Octoflow.Param.tag": "Region/Mars"}, "unknown tag 'Region/Mars'"),
         ({"Octoflow.Octopus.ApiKey": ""}, "Octoflow.Octopus.ApiKey is not set"),
         ({"Octoflow.Concurrency": "0"}, "Octoflow.Concurrency must be a whole number"),
+        ({"Octoflow.ExpectDigest": "abc"}, "Octoflow.ExpectDigest must be the 16 hex digits"),
     ],
 )
 def test_bad_variables_fail_the_step_and_write_nothing(
@@ -157,3 +158,41 @@ def test_failed_operations_fail_the_step(server, server_api, variables, tmp_path
     assert "1 operation(s) failed" in run.all("resultMessage")[0]["message"]
     assert run.output_variables["Octoflow.Changed"] == "True"
     assert any(victim in w for w in run.blocks("warning"))
+
+
+def test_a_reviewed_plan_is_applied_only_while_it_is_the_same(
+    server, server_api, variables, tmp_path
+) -> None:
+    """The two-step pattern: a plan-only step, review, then apply with the digest."""
+    sandbox, _srv = server
+    for stage in ("plan", "refused", "replan", "apply"):
+        (tmp_path / stage).mkdir()
+    planned = run_step(body("tenants-tag"), variables, tmp_path / "plan")
+    digest = planned.output_variables["Octoflow.PlanDigest"]
+    assert f"digest `{digest}`" in next((tmp_path / "plan").glob("octoflow-*.md")).read_text()
+    apply_reviewed = {**variables, "Octoflow.Apply": "True", "Octoflow.ExpectDigest": digest}
+    # meanwhile someone tags one APAC tenant Gold: the reviewed plan is no longer what runs
+    tenant = next(t for t in server_api.tenants() if "Region/APAC" in t["TenantTags"])
+    server_api.put(
+        f"/api/Spaces-1/tenants/{tenant['Id']}",
+        dict(tenant, TenantTags=[*tenant["TenantTags"], "Tier/Gold"]),
+    )
+    sandbox.clear_requests()
+
+    refused = run_step(body("tenants-tag"), apply_reviewed, tmp_path / "refused")
+
+    assert refused.code == 2
+    (result,) = refused.all("resultMessage")
+    assert f"is not the one reviewed (digest {digest})" in result["message"]
+    assert writes(sandbox) == []
+
+    replanned = run_step(body("tenants-tag"), variables, tmp_path / "replan")
+    new_digest = replanned.output_variables["Octoflow.PlanDigest"]
+    assert new_digest != digest
+    applied = run_step(
+        body("tenants-tag"),
+        {**apply_reviewed, "Octoflow.ExpectDigest": new_digest},
+        tmp_path / "apply",
+    )
+    assert applied.code == 0, applied.stdout + applied.stderr
+    assert apac_without_gold(server_api) == 0
