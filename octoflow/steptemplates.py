@@ -1,9 +1,9 @@
 """Recipes as Octopus step templates, in the community library's JSON format.
 
 ``octoflow step-templates export DIR`` writes one template per shipped recipe
-(its parameters become template parameters) and a generic "Run an octoflow
-recipe" template. Import them into Octopus (Library → Step Templates → Import,
-or ``POST /api/actiontemplates``) and use them in any deployment process or
+(its parameters become template parameters), a generic "Run an octoflow recipe"
+template and a "Check a recipe for drift" template. Import them into Octopus
+(Library → Step Templates → Import, or ``POST /api/actiontemplates``) and use them in any deployment process or
 runbook; the script body runs :func:`octoflow.step.run` on the worker.
 """
 
@@ -22,6 +22,7 @@ from octoflow.recipe import Param, Recipe
 ID_NAMESPACE = uuid.UUID("6f1d2b4e-8f0c-4c1e-9a51-0c70f10e5a11")
 CATEGORY = "octoflow"
 GENERIC = "run-octoflow-recipe"
+CHECK = "check-octoflow-recipe"
 
 CONTROL_TYPES = {
     "bool": "Checkbox",
@@ -56,7 +57,31 @@ def recipe_template(recipe: Recipe) -> dict[str, Any]:
 
 def generic_template() -> dict[str, Any]:
     """The step template that runs any recipe, named in a parameter."""
-    params = [
+    params = [_with_id(p, GENERIC) for p in _recipe_choice() + _common_params()]
+    return _template(
+        "octoflow - Run an octoflow recipe",
+        GENERIC,
+        "Plans, and optionally applies, an octoflow recipe against an Octopus instance.",
+        "",
+        params,
+    )
+
+
+def check_template() -> dict[str, Any]:
+    """The step template that checks an Octopus instance against a recipe, as a policy."""
+    params = [_with_id(p, CHECK) for p in _recipe_choice() + _connection_params()]
+    return _template(
+        "octoflow - Check a recipe for drift",
+        CHECK,
+        "Fails when the Octopus instance differs from what an octoflow recipe asks for, "
+        "with a JUnit report of the drift as an artifact. Never changes anything.",
+        'variables["Octoflow.Check"] = "True"\n',
+        params,
+    )
+
+
+def _recipe_choice() -> list[dict[str, Any]]:
+    return [
         _parameter(
             "Octoflow.Recipe",
             "Recipe",
@@ -71,22 +96,13 @@ def generic_template() -> dict[str, Any]:
             "",
             "MultiLineText",
         ),
-        *_common_params(),
     ]
-    params = [_with_id(p, GENERIC) for p in params]
-    return _template(
-        "octoflow - Run an octoflow recipe",
-        GENERIC,
-        "Plans, and optionally applies, an octoflow recipe against an Octopus instance.",
-        "",
-        params,
-    )
 
 
 def export(directory: Path, recipes: Iterable[Recipe]) -> list[Path]:
     """Write every template as ``<name>.json`` in ``directory``; returns the paths."""
     directory.mkdir(parents=True, exist_ok=True)
-    templates = [recipe_template(r) for r in recipes] + [generic_template()]
+    templates = [recipe_template(r) for r in recipes] + [generic_template(), check_template()]
     written = []
     for template in templates:
         path = directory / f"octoflow-{_slug(template)}.json"
@@ -148,6 +164,28 @@ def _default(param: Param) -> str:
 
 def _common_params() -> list[dict[str, Any]]:
     return [
+        *_connection_params(),
+        _parameter(
+            "Octoflow.Apply",
+            "Apply the changes",
+            "Unticked, the step only shows the plan.",
+            "False",
+            "Checkbox",
+        ),
+        _parameter("Octoflow.Concurrency", "Concurrency", "Operations applied at once.", "8"),
+        _parameter(
+            "Octoflow.ExpectDigest",
+            "Expected plan digest",
+            "Apply only if the plan's digest is this one, e.g. "
+            "#{Octopus.Action[Plan].Output.Octoflow.PlanDigest} of a reviewed plan-only step; "
+            "empty: apply whatever is planned.",
+            "",
+        ),
+    ]
+
+
+def _connection_params() -> list[dict[str, Any]]:
+    return [
         _parameter(
             "Octoflow.Octopus.Url",
             "Octopus URL",
@@ -167,22 +205,6 @@ def _common_params() -> list[dict[str, Any]]:
             "Space",
             "Space name or id in that instance.",
             "#{Octopus.Space.Id}",
-        ),
-        _parameter(
-            "Octoflow.Apply",
-            "Apply the changes",
-            "Unticked, the step only shows the plan.",
-            "False",
-            "Checkbox",
-        ),
-        _parameter("Octoflow.Concurrency", "Concurrency", "Operations applied at once.", "8"),
-        _parameter(
-            "Octoflow.ExpectDigest",
-            "Expected plan digest",
-            "Apply only if the plan's digest is this one, e.g. "
-            "#{Octopus.Action[Plan].Output.Octoflow.PlanDigest} of a reviewed plan-only step; "
-            "empty: apply whatever is planned.",
-            "",
         ),
     ]
 

@@ -62,7 +62,34 @@ def build_parser() -> argparse.ArgumentParser:
         default=8,
         help="reads made at once while planning, where a plan reads many documents (default 8)",
     )
+    plan.add_argument(
+        "--detailed-exitcode",
+        action="store_true",
+        help="exit 0 when the server already matches, 2 when the plan has changes, 1 on error",
+    )
     plan.set_defaults(handler=commands.plan)
+
+    check = sub.add_parser(
+        "check",
+        help="check the server against a recipe, as a policy: exit 0 when it matches, "
+        "2 on drift (listed), 1 on error; writes nothing",
+    )
+    check.add_argument("recipe", help="a shipped recipe name or a path to a recipe .py file")
+    _recipe_options(check)
+    _connection_options(check)
+    _output_options(check)
+    check.add_argument(
+        "--junit-xml",
+        metavar="FILE",
+        help="also write the result as JUnit XML: a failed test per drifted resource",
+    )
+    check.add_argument(
+        "--concurrency",
+        type=_positive_int,
+        default=8,
+        help="reads made at once, where a check reads many documents (default 8)",
+    )
+    check.set_defaults(handler=commands.check)
 
     apply = sub.add_parser("apply", help="plan a recipe (or load a saved plan) and apply it")
     apply.add_argument("recipe", help="a recipe name, a recipe .py file, or a saved plan .json")
@@ -297,9 +324,21 @@ def _sigterm_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _check_codes_wanted(argv: Sequence[str]) -> bool:
+    """``check`` and ``plan --detailed-exitcode`` keep 2 for drift: their errors exit 1."""
+    command = next((a for a in argv if not a.startswith("-")), "")
+    return command == "check" or (command == "plan" and "--detailed-exitcode" in argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = _parse(parser, argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = _parse(parser, argv)
+    except SystemExit as exc:
+        if exc.code == 2 and _check_codes_wanted(argv):
+            raise SystemExit(commands.EXIT_CHECK_FAILED) from None
+        raise
     # -v turns on octoflow's own request log; other libraries stay at warnings
     # (urllib3 logs every connection it opens at debug level).
     logging.basicConfig(level=logging.WARNING, format="octoflow: %(message)s")
@@ -325,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except OctoflowError as exc:
         print(f"octoflow: error: {redact(str(exc))}", file=sys.stderr)
-        return exc.exit_code
+        return commands.EXIT_CHECK_FAILED if _check_codes_wanted(argv) else exc.exit_code
     except Exception as exc:
         if args.debug:
             print(redact(traceback.format_exc()), file=sys.stderr)

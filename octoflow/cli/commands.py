@@ -19,7 +19,8 @@ from octoflow.cli import spaces
 from octoflow.cli.planview import plan_text
 from octoflow.cli.progress import Progress
 from octoflow.config import Connection
-from octoflow.errors import AuthenticationError, UsageError
+from octoflow.errors import AuthenticationError, OctoflowError, UsageError
+from octoflow.plan.junit import junit_error_xml, junit_xml
 from octoflow.plan.model import Plan
 from octoflow.plugin import PluginHost
 from octoflow.recipe import Recipe, find_recipe
@@ -28,6 +29,10 @@ from octoflow.session import Octoflow, build_sandbox
 
 #: Apply stopped because the server refused the key (401/403).
 EXIT_REFUSED = AuthenticationError.exit_code
+#: ``check`` and ``plan --detailed-exitcode``: the server differs from the recipe.
+EXIT_DRIFT = 2
+#: ``check`` and ``plan --detailed-exitcode``: the check could not be made (any error).
+EXIT_CHECK_FAILED = 1
 
 
 def plan(args: argparse.Namespace) -> int:
@@ -38,7 +43,7 @@ def plan(args: argparse.Namespace) -> int:
         spaces.show(plans, args)
         if args.out:
             spaces.write_out(plans, args.out)
-        return 0
+        return _drift_code(plans) if args.detailed_exitcode else 0
     result = _plan_recipe(sessions[0], args)
     _show_plan(result, args)
     if args.format == "text" and not result.is_empty:
@@ -47,7 +52,56 @@ def plan(args: argparse.Namespace) -> int:
             "apply exactly this plan)",
             file=sys.stderr,
         )
-    return 0
+    return _drift_code([result]) if args.detailed_exitcode else 0
+
+
+def check(args: argparse.Namespace) -> int:
+    """The recipe as a policy: does the server already match it?"""
+    _check_out(args)
+    if args.junit_xml:
+        files.prepare(Path(args.junit_xml), "--junit-xml")
+    try:
+        sessions = _sessions(args)
+        plans = spaces.plan_all(sessions, args.recipe, parse_params(args.param), args.concurrency)
+    except OctoflowError as exc:
+        if args.junit_xml:
+            files.write_text(Path(args.junit_xml), junit_error_xml(args.recipe, redact(str(exc))))
+        raise
+    if args.format == "json":
+        print(dump_json(check_json(plans)))
+    else:
+        for the_plan in plans:
+            print(redact(_check_text(the_plan, args)))
+    if args.out:
+        files.write_text(Path(args.out), dump_json(check_json(plans)) + "\n")
+    if args.junit_xml:
+        files.write_text(Path(args.junit_xml), junit_xml(plans))
+    return _drift_code(plans)
+
+
+def check_json(plans: Sequence[Plan]) -> dict[str, Any]:
+    return {
+        "drift": any(not p.is_empty for p in plans),
+        "spaces": [
+            {"space": p.space_id, "drift": not p.is_empty, "plan": p.to_json()} for p in plans
+        ],
+    }
+
+
+def _check_text(the_plan: Plan, args: argparse.Namespace) -> str:
+    where = f"space {the_plan.space_id}"
+    if the_plan.is_empty:
+        matching = len(the_plan.unchanged)
+        return f"No drift in {where}: {matching} selected resource(s) match {the_plan.title}."
+    drifted = len(the_plan.operations)
+    return (
+        plan_text(the_plan, args)
+        + f"\nDrift in {where}: {drifted} resource(s) differ from {the_plan.title}."
+    )
+
+
+def _drift_code(plans: Sequence[Plan]) -> int:
+    return EXIT_DRIFT if any(not p.is_empty for p in plans) else 0
 
 
 def apply(args: argparse.Namespace) -> int:

@@ -13,7 +13,9 @@ artifacts, and output variables tell later steps what happened:
 ``Octoflow.CreatedIds`` (JSON list), ``Octoflow.Outputs`` (JSON list of what
 actions produced: release versions, deployment and task ids) and
 ``Octoflow.PlanId`` and ``Octoflow.PlanDigest``. With ``Octoflow.ExpectDigest`` a
-step applies only the plan that was reviewed (see :mod:`octoflow.step.inputs`). On failure the
+step applies only the plan that was reviewed; with ``Octoflow.Check`` it checks for
+drift, attaches a JUnit report and fails on drift (see :mod:`octoflow.step.inputs`).
+On failure the
 step gets a result message and a non-zero exit code.
 """
 
@@ -29,6 +31,7 @@ from typing import TextIO
 from octoflow import files
 from octoflow.apply.executor import CHANGED, ApplyReport, OperationResult
 from octoflow.errors import OctoflowError, UsageError
+from octoflow.plan.junit import junit_xml
 from octoflow.plan.model import Plan
 from octoflow.plan.render import render_plan, summary_line
 from octoflow.session import Octoflow
@@ -39,6 +42,8 @@ from octoflow.step.report import render_report
 __all__ = ["run"]
 
 EXIT_INTERNAL = 70
+#: ``Octoflow.Check``: the server differs from the recipe.
+EXIT_DRIFT = 2
 
 
 def run(
@@ -88,10 +93,12 @@ def _run(octo: Octoflow, inputs: StepInputs, messages: ServiceMessages, workdir:
             on_result=_progress(messages, len(plan.operations)),
             on_progress=lambda op, message: messages.info(f"{op.kind} {op.name}: {message}"),
         )
-    elif not inputs.apply and not plan.is_empty:
+    elif not inputs.apply and not plan.is_empty and not inputs.check:
         messages.info("Plan only: set Octoflow.Apply to True to apply it.")
     _attach_reports(plan, report, messages, workdir)
     _set_outputs(plan, report, messages)
+    if inputs.check:
+        return _check_result(plan, messages, workdir)
     if report is not None and not report.succeeded:
         recap = report.recap
         messages.result(
@@ -100,6 +107,20 @@ def _run(octo: Octoflow, inputs: StepInputs, messages: ServiceMessages, workdir:
         )
         return 1
     return 0
+
+
+def _check_result(plan: Plan, messages: ServiceMessages, workdir: Path) -> int:
+    path = workdir / f"octoflow-{plan.id}.junit.xml"
+    files.write_text(path, junit_xml([plan]))
+    messages.artifact(str(path), path.name)
+    if plan.is_empty:
+        messages.info(f"No drift: the server matches {plan.title}.")
+        return 0
+    messages.result(
+        f"octoflow: drift: {len(plan.operations)} resource(s) differ from {plan.title}; "
+        "see the report artifacts"
+    )
+    return EXIT_DRIFT
 
 
 def _progress(messages: ServiceMessages, total: int) -> Callable[[OperationResult], None]:

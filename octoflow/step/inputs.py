@@ -10,6 +10,9 @@ Variables (all optional unless said otherwise):
     more parameters as ``name=value`` lines (the generic step template uses it).
 ``Octoflow.Apply``
     ``True`` to apply; default plan only. Parsed strictly.
+``Octoflow.Check``
+    ``True`` to check for drift instead: plan only, attach a JUnit report, and fail
+    the step (exit code 2) when the server differs from the recipe. Parsed strictly.
 ``Octoflow.Concurrency``
     operations applied at once (default 8).
 ``Octoflow.ExpectDigest``
@@ -41,6 +44,7 @@ class StepInputs:
     concurrency: int
     connection: Connection
     expect_digest: str = ""
+    check: bool = False
 
     @classmethod
     def from_variables(cls, variables: Mapping[str, str]) -> StepInputs:
@@ -50,10 +54,17 @@ class StepInputs:
         recipe = get("Octoflow.Recipe")
         if not recipe:
             raise UsageError("Octoflow.Recipe is not set: name a shipped recipe or a recipe file")
+        apply = parse_bool(get("Octoflow.Apply") or "false", "Octoflow.Apply")
+        check = parse_bool(get("Octoflow.Check") or "false", "Octoflow.Check")
+        if apply and check:
+            raise UsageError(
+                "Octoflow.Check and Octoflow.Apply are both set: a check never applies"
+            )
         return cls(
             recipe=recipe,
             params=_params(variables, get("Octoflow.Parameters")),
-            apply=parse_bool(get("Octoflow.Apply") or "false", "Octoflow.Apply"),
+            apply=apply,
+            check=check,
             concurrency=_positive(get("Octoflow.Concurrency") or "8", "Octoflow.Concurrency"),
             connection=_connection(get),
             expect_digest=_digest(get("Octoflow.ExpectDigest")),

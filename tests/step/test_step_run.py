@@ -9,13 +9,15 @@ import pytest
 
 from octoflow.plugin import PluginHost
 from octoflow.recipe import find_recipe
-from octoflow.steptemplates import generic_template, recipe_template
+from octoflow.steptemplates import check_template, generic_template, recipe_template
 from tests.e2e.support import TEST_KEY, writes
 from tests.step.harness import run_step
 
 
-def body(recipe_name: str | None = None) -> str:
-    if recipe_name is None:
+def body(recipe_name: str | None = None, check: bool = False) -> str:
+    if check:
+        template = check_template()
+    elif recipe_name is None:
         template = generic_template()
     else:
         registry = PluginHost.from_entry_points().build_registry()
@@ -121,6 +123,7 @@ def test_the_generic_template_takes_recipe_and_parameter_lines(
         ({"Octoflow.Octopus.ApiKey": ""}, "Octoflow.Octopus.ApiKey is not set"),
         ({"Octoflow.Concurrency": "0"}, "Octoflow.Concurrency must be a whole number"),
         ({"Octoflow.ExpectDigest": "abc"}, "Octoflow.ExpectDigest must be the 16 hex digits"),
+        ({"Octoflow.Check": "True"}, "Octoflow.Check and Octoflow.Apply are both set"),
     ],
 )
 def test_bad_variables_fail_the_step_and_write_nothing(
@@ -196,3 +199,34 @@ def test_a_reviewed_plan_is_applied_only_while_it_is_the_same(
     )
     assert applied.code == 0, applied.stdout + applied.stderr
     assert apac_without_gold(server_api) == 0
+
+
+def test_the_drift_check_template_fails_on_drift_and_passes_once_applied(
+    server, server_api, variables, tmp_path
+) -> None:
+    sandbox, _srv = server
+    generic = {k: v for k, v in variables.items() if not k.startswith("Octoflow.Param.")}
+    generic.update(
+        {"Octoflow.Recipe": "tenants-tag", "Octoflow.Parameters": "tag=Region/APAC\nadd=Tier/Gold"}
+    )
+    pending = apac_without_gold(server_api)
+    for stage in ("drift", "apply", "clean"):
+        (tmp_path / stage).mkdir()
+
+    drift = run_step(body(check=True), generic, tmp_path / "drift")
+
+    assert drift.code == 2
+    (result,) = drift.all("resultMessage")
+    assert f"drift: {pending} resource(s) differ from tenants-tag" in result["message"]
+    assert writes(sandbox) == []
+    junit = next((tmp_path / "drift").glob("octoflow-*.junit.xml")).read_text()
+    assert f'failures="{pending}"' in junit
+    assert any(a["name"].endswith(".junit.xml") for a in drift.artifacts)
+
+    applied = run_step(body(), {**generic, "Octoflow.Apply": "True"}, tmp_path / "apply")
+    assert applied.code == 0, applied.stdout + applied.stderr
+
+    clean = run_step(body(check=True), generic, tmp_path / "clean")
+    assert clean.code == 0, clean.stdout + clean.stderr
+    assert 'failures="0"' in next((tmp_path / "clean").glob("octoflow-*.junit.xml")).read_text()
+    assert_no_key(drift, tmp_path / "drift")

@@ -35,11 +35,14 @@ def exported(tmp_path_factory) -> dict[str, dict]:
     return {p.name: json.loads(p.read_text()) for p in out.glob("*.json")}
 
 
-def test_one_template_per_recipe_and_a_generic_one(exported) -> None:
+def test_one_template_per_recipe_a_generic_one_and_a_drift_check(exported) -> None:
     recipes = PluginHost.from_entry_points().build_registry().recipes
     assert set(exported) == {f"octoflow-{r}.json" for r in recipes} | {
-        "octoflow-run-an-octoflow-recipe.json"
+        "octoflow-run-an-octoflow-recipe.json",
+        "octoflow-check-a-recipe-for-drift.json",
     }
+    check = exported["octoflow-check-a-recipe-for-drift.json"]
+    assert "Octoflow.Apply" not in {p["Name"] for p in check["Parameters"]}
 
 
 def test_templates_have_the_library_shape(exported) -> None:
