@@ -29,9 +29,10 @@ from octoflow.apply.journal import Journal
 from octoflow.client import OctopusClient
 from octoflow.config import Connection
 from octoflow.errors import OctoflowError, UsageError
-from octoflow.plan.compiler import compile_plan
+from octoflow.plan.compiler import compile_plan, estimate_requests
 from octoflow.plan.context import PlanContext
 from octoflow.plan.model import Operation, Plan
+from octoflow.plan.narrow import Narrowing, narrow
 from octoflow.plugin import PluginHost
 from octoflow.recipe import Recipe, find_recipe, flatten
 from octoflow.registry import Registry, unknown_name_message
@@ -155,6 +156,16 @@ class Octoflow:
             concurrency=concurrency,
             recipe=recipe.ref,
         )
+
+    def narrow(self, plan: Plan, narrowing: Narrowing, concurrency: int = 8) -> Plan:
+        """``plan`` with only the operations ``narrowing`` keeps (``--only``, ``--exclude``,
+        ``--limit``), its request estimate recomputed."""
+        if not narrowing:
+            return plan
+        narrowed = narrow(plan, narrowing)
+        audited = "Events" in (self.client.root().get("Links") or {})
+        estimate = estimate_requests(narrowed.operations, self.registry, concurrency, audited)
+        return attrs.evolve(narrowed, request_estimate=estimate)
 
     def apply(
         self,

@@ -3,8 +3,8 @@
 ``octoflow step-templates export DIR`` writes one template per shipped recipe
 (its parameters become template parameters), a generic "Run an octoflow recipe"
 template and a "Check a recipe for drift" template. Import them into Octopus
-(Library → Step Templates → Import, or ``POST /api/actiontemplates``) and use them in any deployment process or
-runbook; the script body runs :func:`octoflow.step.run` on the worker.
+(Library → Step Templates → Import, or ``POST /api/actiontemplates``) and use
+them in any deployment process or runbook; the script body runs :func:`octoflow.step.run` on the worker.
 """
 
 from __future__ import annotations

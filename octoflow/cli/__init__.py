@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=8,
         help="reads made at once while planning, where a plan reads many documents (default 8)",
     )
+    _narrowing_options(plan)
     plan.add_argument(
         "--detailed-exitcode",
         action="store_true",
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     _recipe_options(apply)
     _connection_options(apply)
     _output_options(apply)
+    _narrowing_options(apply)
     apply.add_argument(
         "--yes", action="store_true", help="apply without asking (needed off a terminal)"
     )
@@ -194,6 +196,30 @@ def _recipe_options(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="NAME=VALUE",
         help="a recipe parameter (repeat for several)",
+    )
+
+
+def _narrowing_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("narrowing the plan (the recipe stays as it is)")
+    group.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="ID,…",
+        help="keep only the operations on these resources (ids or names; repeatable)",
+    )
+    group.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="ID,…",
+        help="leave out the operations on these resources (ids or names; repeatable)",
+    )
+    group.add_argument(
+        "--limit",
+        type=_positive_int,
+        metavar="N",
+        help="keep only the first N operations, in the order the plan lists them",
     )
 
 

@@ -22,6 +22,7 @@ from octoflow.config import Connection
 from octoflow.errors import AuthenticationError, OctoflowError, UsageError
 from octoflow.plan.junit import junit_error_xml, junit_xml
 from octoflow.plan.model import Plan
+from octoflow.plan.narrow import Narrowing
 from octoflow.plugin import PluginHost
 from octoflow.recipe import Recipe, find_recipe
 from octoflow.secrets import redact
@@ -38,6 +39,7 @@ EXIT_CHECK_FAILED = 1
 def plan(args: argparse.Namespace) -> int:
     _check_out(args)
     sessions = _sessions(args)
+    _check_narrowing_alone(args, sessions)
     if len(sessions) > 1:
         plans = spaces.plan_all(sessions, args.recipe, parse_params(args.param), args.concurrency)
         spaces.show(plans, args)
@@ -108,6 +110,7 @@ def apply(args: argparse.Namespace) -> int:
     _check_out(args)
     _check_expect_digest_alone(args)
     sessions = _sessions(args)
+    _check_narrowing_alone(args, sessions)
     if len(sessions) > 1:
         return _apply_spaces(sessions, args)
     octo = sessions[0]
@@ -117,6 +120,7 @@ def apply(args: argparse.Namespace) -> int:
             raise UsageError("-p parameters belong to recipes; a saved plan has its values already")
         the_plan = _load_plan(Path(args.recipe))
         octo.check_target(the_plan)
+        the_plan = octo.narrow(the_plan, _narrowing(args), args.concurrency)
     else:
         the_plan = _plan_recipe(octo, args)
     if args.format == "text":
@@ -354,7 +358,22 @@ def _session(args: argparse.Namespace, space: str | None) -> Octoflow:
 
 
 def _plan_recipe(octo: Octoflow, args: argparse.Namespace) -> Plan:
-    return octo.plan_recipe(args.recipe, parse_params(args.param), concurrency=args.concurrency)
+    """The recipe's plan, narrowed by ``--only``/``--exclude``/``--limit`` where given."""
+    the_plan = octo.plan_recipe(args.recipe, parse_params(args.param), concurrency=args.concurrency)
+    return octo.narrow(the_plan, _narrowing(args), args.concurrency)
+
+
+def _narrowing(args: argparse.Namespace) -> Narrowing:
+    if not hasattr(args, "only"):  # commands without the options (check)
+        return Narrowing()
+    return Narrowing.from_lists(args.only, args.exclude, args.limit)
+
+
+def _check_narrowing_alone(args: argparse.Namespace, sessions: list[Octoflow]) -> None:
+    if len(sessions) > 1 and _narrowing(args):
+        raise UsageError(
+            f"{_narrowing(args).describe()} narrows the plan of one space: give a single --space"
+        )
 
 
 def _show_plan(the_plan: Plan, args: argparse.Namespace, write_out: bool = True) -> None:
