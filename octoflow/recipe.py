@@ -29,6 +29,8 @@ import attrs
 
 from octoflow.config import parse_bool
 from octoflow.errors import OctoflowError, RecipeError, UsageError
+from octoflow.plan.wide import DEFAULT as DEFAULT_WIDE
+from octoflow.plan.wide import WidePolicy
 from octoflow.registry import unknown_name_message
 
 KINDS = ("str", "list", "bool", "int", "file")
@@ -112,6 +114,18 @@ class Param:
         return text + ("; " + ", or ".join(ways) if ways else "")
 
 
+def _wide_above(module: Any, path: Path) -> WidePolicy:
+    text = getattr(module, "WIDE_ABOVE", None)
+    if text is None:
+        return DEFAULT_WIDE
+    if not isinstance(text, str):
+        raise RecipeError(f"recipe {path}: WIDE_ABOVE must be a string such as '80%,500'")
+    try:
+        return WidePolicy.parse(text, where=f"recipe {path}: WIDE_ABOVE")
+    except UsageError as exc:
+        raise RecipeError(str(exc)) from None
+
+
 @attrs.frozen
 class Recipe:
     name: str
@@ -122,6 +136,8 @@ class Recipe:
     build: Callable[..., Any] = attrs.field(repr=False)
     #: How the user named it: a shipped name, or the path of the file.
     ref: str = ""
+    #: When the recipe's plan is a wide change (its module's ``WIDE_ABOVE``, e.g. ``"80%,500"``).
+    wide_above: WidePolicy = DEFAULT_WIDE
 
     @classmethod
     def load(cls, path: Path, name: str | None = None) -> Recipe:
@@ -146,6 +162,7 @@ class Recipe:
             params,
             build,
             ref=name or str(path),
+            wide_above=_wide_above(module, path),
         )
 
     def bind(self, raw: Mapping[str, str]) -> dict[str, Any]:

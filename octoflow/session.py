@@ -33,6 +33,8 @@ from octoflow.plan.compiler import compile_plan, estimate_requests
 from octoflow.plan.context import PlanContext
 from octoflow.plan.model import Operation, Plan
 from octoflow.plan.narrow import Narrowing, narrow
+from octoflow.plan.wide import DEFAULT as DEFAULT_WIDE
+from octoflow.plan.wide import WidePolicy, check_wide
 from octoflow.plugin import PluginHost
 from octoflow.recipe import Recipe, find_recipe, flatten
 from octoflow.registry import Registry, unknown_name_message
@@ -117,17 +119,19 @@ class Octoflow:
         params: Mapping[str, Any] | None = None,
         concurrency: int = 8,
         recipe: str = "",
+        wide_above: WidePolicy = DEFAULT_WIDE,
     ) -> Plan:
         """Compile statements into a plan. Reads the server; never writes.
 
         :param concurrency: reads made at once where a provider reads many documents.
         :param recipe: the recipe the statements came from, as the user named it.
+        :param wide_above: when a selection makes the plan a wide change.
         """
         flat = flatten(statements)
         if not flat:
             raise UsageError("nothing to plan: no statements given")
         title = title or "; ".join(s.describe() for s in flat)
-        ctx = PlanContext(self.client, self.registry, read_workers=concurrency)
+        ctx = PlanContext(self.client, self.registry, concurrency, wide_above)
         try:
             plan = compile_plan(flat, ctx, title, params)
         except OctoflowError:
@@ -142,9 +146,16 @@ class Octoflow:
         return plan
 
     def plan_recipe(
-        self, recipe: Recipe | str, raw_params: Mapping[str, str], concurrency: int = 8
+        self,
+        recipe: Recipe | str,
+        raw_params: Mapping[str, str],
+        concurrency: int = 8,
+        wide_above: WidePolicy | None = None,
     ) -> Plan:
-        """Load a recipe (by name or path), bind its ``-p`` values and plan it."""
+        """Load a recipe (by name or path), bind its ``-p`` values and plan it.
+
+        :param wide_above: overrides the recipe's own threshold (``WIDE_ABOVE``), if any.
+        """
         if isinstance(recipe, str):
             recipe = find_recipe(recipe, self.registry.recipes)
         values = recipe.bind(raw_params)
@@ -155,6 +166,7 @@ class Octoflow:
             params=recipe.shown_params(values),
             concurrency=concurrency,
             recipe=recipe.ref,
+            wide_above=wide_above or recipe.wide_above,
         )
 
     def narrow(self, plan: Plan, narrowing: Narrowing, concurrency: int = 8) -> Plan:
@@ -176,8 +188,12 @@ class Octoflow:
         on_result: Callable[[OperationResult], None] | None = None,
         on_progress: Callable[[Operation, str], None] | None = None,
         preflight: bool = False,
+        allow_wide: bool = False,
     ) -> ApplyReport:
         """Carry out a plan. Re-reads each document before writing it.
+
+        :param allow_wide: apply a wide change (``plan.wide``); without it such a plan
+            raises UsageError and nothing is written.
 
         :param on_progress: called with an operation and a message while an action
             waits (a deployment's task state); from worker threads.
@@ -186,6 +202,7 @@ class Octoflow:
             writes nothing when the server contradicts the plan.
         """
         self.check_target(plan)
+        check_wide(plan, allow_wide)
 
         def done(result: OperationResult) -> None:
             try:

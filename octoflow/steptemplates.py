@@ -4,7 +4,8 @@
 (its parameters become template parameters), a generic "Run an octoflow recipe"
 template and a "Check a recipe for drift" template. Import them into Octopus
 (Library → Step Templates → Import, or ``POST /api/actiontemplates``) and use
-them in any deployment process or runbook; the script body runs :func:`octoflow.step.run` on the worker.
+them in any deployment process or runbook; the script body runs
+:func:`octoflow.step.run` on the worker.
 """
 
 from __future__ import annotations
@@ -169,6 +170,13 @@ def _common_params() -> list[dict[str, Any]]:
             "Octoflow.Apply",
             "Apply the changes",
             "Unticked, the step only shows the plan.",
+            "False",
+            "Checkbox",
+        ),
+        _parameter(
+            "Octoflow.AllowWide",
+            "Allow a wide change",
+            "Ticked, the step may apply a plan marked WIDE (most or all of a collection).",
             "False",
             "Checkbox",
         ),

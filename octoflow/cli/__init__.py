@@ -21,8 +21,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from octoflow.cli import commands
-from octoflow.errors import OctoflowError
+from octoflow.errors import OctoflowError, UsageError
 from octoflow.plan.render import COMPACT_ABOVE
+from octoflow.plan.wide import WidePolicy
 from octoflow.secrets import redact
 
 EXIT_INTERRUPTED = 130
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="reads made at once while planning, where a plan reads many documents (default 8)",
     )
     _narrowing_options(plan)
+    _wide_option(plan)
     plan.add_argument(
         "--detailed-exitcode",
         action="store_true",
@@ -79,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     _recipe_options(check)
     _connection_options(check)
     _output_options(check)
+    _wide_option(check)
     check.add_argument(
         "--junit-xml",
         metavar="FILE",
@@ -98,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     _connection_options(apply)
     _output_options(apply)
     _narrowing_options(apply)
+    _wide_option(apply)
+    apply.add_argument(
+        "--allow-wide",
+        action="store_true",
+        help="apply a wide change (a plan marked WIDE); without it apply refuses one",
+    )
     apply.add_argument(
         "--yes", action="store_true", help="apply without asking (needed off a terminal)"
     )
@@ -197,6 +206,23 @@ def _recipe_options(parser: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         help="a recipe parameter (repeat for several)",
     )
+
+
+def _wide_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--wide-above",
+        type=_wide_policy,
+        metavar="PERCENT%,COUNT",
+        help="a selection of more than PERCENT%% of a collection and more than COUNT documents "
+        "(or all of it) is a wide change (default: the recipe's, else 50%%,100)",
+    )
+
+
+def _wide_policy(text: str) -> WidePolicy:
+    try:
+        return WidePolicy.parse(text)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _narrowing_options(parser: argparse.ArgumentParser) -> None:

@@ -23,6 +23,7 @@ from octoflow.errors import AuthenticationError, OctoflowError, UsageError
 from octoflow.plan.junit import junit_error_xml, junit_xml
 from octoflow.plan.model import Plan
 from octoflow.plan.narrow import Narrowing
+from octoflow.plan.wide import check_wide
 from octoflow.plugin import PluginHost
 from octoflow.recipe import Recipe, find_recipe
 from octoflow.secrets import redact
@@ -41,7 +42,7 @@ def plan(args: argparse.Namespace) -> int:
     sessions = _sessions(args)
     _check_narrowing_alone(args, sessions)
     if len(sessions) > 1:
-        plans = spaces.plan_all(sessions, args.recipe, parse_params(args.param), args.concurrency)
+        plans = _plan_spaces(sessions, args)
         spaces.show(plans, args)
         if args.out:
             spaces.write_out(plans, args.out)
@@ -64,7 +65,7 @@ def check(args: argparse.Namespace) -> int:
         files.prepare(Path(args.junit_xml), "--junit-xml")
     try:
         sessions = _sessions(args)
-        plans = spaces.plan_all(sessions, args.recipe, parse_params(args.param), args.concurrency)
+        plans = _plan_spaces(sessions, args)
     except OctoflowError as exc:
         if args.junit_xml:
             files.write_text(Path(args.junit_xml), junit_error_xml(args.recipe, redact(str(exc))))
@@ -126,6 +127,7 @@ def apply(args: argparse.Namespace) -> int:
     if args.format == "text":
         _show_plan(the_plan, args, write_out=False)
     _check_digest(the_plan, args.expect_digest)
+    check_wide(the_plan, args.allow_wide)
     if the_plan.is_empty:
         if args.format == "json":
             print(dump_json({"plan": the_plan.to_json(), "report": None}))
@@ -152,6 +154,7 @@ def _apply_one(
             on_result=progress,
             on_progress=progress.note,
             preflight=preflight,
+            allow_wide=args.allow_wide,
         )
     finally:
         progress.finish()
@@ -186,13 +189,15 @@ def _check_digest(the_plan: Plan, expected: str | None) -> None:
 def _apply_spaces(sessions: list[Octoflow], args: argparse.Namespace) -> int:
     if args.recipe.endswith(".json"):
         raise UsageError("a saved plan is for one space: apply it with a single --space")
-    plans = spaces.plan_all(sessions, args.recipe, parse_params(args.param), args.concurrency)
+    plans = _plan_spaces(sessions, args)
     if args.format == "text":
         spaces.show(plans, args)
     if spaces.nothing_to_do(plans):
         return 0
     for the_plan in plans:
         Journal(_journal_path(args, the_plan))
+    for the_plan in plans:
+        check_wide(the_plan, args.allow_wide)
     _confirm(spaces.combined_summary(plans), args)
     reports, codes = [], []
     for octo, the_plan in zip(sessions, plans, strict=True):
@@ -359,8 +364,18 @@ def _session(args: argparse.Namespace, space: str | None) -> Octoflow:
 
 def _plan_recipe(octo: Octoflow, args: argparse.Namespace) -> Plan:
     """The recipe's plan, narrowed by ``--only``/``--exclude``/``--limit`` where given."""
-    the_plan = octo.plan_recipe(args.recipe, parse_params(args.param), concurrency=args.concurrency)
+    the_plan = octo.plan_recipe(
+        args.recipe, parse_params(args.param), args.concurrency, args.wide_above
+    )
     return octo.narrow(the_plan, _narrowing(args), args.concurrency)
+
+
+def _plan_spaces(sessions: list[Octoflow], args: argparse.Namespace) -> list[Plan]:
+    params = parse_params(args.param)
+    return [
+        octo.plan_recipe(args.recipe, params, args.concurrency, args.wide_above)
+        for octo in sessions
+    ]
 
 
 def _narrowing(args: argparse.Namespace) -> Narrowing:

@@ -16,7 +16,6 @@ from octoflow.cli.planview import plan_text
 from octoflow.plan import render
 from octoflow.plan.model import Plan
 from octoflow.secrets import redact
-from octoflow.session import Octoflow
 
 
 def combined_summary(plans: list[Plan]) -> dict[str, int]:
@@ -30,12 +29,6 @@ def combined_summary(plans: list[Plan]) -> dict[str, int]:
 def summary_text(plans: list[Plan]) -> str:
     text = render.summary_text(combined_summary(plans))
     return f"Across {len(plans)} spaces: " + text.removeprefix("Plan: ")
-
-
-def plan_all(
-    sessions: list[Octoflow], recipe: str, params: dict[str, str], concurrency: int = 8
-) -> list[Plan]:
-    return [octo.plan_recipe(recipe, params, concurrency) for octo in sessions]
 
 
 def show(plans: list[Plan], args: argparse.Namespace, reports: list[object] | None = None) -> None:

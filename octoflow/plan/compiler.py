@@ -96,6 +96,7 @@ def compile_plan(
             operations, ctx.registry, ctx.read_workers, audited="Events" in _links(ctx)
         ),
         server_version=str(ctx.client.root().get("Version", "")),
+        wide=tuple(ctx.wide) if operations else (),
     )
 
 

@@ -11,8 +11,10 @@ import concurrent.futures as cf
 from typing import Any, TypeVar
 
 from octoflow.client import OctopusClient
+from octoflow.dsl.selection import selects_note
 from octoflow.errors import ApiError, Problem
 from octoflow.models import Model
+from octoflow.plan.wide import DEFAULT, WidePolicy
 from octoflow.registry import Registry, unknown_name_message
 
 M = TypeVar("M", bound=Model)
@@ -22,7 +24,11 @@ READ_WORKERS = 8
 
 class PlanContext:
     def __init__(
-        self, client: OctopusClient, registry: Registry, read_workers: int = READ_WORKERS
+        self,
+        client: OctopusClient,
+        registry: Registry,
+        read_workers: int = READ_WORKERS,
+        wide_policy: WidePolicy = DEFAULT,
     ) -> None:
         self.client = client
         self.registry = registry
@@ -30,6 +36,8 @@ class PlanContext:
         self.problems: list[Problem] = []
         self.labels: dict[str, str] = {}
         self.notes: list[str] = []
+        self.wide: list[str] = []
+        self.wide_policy = wide_policy
         self.statement = ""
         self._documents: dict[str, list[dict[str, Any]]] = {}
         self._models: dict[tuple[str, type], list[Any]] = {}
@@ -44,6 +52,19 @@ class PlanContext:
     def note(self, text: str) -> None:
         """Something the reviewer should know that is not a problem (shown in the plan)."""
         self.notes.append(f"{self.statement}: {text}" if self.statement else text)
+
+    def selected(self, noun: str, selected: int, total: int) -> None:
+        """Note what the current statement selects (``selects 12 tenant(s)``) out of
+        the ``total`` documents of its collection; a wide selection marks the plan wide
+        (see :mod:`octoflow.plan.wide`)."""
+        text = selects_note(noun, selected, total)
+        self.note(text)
+        if self.wide_policy.is_wide(selected, total):
+            where = f"{self.statement}: " if self.statement else ""
+            self.wide.append(
+                f"{where}selects {selected} of {total} {noun}s: a wide change "
+                f"({self.wide_policy.describe()})"
+            )
 
     # -- reading -------------------------------------------------------------
 

@@ -92,6 +92,9 @@ class Plan:
     #: The recipe the plan was made from, as the user named it (a shipped name or a
     #: file's path); empty for statements planned directly.
     recipe: str = ""
+    #: Why the plan is a wide change, one line per wide selection (see
+    #: :mod:`octoflow.plan.wide`); apply refuses it unless allowed.
+    wide: tuple[str, ...] = ()
 
     @property
     def summary(self) -> dict[str, int]:
@@ -148,6 +151,7 @@ class Plan:
             request_estimate=int(data.get("request_estimate", 0)),
             server_version=str(data.get("server_version", "")),
             recipe=str(data.get("recipe", "")),
+            wide=tuple(str(w) for w in data.get("wide", ())),
         )
 
 

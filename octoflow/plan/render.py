@@ -60,6 +60,9 @@ def render_plan(
         f"space {plan.space_id}",
     ]
     lines += [f"  note: {note}" for note in plan.notes]
+    if plan.wide:
+        lines += [paint.bold(f"  WIDE: {line}") for line in plan.wide]
+        lines.append(paint.bold("  apply refuses a wide change unless given --allow-wide"))
     lines.append("")
     if _compact(plan, verbose, compact):
         lines += compact_lines(plan, paint, width, truncate=compact is None)

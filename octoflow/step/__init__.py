@@ -90,6 +90,7 @@ def _run(octo: Octoflow, inputs: StepInputs, messages: ServiceMessages, workdir:
         report = octo.apply(
             plan,
             concurrency=inputs.concurrency,
+            allow_wide=inputs.allow_wide,
             on_result=_progress(messages, len(plan.operations)),
             on_progress=lambda op, message: messages.info(f"{op.kind} {op.name}: {message}"),
         )

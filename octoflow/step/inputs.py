@@ -10,6 +10,9 @@ Variables (all optional unless said otherwise):
     more parameters as ``name=value`` lines (the generic step template uses it).
 ``Octoflow.Apply``
     ``True`` to apply; default plan only. Parsed strictly.
+``Octoflow.AllowWide``
+    ``True`` to apply a wide change (a plan marked WIDE); without it the step fails
+    before writing anything. Parsed strictly.
 ``Octoflow.Check``
     ``True`` to check for drift instead: plan only, attach a JUnit report, and fail
     the step (exit code 2) when the server differs from the recipe. Parsed strictly.
@@ -45,6 +48,7 @@ class StepInputs:
     connection: Connection
     expect_digest: str = ""
     check: bool = False
+    allow_wide: bool = False
 
     @classmethod
     def from_variables(cls, variables: Mapping[str, str]) -> StepInputs:
@@ -65,6 +69,7 @@ class StepInputs:
             params=_params(variables, get("Octoflow.Parameters")),
             apply=apply,
             check=check,
+            allow_wide=parse_bool(get("Octoflow.AllowWide") or "false", "Octoflow.AllowWide"),
             concurrency=_positive(get("Octoflow.Concurrency") or "8", "Octoflow.Concurrency"),
             connection=_connection(get),
             expect_digest=_digest(get("Octoflow.ExpectDigest")),

@@ -32,7 +32,6 @@ from octoflow.provider import (
     Selection,
     UsageError,
     as_names,
-    selects_note,
 )
 
 Doc = dict[str, Any]
@@ -169,7 +168,7 @@ class Process(Selection):
         verbs = [v.per_process(names) for v in self.verbs if isinstance(v, ProcessVerb)]
         if len(ctx.problems) > known_problems:
             return []  # names of this statement do not resolve: reading processes is pointless
-        ctx.note(selects_note("project", len(projects), len(ctx.documents("projects"))))
+        ctx.selected("project", len(projects), len(ctx.documents("projects")))
         out: list[Edit] = []
         seen: Seen = {}
         for process in planner.processes_to_edit(ctx, projects, self.runbook_names):

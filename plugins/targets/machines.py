@@ -25,7 +25,6 @@ from octoflow.provider import (
     UsageError,
     as_names,
     is_everything,
-    selects_note,
     unknown_name_message,
 )
 
@@ -96,9 +95,7 @@ class MachineSelection(Selection):
         intents = self.intents(ctx)
         if len(ctx.problems) > known_problems:  # this statement's own problems
             return []
-        ctx.note(
-            selects_note(self.collection[:-1], len(selected), len(ctx.documents(self.segment)))
-        )
+        ctx.selected(self.collection[:-1], len(selected), len(ctx.documents(self.segment)))
         if any(isinstance(v, Delete) for v in self.verbs):
             delete = Intent(f"{self.kind.lower()}.delete", {}, "delete")
             return [Edit(self.kind, m.id, m.name, {}, (delete,), action="delete") for m in selected]

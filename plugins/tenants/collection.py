@@ -43,7 +43,6 @@ from octoflow.provider import (
     as_names,
     lookups,
     optional_names,
-    selects_note,
 )
 
 
@@ -146,7 +145,7 @@ class Tenants(Selection):
         per_tenant = [v.per_tenant(ctx) for v in self.verbs if isinstance(v, TenantVerb)]
         if ctx.problems:
             return []
-        ctx.note(selects_note("tenant", len(selected), len(ctx.documents("tenants"))))
+        ctx.selected("tenant", len(selected), len(ctx.documents("tenants")))
         if any(isinstance(v, Delete) for v in self.verbs):
             return [
                 Edit(

@@ -117,11 +117,11 @@ class Teams(Selection):
             verb.check_names(ctx)
 
     def _selected(self, ctx: PlanContext) -> list[ChangedTeam]:
-        teams = resolve.teams(ctx)
+        every = teams = resolve.teams(ctx)
         for criterion in self.criteria:
             test = self._test(ctx, criterion.key, criterion.value)
             teams = [t for t in teams if test(t)]
-        ctx.note(f"selects {len(teams)} team(s)")
+        ctx.selected("team", len(teams), len(every))
         return [self._changed(ctx, t) for t in teams]
 
     def _changed(self, ctx: PlanContext, team: Team) -> ChangedTeam:

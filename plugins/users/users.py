@@ -142,7 +142,7 @@ class Users(Selection):
         selected = self.select(ctx)
         if len(ctx.problems) > known_problems:
             return []
-        ctx.note(f"selects {len(selected)} user(s)")
+        ctx.selected("user", len(selected), len(resolve.users(ctx)))
         edits: list[Edit] = []
         for verb in self.verbs:
             if isinstance(verb, UserVerb):

@@ -134,7 +134,7 @@ def test_octoflows_own_bug_stays_an_internal_error(cli, monkeypatch) -> None:
     from octoflow.config import parse_bool
 
     # Called with the wrong arguments, the TypeError is raised in the provider's frame.
-    monkeypatch.setattr(collection, "selects_note", parse_bool)
+    monkeypatch.setattr(collection, "Edit", parse_bool)
     code, _out, err = cli("plan", "tenants-tag", "-p", "tag=Region/EU", "-p", "add=Tier/Gold")
     assert code == 70
     assert "internal error: TypeError" in err
