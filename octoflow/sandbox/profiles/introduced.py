@@ -11,6 +11,8 @@ profile leaves the route out.
 
 from __future__ import annotations
 
+from octoflow.serverversions import FEATURES
+
 #: The ``/api/spaces/{spaceIdOrSlug}/…`` URL form of every space-scoped route.
 #: UNCONFIRMED: absent from the 2020.5 export; the oldest client use found is
 #: go-octopusdeploy 2025-08 (live status, fe63e87d); the generated API reference
@@ -21,9 +23,10 @@ SPACE_REF_FORM = "2025.1"
 #   TS  OctopusDeploy/api-client.ts at f0635e0e (2026-07-24)
 #   GO  OctopusDeploy/go-octopusdeploy at 6b6d8bdf (2026-08-21)
 #   DOC octopus.com/docs pages named in the entry
-_EXECUTIONS_API = "2022.3"  # TS: ensureServerVersionAtLeast(client, "2022.3.5512", ...)
+_EXECUTIONS_API = FEATURES["executions API"]  # TS: ensureServerVersionAtLeast(…"2022.3.5512")
 _PROJECT_PROCESS = "2021.2"  # UNCONFIRMED: TS uses it from its first commit (cac9386, 2021-09)
-_TENANT_VARIABLES_V2 = "2025.1"  # UNCONFIRMED: GO cd949c93 (2025-02-04) first reads them
+_TENANT_VARIABLES_V2 = FEATURES["tenant common and project variable routes"]  # GO cd949c93
+_FREEZES = FEATURES["deployment freezes"]
 
 INTRODUCED: dict[str, str] = {
     # Executions API. TS releaseRepository.ts, deploymentRepository.ts and
@@ -33,7 +36,7 @@ INTRODUCED: dict[str, str] = {
     "POST /deployments/create/tenanted/v1": _EXECUTIONS_API,
     "POST /runbook-runs/create/v1": _EXECUTIONS_API,
     # TS capability.ts: a server without it "will need to upgrade it at least 2022.3".
-    "GET /capabilities": "2022.3",
+    "GET /capabilities": FEATURES["capabilities API"],
     # Project-scoped process alias, brought by Config as Code.
     "GET /projects/{id}/deploymentprocesses": _PROJECT_PROCESS,
     "PUT /projects/{id}/deploymentprocesses": _PROJECT_PROCESS,
@@ -53,11 +56,11 @@ INTRODUCED: dict[str, str] = {
     # UNCONFIRMED: TS added environments/v2 with ephemeral environments (4465f36, 2025-10).
     "GET /environments/v2": "2025.4",
     # DOC deployments/deployment-freezes: "available for early access from Octopus Deploy 2024.2".
-    "GET /deploymentfreezes": "2024.2",
-    "POST /deploymentfreezes": "2024.2",
-    "GET /deploymentfreezes/{id}": "2024.2",
-    "PUT /deploymentfreezes/{id}": "2024.2",
-    "DELETE /deploymentfreezes/{id}": "2024.2",
+    "GET /deploymentfreezes": _FREEZES,
+    "POST /deploymentfreezes": _FREEZES,
+    "GET /deploymentfreezes/{id}": _FREEZES,
+    "PUT /deploymentfreezes/{id}": _FREEZES,
+    "DELETE /deploymentfreezes/{id}": _FREEZES,
     # UNCONFIRMED: the 2020.5 export has only /progression/{projectId}; the project-scoped
     # form is in the current generated reference (progression.md), no older source found.
     "GET /projects/{id}/progression": "2026.1",
