@@ -165,3 +165,13 @@ def test_a_bad_server_version_changes_nothing(areas):
 def test_an_unknown_profile_is_refused(areas):
     with pytest.raises(ValueError, match="2020.5, 2022.3, 2024.1, current"):
         Sandbox(areas, seed="empty", server_version="2021.1")
+
+
+def test_a_stale_process_version_is_a_400_on_2020_5(areas):
+    """The one behaviour REFERENCE dates to 2020.5 beyond routes; every profile keeps it."""
+    api = in_process(Sandbox(areas, seed="demo", server_version="2020.5"))
+    process = api.get("/api/Spaces-1/deploymentprocesses/deploymentprocess-Projects-1").json()
+    stale = {**process, "Version": process["Version"] - 1}
+    response = api.put(f"/api/Spaces-1/deploymentprocesses/{process['Id']}", stale)
+    assert response.status_code == 400
+    assert "could not be saved" in response.json()["ErrorMessage"]
