@@ -14,7 +14,7 @@ import pytest
 
 from octoflow.sandbox import Sandbox
 from octoflow.sandbox.core.root import SERVER_VERSION
-from octoflow.sandbox.profiles import PROFILE_NAMES, introduced, route_keys
+from octoflow.sandbox.profiles import PROFILE_NAMES, dated_routes, route_keys
 from octoflow.sandbox.profiles.routes import legacy_routes, relative_key
 from octoflow.serverversions import at_least
 from tests.sandbox.conftest import in_process
@@ -55,7 +55,7 @@ def test_every_route_is_in_the_2020_5_export_or_dated(current):
     unclassified = set()
     for key in route_keys(current.router):
         plain = key.by_space_id() if key.via_space_ref else key
-        if plain.legacy not in legacy_routes() and relative_key(plain) not in introduced():
+        if plain.legacy not in legacy_routes() and relative_key(plain) not in dated_routes():
             unclassified.add(relative_key(plain))
     assert not unclassified, (
         f"{len(unclassified)} sandbox route(s) are neither in the 2020.5 Swagger export nor "
@@ -66,7 +66,7 @@ def test_every_route_is_in_the_2020_5_export_or_dated(current):
 def test_dated_routes_are_newer_than_2020_5():
     """An entry for a route the 2020.5 export already has would hide a path mistake."""
     relative_2020_5 = {_relative(route) for route in legacy_routes()}
-    for route, version in introduced().items():
+    for route, version in dated_routes().items():
         assert not at_least("2020.5", version), f"{route} is dated {version}, not after 2020.5"
         assert route not in relative_2020_5, f"{route} is in the 2020.5 export; do not date it"
 

@@ -54,7 +54,7 @@ class ServerProfile:
     def allows_key(self, key: RouteKey) -> bool:
         if key.legacy in legacy_routes():
             return True
-        since = introduced().get(relative_key(key))
+        since = dated_routes().get(relative_key(key))
         return since is not None and self._has(since)
 
     def _has(self, since: str) -> bool:
@@ -63,7 +63,7 @@ class ServerProfile:
 
 
 @functools.cache
-def introduced() -> dict[str, str]:
+def dated_routes() -> dict[str, str]:
     """:data:`INTRODUCED` with its keys normalised (``GET /tenants/{}``)."""
     return {normalise(route): version for route, version in INTRODUCED.items()}
 
@@ -79,7 +79,7 @@ def server_profile(name: str = "current") -> ServerProfile:
 
 __all__ = [
     "INTRODUCED",
-    "introduced",
+    "dated_routes",
     "PROFILE_NAMES",
     "RouteKey",
     "ServerProfile",
