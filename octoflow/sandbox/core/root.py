@@ -57,19 +57,20 @@ def _served_links(router: Router) -> list[tuple[str, tuple[str, bool]]]:
 
 
 def _served(router: Router, template: str, scoped: bool) -> bool:
-    """Whether some route answers the link's path, or its path with an id (``{/id}``)."""
-    path = re.sub(r"\{\?[^}]*\}", "", template)
-    with_id = re.sub(r"\{/[^}]*\}", "/x", path)
-    paths = {re.sub(r"\{[^}]*\}", "x", p) for p in (re.sub(r"\{/[^}]*\}", "", path), with_id)}
+    """Whether a route answers the link's path, or its path with an id (``{/id}``)."""
+    bare = re.sub(r"\{\?[^}]*\}", "", template)  # without the query part
+    forms = (re.sub(r"\{/[^}]*\}", "", bare), re.sub(r"\{/[^}]*\}", "/x", bare))
     prefix = "/api/Spaces-1" if scoped else "/api"
-    for candidate in paths:
-        try:
-            router.match("GET", prefix + candidate)
-            return True
-        except SandboxError as exc:
-            if exc.status == 405:
-                return True
-    return False
+    return any(_has_path(router, prefix + re.sub(r"\{[^}]*\}", "x", form)) for form in forms)
+
+
+def _has_path(router: Router, path: str) -> bool:
+    """Whether some route, for any method, answers ``path``."""
+    try:
+        router.match("GET", path)
+    except SandboxError as exc:
+        return exc.status == 405
+    return True
 
 
 def register_routes(router: Router) -> None:
