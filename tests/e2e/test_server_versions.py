@@ -200,3 +200,23 @@ def test_sandbox_serve_answers_as_the_version_asked_for() -> None:
     assert root["Version"] == "2020.5.0"
     assert missing.status_code == 404
     assert missing.json()["ErrorMessage"].startswith("There is no API route")
+
+
+def test_a_missing_all_route_falls_back_to_the_paged_list(
+    octo, octo_requests, octoflow_server_version
+) -> None:
+    """2020.5 (and 2022.3, as dated) has no ``/api/scopeduserroles/all``: granting a role
+    then reads the paged list."""
+    statement = octo.teams.where(name="Developers").grant(
+        "Project deployer", environments=["Staging"]
+    )
+    plan = octo.plan(statement)
+    apply_and_replan(octo, plan, statement)
+    asked = [r for r in octo_requests.all if r.path == "/api/scopeduserroles/all"]
+    served = octoflow_server_version == "current"
+    assert asked and {r.status for r in asked} == {200 if served else 404}
+    paged = [
+        r for r in octo_requests.all if r.path == "/api/scopeduserroles" and "ids=" not in r.query
+    ]
+    assert bool(paged) is not served
+    check_ran_on(octo, octo_requests, plan, octoflow_server_version)
