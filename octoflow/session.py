@@ -79,14 +79,18 @@ class Octoflow:
         space: str | None = None,
         latency_ms: int = 0,
         plugins: Iterable[tuple[str, Any]] = (),
+        server_version: str = "current",
         **client_options: Any,
     ) -> Octoflow:
-        """A session against an in-process sandbox (``seed``: empty, demo or a state file)."""
+        """A session against an in-process sandbox (``seed``: empty, demo or a state file)
+        answering as the Octopus release ``server_version`` (``2020.5`` … ``current``)."""
         from octoflow.sandbox import IN_PROCESS_URL, SANDBOX_API_KEY, SandboxAdapter
 
         host = PluginHost.from_entry_points(plugins)
         registry = host.build_registry()
-        sandbox = build_sandbox(registry, seed, latency_ms=latency_ms)
+        sandbox = build_sandbox(
+            registry, seed, latency_ms=latency_ms, server_version=server_version
+        )
         connection = Connection(IN_PROCESS_URL, api_key=SANDBOX_API_KEY, space=space)
         client = OctopusClient(connection, adapter=SandboxAdapter(sandbox.app), **client_options)
         return cls(client, host, registry, sandbox)
@@ -175,7 +179,7 @@ class Octoflow:
         if not narrowing:
             return plan
         narrowed = narrow(plan, narrowing)
-        audited = "Events" in (self.client.root().get("Links") or {})
+        audited = self.client.capabilities.has_link("Events")
         estimate = estimate_requests(narrowed.operations, self.registry, concurrency, audited)
         return attrs.evolve(narrowed, request_estimate=estimate)
 

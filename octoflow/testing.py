@@ -21,6 +21,10 @@ Override these to choose what the sandbox holds and which plugins load:
 
 ``octoflow_seed``
     ``"demo"`` (the default), ``"empty"``, or the path of a state file.
+``octoflow_server_version``
+    the Octopus Server release the sandbox answers as: ``"current"`` (the default),
+    ``"2024.1"``, ``"2022.3"`` or ``"2020.5"`` (its routes and root document; see
+    ``docs/sandbox.md``). Parametrise it to run a test against several.
 ``octoflow_plugins``
     extra ``(name, plugin)`` pairs to load besides the installed providers (for
     a plugin under development that is not installed).
@@ -170,16 +174,27 @@ def octoflow_seed() -> str:
 
 
 @pytest.fixture
+def octoflow_server_version() -> str:
+    """The Octopus Server release the sandbox answers as; override (or parametrise) to
+    test against an older one (``octoflow.serverversions.SANDBOX_PROFILES``)."""
+    return "current"
+
+
+@pytest.fixture
 def octoflow_plugins() -> list[tuple[str, Any]]:
     """Plugins to load besides the installed ones, as ``(name, plugin)`` pairs."""
     return []
 
 
 @pytest.fixture
-def octo(octoflow_seed: str, octoflow_plugins: list[tuple[str, Any]]) -> Octoflow:
+def octo(
+    octoflow_seed: str, octoflow_plugins: list[tuple[str, Any]], octoflow_server_version: str
+) -> Octoflow:
     from octoflow.session import Octoflow
 
-    return Octoflow.with_sandbox(octoflow_seed, plugins=octoflow_plugins)
+    return Octoflow.with_sandbox(
+        octoflow_seed, plugins=octoflow_plugins, server_version=octoflow_server_version
+    )
 
 
 @pytest.fixture
@@ -194,13 +209,18 @@ def octo_requests(octo_sandbox: Sandbox) -> RequestLog:
 
 @pytest.fixture
 def octo_server(
-    octoflow_seed: str, octoflow_plugins: list[tuple[str, Any]]
+    octoflow_seed: str, octoflow_plugins: list[tuple[str, Any]], octoflow_server_version: str
 ) -> Iterator[LoopbackSandbox]:
     from octoflow.plugin import PluginHost
     from octoflow.sandbox import Sandbox, SandboxServer
 
     registry = PluginHost.from_entry_points(octoflow_plugins).build_registry()
-    sandbox = Sandbox(registry.sandbox_areas, seed=octoflow_seed, api_keys=(TEST_API_KEY,))
+    sandbox = Sandbox(
+        registry.sandbox_areas,
+        seed=octoflow_seed,
+        api_keys=(TEST_API_KEY,),
+        server_version=octoflow_server_version,
+    )
     with SandboxServer(sandbox.app) as server:
         yield LoopbackSandbox(server.url, TEST_API_KEY, sandbox, tuple(octoflow_plugins))
 

@@ -37,3 +37,11 @@ def test_over_real_http(octo_server):
     octo.apply(octo.plan(octo.environments.where(name="Production").use_guided_failure()))
     listed = octo_server.api().get(f"{octo_server.url}/api/Spaces-1/environments/all").json()
     assert {e["Name"]: e["UseGuidedFailure"] for e in listed}["Production"] is True
+
+
+@pytest.mark.parametrize("octoflow_server_version", ["2020.5", "current"])
+def test_on_an_older_server_too(octo, octoflow_server_version):
+    # The sandbox answers as that Octopus release: its routes and root document.
+    plan = plan_recipe(octo, "environments-guided-failure", environments=["Test"])
+    assert (plan.server_version == "2020.5.0") is (octoflow_server_version == "2020.5")
+    apply_and_replan(octo, plan)

@@ -68,7 +68,7 @@ class AuditWatch:
 
     def start(self) -> None:
         """Note the newest event, so :meth:`finish` asks only for newer ones."""
-        if "Events" not in (self.client.root().get("Links") or {}):
+        if not self.client.capabilities.has_link("Events"):
             return
         try:
             newest = self.client.get(EVENTS, {"take": 1, "excludeDifference": "true"})

@@ -25,6 +25,7 @@ from octoflow.errors import OctoflowError, UsageError
 from octoflow.plan.render import COMPACT_ABOVE
 from octoflow.plan.wide import WidePolicy
 from octoflow.secrets import redact
+from octoflow.serverversions import SANDBOX_PROFILES
 
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
@@ -193,6 +194,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="added to every API request, in milliseconds (default 0)",
     )
+    serve.add_argument(
+        "--server-version",
+        default="current",
+        choices=SANDBOX_PROFILES,
+        help="the Octopus Server release to answer as: its routes (others answer 404) and the "
+        "version the root document reports (default current)",
+    )
     serve.set_defaults(handler=commands.sandbox_serve)
     return parser
 
@@ -267,6 +275,13 @@ def _connection_options(parser: argparse.ArgumentParser) -> None:
         metavar="SEED",
         help="use the embedded sandbox instead of a server: demo, empty, or a "
         "JSON state FILE (loaded, and saved back after apply)",
+    )
+    group.add_argument(
+        "--sandbox-server-version",
+        choices=SANDBOX_PROFILES,
+        metavar="VERSION",
+        help="with --sandbox: the Octopus Server release the sandbox answers as, one of "
+        f"{', '.join(SANDBOX_PROFILES)} (default current)",
     )
     group.add_argument(
         "--max-rate", type=_positive_int, metavar="N", help="at most N requests per minute"

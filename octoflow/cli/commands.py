@@ -279,7 +279,13 @@ def sandbox_serve(args: argparse.Namespace) -> int:
     existing = state is not None and state.exists()
     api_key = args.api_key or SANDBOX_API_KEY
     source = str(state.absolute()) if state is not None and existing else args.seed
-    sandbox = build_sandbox(registry, source, api_keys=(api_key,), latency_ms=args.latency_ms)
+    sandbox = build_sandbox(
+        registry,
+        source,
+        api_keys=(api_key,),
+        latency_ms=args.latency_ms,
+        server_version=args.server_version,
+    )
     if state is not None:
         try:
             sandbox.make_durable(state)
@@ -294,6 +300,8 @@ def sandbox_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot serve on {args.host} port {args.port}: {exc}") from None
     stop = _stop_on_signals()
     origin = f"state {state}" if existing else f"seed {args.seed}"
+    if not sandbox.profile.is_current:
+        origin += f", as Octopus {sandbox.profile.version}"
     print(f"octoflow sandbox ({origin}) serving on {server.url}", flush=True)
     print(f"  export OCTOPUS_URL={server.url}", flush=True)
     print(f"  export OCTOPUS_API_KEY={api_key}", flush=True)
@@ -355,7 +363,10 @@ def _session(args: argparse.Namespace, space: str | None) -> Octoflow:
     if args.sandbox:
         if args.server:
             raise UsageError("use either --server or --sandbox, not both")
-        return Octoflow.with_sandbox(args.sandbox, space=space, **options)
+        version = args.sandbox_server_version or "current"
+        return Octoflow.with_sandbox(args.sandbox, space=space, server_version=version, **options)
+    if args.sandbox_server_version:
+        raise UsageError("--sandbox-server-version needs --sandbox")
     connection = Connection.from_env(
         os.environ, url=args.server, space=space, verify_tls=not args.insecure
     )

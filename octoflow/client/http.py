@@ -23,6 +23,7 @@ from requests.adapters import BaseAdapter, HTTPAdapter
 
 from octoflow import errors
 from octoflow.client.auth import ApiKeyAuth, BearerAuth, KeySafeSession
+from octoflow.client.capabilities import ServerCapabilities
 from octoflow.client.throttle import Clock, Throttle
 from octoflow.client.translate import error_from_response, error_from_transport
 from octoflow.config import Connection
@@ -115,6 +116,11 @@ class OctopusClient:
                 )
             self._root = doc
         return self._root
+
+    @property
+    def capabilities(self) -> ServerCapabilities:
+        """The server's version and root links, from :meth:`root`."""
+        return ServerCapabilities.from_root(self.root())
 
     @property
     def space_id(self) -> str:

@@ -93,9 +93,12 @@ def compile_plan(
         notes=tuple(ctx.notes),
         params=dict(params or {}),
         request_estimate=estimate_requests(
-            operations, ctx.registry, ctx.read_workers, audited="Events" in _links(ctx)
+            operations,
+            ctx.registry,
+            ctx.read_workers,
+            audited=ctx.client.capabilities.has_link("Events"),
         ),
-        server_version=str(ctx.client.root().get("Version", "")),
+        server_version=ctx.client.capabilities.version,
         wide=tuple(ctx.wide) if operations else (),
     )
 
@@ -190,10 +193,6 @@ def replay(
         if not registry.runs_at_apply(intent.name):
             registry.intent(intent.name)(desired, intent.args)
     return desired
-
-
-def _links(ctx: PlanContext) -> dict[str, Any]:
-    return dict(ctx.client.root().get("Links") or {})
 
 
 def estimate_requests(

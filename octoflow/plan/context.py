@@ -49,6 +49,15 @@ class PlanContext:
         """Record something wrong with the current statement; planning goes on."""
         self.problems.append(Problem(message, hint, self.statement))
 
+    def require(self, feature: str, what: str = "") -> bool:
+        """Whether the server has ``feature`` (a key of ``octoflow.serverversions.FEATURES``);
+        when it has not, a problem saying that ``what`` needs a newer Octopus, which one,
+        and what this server is (the plan then fails with exit code 2)."""
+        missing = self.client.capabilities.missing(feature, what)
+        if missing:
+            self.problem(missing)
+        return missing is None
+
     def note(self, text: str) -> None:
         """Something the reviewer should know that is not a problem (shown in the plan)."""
         self.notes.append(f"{self.statement}: {text}" if self.statement else text)

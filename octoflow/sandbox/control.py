@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from octoflow.sandbox.errors import invalid
+from octoflow.sandbox.profiles import PROFILE_NAMES
 from octoflow.sandbox.request import Request
 from octoflow.sandbox.router import Router
 
@@ -44,12 +45,19 @@ def save(req: Request) -> dict[str, Any]:
 
 
 def get_settings(req: Request) -> dict[str, Any]:
-    return req.sandbox.settings.to_json()
+    return {**req.sandbox.settings.to_json(), "server_version": req.sandbox.profile.name}
 
 
 def put_settings(req: Request) -> dict[str, Any]:
-    req.sandbox.settings.update(req.raw_json())
-    return req.sandbox.settings.to_json()
+    """The knobs, and ``server_version``: the Octopus release to answer as (its routes)."""
+    body = req.raw_json()
+    version = body.pop("server_version", None) if isinstance(body, dict) else None
+    if version is not None and version not in PROFILE_NAMES:
+        raise invalid(f"server_version must be one of {', '.join(PROFILE_NAMES)}, not {version!r}.")
+    req.sandbox.settings.update(body)
+    if version is not None:
+        req.sandbox.use_server_version(version)
+    return get_settings(req)
 
 
 def get_requests(req: Request) -> list[dict[str, Any]]:

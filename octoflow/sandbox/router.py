@@ -99,7 +99,10 @@ class Router:
     """The route table, root-document links, field names, change listeners and
     admission checks."""
 
-    def __init__(self) -> None:
+    def __init__(self, allow: Callable[[Route], bool] | None = None) -> None:
+        #: Which routes the server being played has (``profiles.ServerProfile.allows``);
+        #: routes it refuses are not registered, so they answer 404 (or 405).
+        self.allow = allow
         self._routes: dict[int, list[Route]] = defaultdict(list)
         self.links: dict[str, tuple[str, bool]] = {}
         self.field_names = FieldNames()
@@ -169,6 +172,8 @@ class Router:
 
     def _add(self, route: Route) -> None:
         """Add ``route``; one registered later for the same method and path replaces it."""
+        if self.allow is not None and not self.allow(route):
+            return
         routes = self._routes[len(route.segments)]
         routes[:] = [r for r in routes if (r.method, r.segments) != (route.method, route.segments)]
         routes.append(route)

@@ -14,6 +14,7 @@ from octoflow.sandbox.app import App
 from octoflow.sandbox.control import SEED_NAMES, register_control
 from octoflow.sandbox.core import CoreArea
 from octoflow.sandbox.journal import Journal, read_state, write_atomically
+from octoflow.sandbox.profiles import ServerProfile, server_profile
 from octoflow.sandbox.redaction import redact_path, redact_query
 from octoflow.sandbox.request import Request
 from octoflow.sandbox.router import Router
@@ -49,6 +50,8 @@ class Sandbox:
         after the core area.
     :param seed: ``"empty"``, ``"demo"`` or the path of a JSON state file,
         loaded if it exists and demo-seeded otherwise (``save`` writes it).
+    :param server_version: the Octopus Server release to answer as, one of
+        ``profiles.PROFILE_NAMES`` (``"2020.5"``… ``"current"``): its routes and root document.
     """
 
     def __init__(
@@ -58,12 +61,10 @@ class Sandbox:
         api_keys: Iterable[str] = (SANDBOX_API_KEY,),
         latency_ms: float = 0,
         concurrency_limit: int | None = None,
+        server_version: str = "current",
     ) -> None:
         self.areas = [CoreArea(), *(a for a in areas if a.name != CoreArea.name)]
-        self.router = Router()
-        for area in self.areas:
-            area.register_routes(self.router)
-        register_control(self.router)
+        self.profile, self.router = _routes_of(self.areas, server_version)
         self.state = State()
         self.settings = Settings(latency_ms, concurrency_limit)
         self.api_keys = frozenset(api_keys)
@@ -115,6 +116,13 @@ class Sandbox:
                 return
             data = self.dump()
         write_atomically(target, json.dumps(data, indent=1).encode("utf-8"))
+
+    def use_server_version(self, name: str) -> None:
+        """Answer as another Octopus Server release from now on (``profiles``); the state
+        is kept. ValueError for a name not in ``profiles.PROFILE_NAMES``."""
+        profile, router = _routes_of(self.areas, name)
+        with self.state.lock:
+            self.profile, self.router = profile, router
 
     # -- durability and the write seam ---------------------------------------------
 
@@ -168,6 +176,16 @@ class Sandbox:
     def clear_requests(self) -> None:
         with self._requests_lock:
             self._requests.clear()
+
+
+def _routes_of(areas: list[Any], server_version: str) -> tuple[ServerProfile, Router]:
+    """The profile called ``server_version`` and a router holding the routes its server had."""
+    profile = server_profile(server_version)
+    router = Router(profile.allows)
+    for area in areas:
+        area.register_routes(router)
+    register_control(router)
+    return profile, router
 
 
 def _seed_source(seed: str | os.PathLike[str]) -> tuple[Path | None, str]:

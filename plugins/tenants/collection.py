@@ -213,7 +213,10 @@ class Tenants(Selection):
             part = str(value).lower()
             return lambda t: part in t.name.lower()
         if key == "is_disabled":
-            return lambda t: t.is_disabled == bool(value)
+            wanted = bool(value)
+            if wanted and not ctx.require("disabled tenants", "selecting disabled tenants"):
+                return lambda t: False
+            return lambda t: t.is_disabled == wanted
         if key == "project":
             found = ctx.find("projects", Project, str(value), "project")
             return lambda t: found is not None and found.id in t.project_environments
