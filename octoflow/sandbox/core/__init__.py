@@ -1,9 +1,12 @@
 """The core area: spaces, environments, lifecycles, project groups, projects,
-channels, tag sets, library variable sets, the audit log and the root documents."""
+channels, tag sets, library variable sets, the audit log and the root documents,
+plus the areas octoflow has no provider for yet (accounts, certificates, project
+triggers, subscriptions, artifacts, packages and build information, proxies)."""
 
 from __future__ import annotations
 
 from octoflow.sandbox.core import (
+    accounts,
     channels,
     environments,
     events,
@@ -30,6 +33,7 @@ _MODULES = (
     tagsets,
     libraryvariablesets,
     events,
+    accounts,
 )
 
 
