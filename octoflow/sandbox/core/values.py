@@ -131,4 +131,3 @@ def write_only_fields(
             doc[name] = write_only(None, (old or {}).get(name))
             errors.append(f"{name}: {exc}.")
     return errors
-
