@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from octoflow.sandbox.core import (
     accounts,
+    certificates,
     channels,
     environments,
     events,
@@ -34,6 +35,7 @@ _MODULES = (
     libraryvariablesets,
     events,
     accounts,
+    certificates,
 )
 
 
