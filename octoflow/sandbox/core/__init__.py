@@ -18,6 +18,7 @@ from octoflow.sandbox.core import (
     root,
     spaces,
     tagsets,
+    triggers,
 )
 from octoflow.sandbox.core.seed import seed_core
 from octoflow.sandbox.router import Router
@@ -36,6 +37,7 @@ _MODULES = (
     events,
     accounts,
     certificates,
+    triggers,
 )
 
 
