@@ -17,6 +17,7 @@ from octoflow.sandbox.core import (
     projects,
     root,
     spaces,
+    subscriptions,
     tagsets,
     triggers,
 )
@@ -38,6 +39,7 @@ _MODULES = (
     accounts,
     certificates,
     triggers,
+    subscriptions,
 )
 
 
