@@ -42,7 +42,7 @@ Errors (the Octopus envelope)
 Paging
     :func:`page`, :func:`common_filters`
 The core's documents
-    :data:`PROJECTS`, :data:`PROJECT_GROUPS`, :data:`CHANNELS`,
+    :data:`PROJECTS`, :data:`PROJECT_GROUPS`, :data:`CHANNELS`, :func:`add_artifact`,
     :func:`create_default_channel`, :data:`SERVER_VERSION`; process documents:
     :class:`ProcessKind`, :data:`DEPLOYMENT`, :data:`RUNBOOK`, :func:`new_process`
 Tags (Octopus semantics)
@@ -113,6 +113,7 @@ from octoflow.jsondata import clone
 from octoflow.registry import SandboxArea
 from octoflow.sandbox.app import PlainText, permission_error
 from octoflow.sandbox.casing import CIDict, FieldNames, canonicalize, plain
+from octoflow.sandbox.core.artifacts import add_artifact
 from octoflow.sandbox.core.channels import CHANNELS, create_default_channel
 from octoflow.sandbox.core.ordering import next_sort_order, register_sort_order
 from octoflow.sandbox.core.processes import DEPLOYMENT, RUNBOOK, ProcessKind, new_process
@@ -166,6 +167,7 @@ __all__ = [
     "SandboxArea",
     "SandboxError",
     "State",
+    "add_artifact",
     "canonicalize",
     "clone",
     "common_filters",

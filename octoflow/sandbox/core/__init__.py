@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from octoflow.sandbox.core import (
     accounts,
+    artifacts,
     certificates,
     channels,
     environments,
@@ -40,6 +41,7 @@ _MODULES = (
     certificates,
     triggers,
     subscriptions,
+    artifacts,
 )
 
 
