@@ -16,6 +16,7 @@ from octoflow.sandbox.core import (
     lifecycles,
     projectgroups,
     projects,
+    proxies,
     root,
     spaces,
     subscriptions,
@@ -42,6 +43,7 @@ _MODULES = (
     triggers,
     subscriptions,
     artifacts,
+    proxies,
 )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import uuid
 
-from octoflow.sandbox.core import accounts, certificates, subscriptions, triggers
+from octoflow.sandbox.core import accounts, certificates, proxies, subscriptions, triggers
 from octoflow.sandbox.core.channels import create_default_channel
 from octoflow.sandbox.core.environments import ENVIRONMENTS
 from octoflow.sandbox.core.libraryvariablesets import LIBRARY_VARIABLE_SETS
@@ -132,6 +132,7 @@ def _seed_unprovided(state: State, env: dict[str, str]) -> None:
     certificates.seed_demo(state, SPACE_ID, env)
     triggers.seed_demo(state, SPACE_ID, env)
     subscriptions.seed_demo(state, SPACE_ID, env)
+    proxies.seed_demo(state, SPACE_ID)
 
 
 def _seed_projects(state: State, rng: random.Random, settings_id: str) -> None:
