@@ -8,12 +8,14 @@ from __future__ import annotations
 from octoflow.sandbox.core import (
     accounts,
     artifacts,
+    buildinfo,
     certificates,
     channels,
     environments,
     events,
     libraryvariablesets,
     lifecycles,
+    packages,
     projectgroups,
     projects,
     proxies,
@@ -44,6 +46,8 @@ _MODULES = (
     subscriptions,
     artifacts,
     proxies,
+    buildinfo,
+    packages,
 )
 
 

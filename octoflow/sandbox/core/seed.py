@@ -9,7 +9,14 @@ from __future__ import annotations
 import random
 import uuid
 
-from octoflow.sandbox.core import accounts, certificates, proxies, subscriptions, triggers
+from octoflow.sandbox.core import (
+    accounts,
+    buildinfo,
+    certificates,
+    proxies,
+    subscriptions,
+    triggers,
+)
 from octoflow.sandbox.core.channels import create_default_channel
 from octoflow.sandbox.core.environments import ENVIRONMENTS
 from octoflow.sandbox.core.libraryvariablesets import LIBRARY_VARIABLE_SETS
@@ -133,6 +140,7 @@ def _seed_unprovided(state: State, env: dict[str, str]) -> None:
     triggers.seed_demo(state, SPACE_ID, env)
     subscriptions.seed_demo(state, SPACE_ID, env)
     proxies.seed_demo(state, SPACE_ID)
+    buildinfo.seed_demo(state, SPACE_ID)
 
 
 def _seed_projects(state: State, rng: random.Random, settings_id: str) -> None:
