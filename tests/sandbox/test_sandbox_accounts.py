@@ -15,6 +15,7 @@ HIDDEN = {"HasValue": True, "NewValue": None}
 def test_demo_accounts_match_the_reference(api):
     listed = api.json(ACCOUNTS, take=100)
     validate("AccountResourceResourceCollection", listed)
+    assert listed["TotalResults"] == 6
     assert {a["AccountType"] for a in listed["Items"]} >= {
         "AzureServicePrincipal", "AzureOIDC", "AmazonWebServicesAccount", "SshKeyPair",
         "UsernamePassword", "Token"}  # fmt: skip

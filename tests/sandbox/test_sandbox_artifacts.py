@@ -55,6 +55,7 @@ def test_crud_and_content(fresh_api):
         fresh_api.put(doc["Links"]["Content"], data="terraform plan: 3 to add").status_code == 200
     )
     assert fresh_api.get(doc["Links"]["Content"]).text == "terraform plan: 3 to add"
+    assert len(fresh_api.json("/api/events", regarding=doc["Id"])["Items"]) == 1  # the create
     updated = fresh_api.put(doc["Links"]["Self"], dict(doc, Source="worker-1"))
     assert updated.status_code == 200 and updated.json()["Source"] == "worker-1"
     assert updated.json()["Created"] == doc["Created"]

@@ -49,6 +49,7 @@ def test_deleting_a_package_version_removes_it_from_the_feed(fresh_api):
     assert fresh_api.get(f"{PACKAGES}/packages-{PORTAL}.1.3.0").status_code == 404
     versions = [v["Version"] for v in fresh_api.json(VERSIONS, packageId=PORTAL)["Items"]]
     assert "1.3.0" not in versions and "1.3.1" in versions
+    assert fresh_api.json("/api/events")["TotalResults"] == 0  # no document id: no event
 
 
 def test_build_information_is_created_listed_and_deleted(fresh_api):
