@@ -62,11 +62,11 @@ def test_update_changes_the_details_but_not_the_file(fresh_api):
 
 def test_archive_hides_and_unarchive_restores(fresh_api):
     doc = new_certificate(fresh_api)
-    archived = fresh_api.post(doc["Links"]["Archive"])
+    archived = fresh_api.post(doc["Links"]["Self"] + "/archive")
     assert archived.status_code == 200 and archived.json()["Archived"]
     assert doc["Id"] not in [c["Id"] for c in fresh_api.json(CERTIFICATES)["Items"]]
     assert doc["Id"] in [c["Id"] for c in fresh_api.json(CERTIFICATES, archived="true")["Items"]]
-    restored = fresh_api.post(doc["Links"]["Unarchive"]).json()
+    restored = fresh_api.post(doc["Links"]["Self"] + "/unarchive").json()
     assert restored["Archived"] is None
     categories = [
         e["Category"] for e in fresh_api.json("/api/events", regarding=doc["Id"])["Items"]
@@ -77,7 +77,7 @@ def test_archive_hides_and_unarchive_restores(fresh_api):
 def test_replace_keeps_the_id_and_archives_the_old_file(fresh_api):
     doc = new_certificate(fresh_api)
     new_file = base64.b64encode(b"the renewed certificate").decode()
-    replaced = fresh_api.post(doc["Links"]["Replace"], {"CertificateData": new_file})
+    replaced = fresh_api.post(doc["Links"]["Self"] + "/replace", {"CertificateData": new_file})
     assert replaced.status_code == 200, replaced.text
     assert replaced.json()["Id"] == doc["Id"]
     assert (

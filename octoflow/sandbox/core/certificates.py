@@ -10,9 +10,11 @@ UNCONFIRMED stand-ins for what the server reads out of the file. The data and
 the derived fields change only through ``replace``.
 
 UNCONFIRMED: the list hides archived certificates unless ``archived=true``;
-``replace`` keeps the certificate's id (what variables refer to) with the new
-data and files the old data as a new archived certificate whose ``ReplacedBy``
-names it; ``archive``/``unarchive`` answer the certificate.
+the links (``archive``, ``unarchive`` and ``replace``, POSTs to
+``/certificates/{id}/…``, are not advertised); ``replace`` keeps the
+certificate's id (what variables refer to) with the new data and files the old
+data as a new archived certificate whose ``ReplacedBy`` names it;
+``archive``/``unarchive`` answer the certificate.
 """
 
 from __future__ import annotations
@@ -99,13 +101,8 @@ def defaults() -> Doc:
 
 def links(doc: Doc) -> dict[str, str]:
     base = f"/api/{doc['SpaceId']}/certificates/{doc['Id']}"
-    return {
-        "Self": base,
-        "Archive": base + "/archive",
-        "Unarchive": base + "/unarchive",
-        "Replace": base + "/replace",
-        "Usages": base + "/usages",
-    }
+    # UNCONFIRMED which links a real certificate has; these two answer a GET.
+    return {"Self": base, "Usages": base + "/usages"}
 
 
 def decode(body: CIDict) -> tuple[bytes | None, list[str]]:
