@@ -42,7 +42,7 @@ Errors (the Octopus envelope)
 Paging
     :func:`page`, :func:`common_filters`
 The core's documents
-    :data:`PROJECTS`, :data:`PROJECT_GROUPS`, :data:`CHANNELS`,
+    :data:`PROJECTS`, :data:`PROJECT_GROUPS`, :data:`CHANNELS`, :func:`add_artifact`,
     :func:`create_default_channel`, :data:`SERVER_VERSION`; process documents:
     :class:`ProcessKind`, :data:`DEPLOYMENT`, :data:`RUNBOOK`, :func:`new_process`
 Tags (Octopus semantics)
@@ -57,54 +57,55 @@ Versions
     :func:`semver_key`, :func:`in_version_range`, :func:`matches_tag`,
     :func:`pre_release_tag`, :func:`next_version`
 
-A worked example: certificates that can be archived, in a package
-``octoflow_certificates`` (only a few of the real document's fields)::
+A worked example: Git credentials (which the sandbox does not serve) and where
+they are used, in a package ``octoflow_gitcredentials`` (only a few of the real
+document's fields)::
 
-    # octoflow_certificates/sandbox/__init__.py
+    # octoflow_gitcredentials/sandbox/__init__.py
     from octoflow.sandbox.area import Doc, Request, Resource, Router, State, register
 
     QUERY = "{?skip,take,ids,partialName}"
 
 
     def defaults() -> Doc:
-        return {"Id": None, "Name": None, "Notes": "", "Archived": None, "SpaceId": None,
+        return {"Id": None, "Name": None, "Slug": None, "Description": "",
+                "Details": {"Type": "UsernamePassword", "Username": None}, "SpaceId": None,
                 "LastModifiedOn": None, "LastModifiedBy": None, "Links": {}}
 
 
     def links(doc: Doc) -> dict[str, str]:
-        return {"Self": f"/api/{doc['SpaceId']}/certificates/{doc['Id']}"}
+        base = f"/api/{doc['SpaceId']}/git-credentials/{doc['Id']}"
+        return {"Self": base, "Usage": base + "/usage"}
 
 
-    CERTIFICATES = Resource(collection="Certificates", segment="certificates",
-                            item_type="Certificate", noun="certificate",
-                            query_template=QUERY, defaults=defaults, links=links)
+    GIT_CREDENTIALS = Resource(collection="GitCredentials", segment="git-credentials",
+                               item_type="GitCredential", noun="Git credential",
+                               query_template=QUERY, defaults=defaults, links=links)
 
 
-    def archive(req: Request) -> Doc:
-        # UNCONFIRMED: the server's 200 body; the certificate is what we answer.
-        old = CERTIFICATES.find(req, req.path_params["id"])
-        doc = dict(old, Archived=req.state.now())
-        req.state.stamp(doc)
-        req.state.put("Certificates", doc)
-        req.changed("Certificates", old, doc)
-        return doc
+    def usage(req: Request) -> Doc:
+        # UNCONFIRMED: the server's shape; the projects whose settings name the credential.
+        credential = GIT_CREDENTIALS.find(req, req.path_params["id"])
+        projects = [p["Id"] for p in req.state.values("Projects", req.space_id)
+                    if credential["Id"] in str(p.get("PersistenceSettings"))]
+        return {"Projects": projects}
 
 
-    class CertificatesArea:
-        name = "certificates"
+    class GitCredentialsArea:
+        name = "gitcredentials"
 
         def register_routes(self, router: Router) -> None:
-            register(router, CERTIFICATES)
-            router.space("POST", "/certificates/{id}/archive", archive)
-            router.link("Certificates", "/certificates{/id}" + QUERY)
+            register(router, GIT_CREDENTIALS)
+            router.space("GET", "/git-credentials/{id}/usage", usage)
+            router.link("GitCredentials", "/git-credentials{/id}" + QUERY)
 
         def seed(self, state: State, seed: str) -> None:
             if seed == "demo":
-                CERTIFICATES.insert(state, "Spaces-1", {"Name": "Portal TLS"})
+                GIT_CREDENTIALS.insert(state, "Spaces-1", {"Name": "GitHub deploy bot"})
 
 and, in the provider's ``octoflow_register(registry)``::
 
-    registry.add_sandbox_area("octoflow_certificates.sandbox:CertificatesArea")
+    registry.add_sandbox_area("octoflow_gitcredentials.sandbox:GitCredentialsArea")
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ from octoflow.jsondata import clone
 from octoflow.registry import SandboxArea
 from octoflow.sandbox.app import PlainText, permission_error
 from octoflow.sandbox.casing import CIDict, FieldNames, canonicalize, plain
+from octoflow.sandbox.core.artifacts import add_artifact
 from octoflow.sandbox.core.channels import CHANNELS, create_default_channel
 from octoflow.sandbox.core.ordering import next_sort_order, register_sort_order
 from octoflow.sandbox.core.processes import DEPLOYMENT, RUNBOOK, ProcessKind, new_process
@@ -166,6 +168,7 @@ __all__ = [
     "SandboxArea",
     "SandboxError",
     "State",
+    "add_artifact",
     "canonicalize",
     "clone",
     "common_filters",

@@ -129,6 +129,11 @@ class Request:
         return bool(self._body.strip())
 
     @property
+    def body(self) -> bytes:
+        """The body as sent (file uploads such as artifact content)."""
+        return self._body
+
+    @property
     def json(self) -> Any:
         """The body, parsed; objects are ``CIDict`` with modelled keys spelled canonically."""
         if self._parsed is None:

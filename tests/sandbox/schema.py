@@ -10,7 +10,9 @@ described as the wrapper object, but servers and clients put a plain string
 (non-sensitive) or ``{"HasValue": true}`` (sensitive) on the wire (REFERENCE
 §4.3), so a string is accepted too. ``VariableType`` is described as an object
 ``{Value}``, but a variable's ``Type`` is a plain string on the wire, one of the
-enum swagger 2020.5 gives for it, so that string is accepted too. Nothing else
+enum swagger 2020.5 gives for it, so that string is accepted too. The
+``AccountType`` enum lacks ``GoogleCloudAccount`` (Octopus 2021.2; go-octopusdeploy's
+``AccountTypeGoogleCloudPlatformAccount``), so that value is accepted too. Nothing else
 is relaxed: types, enums, ``uniqueItems``, ``date-time`` and ``uuid`` formats
 are checked.
 """
@@ -39,6 +41,9 @@ VARIABLE_TYPES = (
     "WorkerPool",
 )
 
+#: An account type newer than the reference's ``AccountType`` enum.
+GOOGLE_CLOUD_ACCOUNT = "GoogleCloudAccount"
+
 
 def load_sample(name: str) -> Any:
     return json.loads((REFERENCE / "samples" / name).read_text(encoding="utf-8"))
@@ -52,6 +57,8 @@ def definitions() -> dict[str, Any]:
         _allow_null(schema)
     defs["PropertyValueResource"] = {"anyOf": [{"type": "string"}, defs["PropertyValueResource"]]}
     defs["VariableType"] = {"anyOf": [{"enum": list(VARIABLE_TYPES)}, defs["VariableType"]]}
+    account_type = defs["AccountResource"]["properties"]["AccountType"]
+    account_type["anyOf"].insert(0, {"enum": [GOOGLE_CLOUD_ACCOUNT]})
     return defs
 
 

@@ -57,6 +57,29 @@ READS = [
         "/api/Spaces-1/tenants/variables-missing?includeDetails=true",
     ),
     ("MultiTenancyStatusResource", "/api/Spaces-1/tenants/status"),
+    # The areas served without a provider (tests/sandbox/test_sandbox_<area>.py).
+    ("AccountResourceResourceCollection", "/api/Spaces-1/accounts"),
+    ("AccountResource", "/api/Spaces-1/accounts/Accounts-1"),
+    ("AccountUsageResource", "/api/Spaces-1/accounts/Accounts-1/usages"),
+    ("CertificateResourceResourceCollection", "/api/Spaces-1/certificates"),
+    ("CertificateResource", "/api/Spaces-1/certificates/Certificates-1"),
+    ("CertificateUsageResource", "/api/Spaces-1/certificates/Certificates-1/usages"),
+    ("ProjectTriggerResourceResourceCollection", "/api/Spaces-1/projecttriggers"),
+    ("ProjectTriggerResource", "/api/Spaces-1/projecttriggers/ProjectTriggers-1"),
+    ("SubscriptionResourceResourceCollection", "/api/Spaces-1/subscriptions"),
+    ("SubscriptionResource", "/api/Spaces-1/subscriptions/Subscriptions-1"),
+    ("ArtifactResourceResourceCollection", "/api/Spaces-1/artifacts"),
+    ("ArtifactResource", "/api/Spaces-1/artifacts/Artifacts-1"),
+    ("ProxyResourceResourceCollection", "/api/Spaces-1/proxies"),
+    ("ProxyResource", "/api/Spaces-1/proxies/Proxies-1"),
+    ("PackageResourceResourceCollection", "/api/Spaces-1/packages"),
+    (
+        "OctopusPackageVersionBuildInformationMappedResourceResourceCollection",
+        "/api/Spaces-1/build-information",
+    ),
+    ("EventCategoryResource[]", "/api/events/categories"),
+    ("EventGroupResource[]", "/api/events/groups"),
+    ("DocumentTypeDocument[]", "/api/events/documenttypes"),
 ]
 
 

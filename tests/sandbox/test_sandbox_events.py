@@ -106,3 +106,34 @@ def test_the_log_survives_a_restart_from_the_state_file(areas, tmp_path):
     reloaded = Sandbox(areas, seed=path)
     assert [e["Category"] for e in events(in_process(reloaded))] == ["Modified"]
     assert "Events" in read_state(path)["collections"]
+
+
+def test_lookups_for_filters_match_the_reference(fresh_api):
+    edit_description(fresh_api, "looked up")
+    root = fresh_api.json("/api")["Links"]
+    for name, definition in (
+        ("EventCategories", "EventCategoryResource[]"),
+        ("EventGroups", "EventGroupResource[]"),
+        ("EventAgents", "EventAgentResource[]"),
+        ("EventDocumentTypes", "DocumentTypeDocument[]"),
+    ):
+        validate(definition, fresh_api.json(root[name].split("{")[0]))
+    categories = [c["Id"] for c in fresh_api.json("/api/events/categories")]
+    assert categories == ["Created", "Modified", "Deleted"]
+    (group,) = fresh_api.json("/api/events/groups")
+    assert group["EventCategories"] == categories
+    (agent,) = fresh_api.json("/api/events/agents")
+    assert agent["Id"].startswith("python-requests/")
+    types = {t["Id"]: t["Name"] for t in fresh_api.json("/api/events/documenttypes")}
+    assert types["ProjectGroups"] == "Project group"
+    assert types["MachinePolicies"] == "Machine policy"
+    assert "TenantVariables" not in types  # private bookkeeping, never served with Links
+
+
+def test_group_and_agent_filters(fresh_api):
+    edit_description(fresh_api, "by requests")
+    (agent,) = fresh_api.json("/api/events/agents")
+    assert len(events(fresh_api, eventGroups="Document")) == 1
+    assert events(fresh_api, eventGroups="Nothing") == []
+    assert len(events(fresh_api, eventAgents=agent["Id"])) == 1
+    assert events(fresh_api, eventAgents="Octopus UI") == []

@@ -32,34 +32,33 @@ def test_every_exported_name_is_documented_and_every_documented_name_exported() 
 
 
 @pytest.fixture
-def certificates_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def example_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The worked example written out as the package it says it is."""
     area_code, registration = literal_blocks(DOC[DOC.index(EXAMPLE_START) :])
-    package = tmp_path / "octoflow_certificates" / "sandbox"
+    package = tmp_path / "octoflow_gitcredentials" / "sandbox"
     package.mkdir(parents=True)
     (package.parent / "__init__.py").write_text("", encoding="utf-8")
     (package / "__init__.py").write_text(area_code, encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
     yield registration
-    for name in [m for m in sys.modules if m.startswith("octoflow_certificates")]:
+    for name in [m for m in sys.modules if m.startswith("octoflow_gitcredentials")]:
         del sys.modules[name]
 
 
-def test_the_worked_example_serves_and_archives_certificates(certificates_package: str) -> None:
+def test_the_worked_example_serves_git_credentials_and_their_usage(example_package: str) -> None:
     @hookimpl
     def octoflow_register(registry):
-        exec(certificates_package, {"registry": registry})
+        exec(example_package, {"registry": registry})
 
     plugin = type("Plugin", (), {"octoflow_register": staticmethod(octoflow_register)})()
-    octo = Octoflow.with_sandbox("demo", plugins=[("certificates", plugin)])
+    octo = Octoflow.with_sandbox("demo", plugins=[("gitcredentials", plugin)])
     client = octo.client
-    assert client.get("/api/Spaces-1")["Links"]["Certificates"].startswith(
-        "/api/Spaces-1/certificates{/id}"
+    assert client.get("/api/Spaces-1")["Links"]["GitCredentials"].startswith(
+        "/api/Spaces-1/git-credentials{/id}"
     )
-    (seeded,) = client.get("/api/Spaces-1/certificates")["Items"]
-    assert (seeded["Name"], seeded["Archived"]) == ("Portal TLS", None)
-    archived = client.request("POST", f"/api/Spaces-1/certificates/{seeded['Id']}/archive")
-    assert archived["Archived"] is not None
-    assert client.get(f"/api/Spaces-1/certificates/{seeded['Id']}") == archived
-    made = client.request("POST", "/api/Spaces-1/certificates", json={"Name": "Billing TLS"})
-    assert made["Id"] != seeded["Id"] and made["Archived"] is None
+    (seeded,) = client.get("/api/Spaces-1/git-credentials")["Items"]
+    assert (seeded["Name"], seeded["Details"]["Type"]) == ("GitHub deploy bot", "UsernamePassword")
+    assert client.get(seeded["Links"]["Usage"]) == {"Projects": []}
+    made = client.request("POST", "/api/Spaces-1/git-credentials", json={"Name": "GitLab bot"})
+    assert made["Id"] != seeded["Id"] and made["Slug"] == "gitlab-bot"
+    assert client.get(made["Links"]["Self"]) == made

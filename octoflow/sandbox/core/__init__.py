@@ -1,19 +1,29 @@
 """The core area: spaces, environments, lifecycles, project groups, projects,
-channels, tag sets, library variable sets, the audit log and the root documents."""
+channels, tag sets, library variable sets, the audit log and the root documents,
+plus the areas octoflow has no provider for yet (accounts, certificates, project
+triggers, subscriptions, artifacts, packages and build information, proxies)."""
 
 from __future__ import annotations
 
 from octoflow.sandbox.core import (
+    accounts,
+    artifacts,
+    buildinfo,
+    certificates,
     channels,
     environments,
     events,
     libraryvariablesets,
     lifecycles,
+    packages,
     projectgroups,
     projects,
+    proxies,
     root,
     spaces,
+    subscriptions,
     tagsets,
+    triggers,
 )
 from octoflow.sandbox.core.seed import seed_core
 from octoflow.sandbox.router import Router
@@ -30,6 +40,14 @@ _MODULES = (
     tagsets,
     libraryvariablesets,
     events,
+    accounts,
+    certificates,
+    triggers,
+    subscriptions,
+    artifacts,
+    proxies,
+    buildinfo,
+    packages,
 )
 
 

@@ -11,6 +11,14 @@ UNCONFIRMED against a real server: the category names (``Created``,
 ``Modified``, ``Deleted``), the wording of ``Message``, and the shape of
 ``ChangeDetails.Differences`` (here one entry per changed top-level field with
 its value before and after). The listing is newest first.
+
+The lookups clients build filters from: ``/events/categories`` (the three
+categories above), ``/events/groups`` (one ``Document`` group holding them),
+``/events/agents`` (the ``User-Agent`` of every recorded writer) and
+``/events/documenttypes`` (the collections of served documents, such as
+``Projects``). UNCONFIRMED: a real server has many more categories and groups,
+its agents are not user agents, and ``appliesTo`` narrows categories and groups
+(the sandbox ignores it).
 """
 
 from __future__ import annotations
@@ -32,6 +40,10 @@ QUERY = (
     "eventGroups,eventCategories,eventAgents,tags,tenants,from,to,internal,fromAutoId,"
     "toAutoId,documentTypes,asCsv,take,ids,spaces,includeSystem,excludeDifference}"
 )
+CATEGORIES = {"Created": "Document created", "Modified": "Document modified",
+              "Deleted": "Document deleted"}  # fmt: skip
+GROUPS = {"Document": ("Document events", tuple(CATEGORIES))}
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 #: Who a concurrent-edit fault says made its change: not any real user of the sandbox.
 ANOTHER_WRITER = {"UserId": "Users-0", "Username": "another.writer"}
 #: The user the sandbox's own API keys act as (seeded by the users area, when loaded).
@@ -47,7 +59,15 @@ def register_routes(router: Router) -> None:
     router.system("GET", "/events", list_events)
     router.system("GET", "/events/{id}", get_event)
     router.system("GET", "/{spaceId:Spaces-\\d+}/events", list_events)
+    router.system("GET", "/events/categories", categories)
+    router.system("GET", "/events/groups", groups)
+    router.system("GET", "/events/agents", agents)
+    router.system("GET", "/events/documenttypes", document_types)
     router.link("Events", "/events{/id}" + QUERY, space_scoped=False)
+    router.link("EventCategories", "/events/categories{?appliesTo}", space_scoped=False)
+    router.link("EventGroups", "/events/groups{?appliesTo}", space_scoped=False)
+    router.link("EventAgents", "/events/agents", space_scoped=False)
+    router.link("EventDocumentTypes", "/events/documenttypes", space_scoped=False)
 
 
 # -- recording ----------------------------------------------------------------------
@@ -223,6 +243,12 @@ def _matches(req: Request, event: dict[str, Any]) -> bool:
         wanted = {v.lower() for v in q.getlist(name)}
         if wanted and str(event.get(field) or "").lower() not in wanted:
             return False
+    groups = q.getlist("eventGroups")
+    if groups and event["Category"] not in {c for g in groups for c in GROUPS.get(g, ("", ()))[1]}:
+        return False
+    agents = set(q.getlist("eventAgents"))
+    if agents and event.get("UserAgent") not in agents:
+        return False
     regarding_any = {v.lower() for v in q.getlist("regardingAny")}
     if regarding_any and not regarding_any & related:
         return False
@@ -251,3 +277,41 @@ def _instant(text: str) -> datetime:
     except ValueError:
         raise invalid(f"'{text}' is not a date and time (ISO 8601).") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+# -- lookups ------------------------------------------------------------------------
+
+
+def categories(req: Request) -> list[dict[str, Any]]:
+    return [{"Id": c, "Name": name, "Links": {}} for c, name in CATEGORIES.items()]
+
+
+def groups(req: Request) -> list[dict[str, Any]]:
+    return [
+        {"Id": g, "Name": name, "EventCategories": list(cats), "Links": {}}
+        for g, (name, cats) in GROUPS.items()
+    ]
+
+
+def agents(req: Request) -> list[dict[str, Any]]:
+    """The clients (``User-Agent`` headers) that made the recorded events."""
+    seen = {e["UserAgent"] for e in req.state.values(EVENTS) if e.get("UserAgent")}
+    return [{"Id": agent, "Name": agent, "Links": {}} for agent in sorted(seen)]
+
+
+def document_types(req: Request) -> list[dict[str, Any]]:
+    """The collections of served documents (``documentTypes`` filters on these ids)."""
+    state = req.state
+    names = [
+        n
+        for n in list(state.collections)
+        if n != EVENTS and any("Links" in d for d in state.values(n))
+    ]
+    return [{"Id": name, "Name": _noun(name)} for name in sorted(names)]
+
+
+def _noun(collection: str) -> str:
+    """``ProjectGroups`` → ``Project group``, ``MachinePolicies`` → ``Machine policy``."""
+    single = collection[:-3] + "y" if collection.endswith("ies") else _singular(collection)
+    words = _CAMEL.sub(" ", single).lower()
+    return words[:1].upper() + words[1:]

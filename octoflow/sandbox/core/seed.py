@@ -9,6 +9,14 @@ from __future__ import annotations
 import random
 import uuid
 
+from octoflow.sandbox.core import (
+    accounts,
+    buildinfo,
+    certificates,
+    proxies,
+    subscriptions,
+    triggers,
+)
 from octoflow.sandbox.core.channels import create_default_channel
 from octoflow.sandbox.core.environments import ENVIRONMENTS
 from octoflow.sandbox.core.libraryvariablesets import LIBRARY_VARIABLE_SETS
@@ -122,6 +130,17 @@ def seed_demo(state: State, rng: random.Random) -> None:
         },
     )
     _seed_projects(state, rng, settings["Id"])
+    _seed_unprovided(state, dict(zip(ENVIRONMENT_NAMES, env_ids, strict=True)))
+
+
+def _seed_unprovided(state: State, env: dict[str, str]) -> None:
+    """The areas no provider serves yet; seeded last, so the ids above never shift."""
+    accounts.seed_demo(state, SPACE_ID, env)
+    certificates.seed_demo(state, SPACE_ID, env)
+    triggers.seed_demo(state, SPACE_ID, env)
+    subscriptions.seed_demo(state, SPACE_ID, env)
+    proxies.seed_demo(state, SPACE_ID)
+    buildinfo.seed_demo(state, SPACE_ID)
 
 
 def _seed_projects(state: State, rng: random.Random, settings_id: str) -> None:

@@ -96,3 +96,38 @@ def normalise_templates(
             errors.append(f"Template '{name}' DefaultValue: {exc}.")
         out.append(template)
     return out, errors
+
+
+def write_only(sent: Any, old: Any = None) -> dict[str, Any]:
+    """A ``SensitiveValue`` field (a password, key or token) as stored and served.
+
+    Only whether it is set is kept, never its text, so nothing can echo it:
+    ``{"HasValue": true, "NewValue": null}``. A string or ``NewValue`` sets it;
+    ``{"HasValue": false}`` clears it; ``{"HasValue": true}`` or nothing keeps ``old``
+    (what a client sends back after reading the document).
+    """
+    kept = is_sensitive(old)
+    if isinstance(sent, str):
+        kept = bool(sent)
+    elif isinstance(sent, Mapping):
+        if sent.get("NewValue") is not None:
+            kept = bool(sent["NewValue"])
+        elif "HasValue" in sent and not sent["HasValue"]:
+            kept = False
+    elif sent is not None:
+        raise BadValue("a sensitive value must be a string or {HasValue, NewValue}")
+    return {"HasValue": kept, "NewValue": None}
+
+
+def write_only_fields(
+    doc: dict[str, Any], body: Mapping[str, Any], old: Mapping[str, Any] | None, names: Any
+) -> list[str]:
+    """Set each of ``names`` in ``doc`` with :func:`write_only`; the problems found."""
+    errors = []
+    for name in names:
+        try:
+            doc[name] = write_only(body.get(name), (old or {}).get(name))
+        except BadValue as exc:
+            doc[name] = write_only(None, (old or {}).get(name))
+            errors.append(f"{name}: {exc}.")
+    return errors

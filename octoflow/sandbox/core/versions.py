@@ -12,6 +12,11 @@ from typing import Any
 _VERSION_RE = re.compile(r"\d+(\.\d+){0,3}(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?")
 
 
+def is_version(text: str) -> bool:
+    """Whether ``text`` is a version Octopus accepts for a package (1-4 numbers, SemVer tags)."""
+    return bool(_VERSION_RE.fullmatch(text))
+
+
 def semver_key(version: str) -> tuple[Any, ...]:
     """SemVer order: ``1.0`` = ``1.0.0``; numeric pre-release parts compare as numbers."""
     core, _, pre = version.partition("+")[0].partition("-")

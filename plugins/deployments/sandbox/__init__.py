@@ -16,6 +16,7 @@ from octoflow_plugins.deployments.sandbox import (
     runbookruns,
     tasks,
 )
+from octoflow_plugins.deployments.sandbox.seed_artifacts import seed_demo_artifacts
 from octoflow_plugins.deployments.sandbox.seed_deployments import seed_demo_deployments
 from octoflow_plugins.deployments.sandbox.seed_releases import seed_demo_releases
 
@@ -41,3 +42,4 @@ class DeploymentsArea:
         if seed == "demo":
             seed_demo_releases(state)
             seed_demo_deployments(state)
+            seed_demo_artifacts(state)
