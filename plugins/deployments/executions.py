@@ -59,7 +59,7 @@ def step_names(process: Doc, action_ids: Iterable[str]) -> list[str] | None:
 
 def create_release(call: ActionCall, body: Doc) -> Doc:
     """Create the release ``body`` describes (a legacy release body); ``{Id, Version}``."""
-    packages = _package_specs(body.get("SelectedPackages") or [])
+    packages = package_specs(body.get("SelectedPackages") or [])
     if not uses_executions(call) or packages is None:
         created = call.client.request("POST", call.client.space_path("releases"), json=body)
         return {"Id": created["Id"], "Version": created["Version"]}
@@ -75,7 +75,7 @@ def create_release(call: ActionCall, body: Doc) -> Doc:
     return {"Id": _field(answer, "ReleaseId"), "Version": _field(answer, "ReleaseVersion")}
 
 
-def _package_specs(selected: list[Doc]) -> list[str] | None:
+def package_specs(selected: list[Doc]) -> list[str] | None:
     """``SelectedPackages`` as ``packages`` entries, named references first (an entry
     without a reference matches any package of its step); ``None`` when a name has a
     ``:``. The entry format is the CLI's (UNCONFIRMED for the API, see REFERENCE §8.3)."""

@@ -115,6 +115,8 @@ def test_options_reach_the_run(octo) -> None:
     )
     octo.apply(plan)
 
+    # comments have no field in the executions API: the run is a legacy POST /runbookRuns
+    assert [r.path for r in writes(octo)][-1] == "/api/Spaces-1/runbookRuns"
     (run,) = get(octo, "runbookRuns")["Items"]
     assert run["SkipActions"] == [health["Actions"][0]["Id"]]
     assert run["FormValues"] == {"Reason": "stuck"}
