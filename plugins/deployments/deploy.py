@@ -284,7 +284,11 @@ class Planner:
                 "body": body,
                 "project_id": self.project.id,
                 "force": self.options.force,
-                "execution": {"ReleaseVersion": version, "SkipStepNames": self._skip_names},
+                "execution": {
+                    "ReleaseVersion": version,
+                    "SkipStepNames": self._skip_names,
+                    "VersionControlled": self.project.is_version_controlled,
+                },
                 **self.options.how.to_args(),
             },
             self._summary(version, env, tenant),

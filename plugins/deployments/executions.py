@@ -18,7 +18,10 @@ legacy route, never losing a field:
 - steps to skip whose names do not pick exactly the planned actions, or a plan
   saved before the names were planned (no ``execution`` in its arguments);
 - a step or package reference name containing ``:``, which the ``packages``
-  entries (``Step:Version``, ``Step:Reference:Version``) cannot carry.
+  entries (``Step:Version``, ``Step:Reference:Version``) cannot carry;
+- a deployment of a version-controlled project: Octopus 2022.3 answered the
+  executions deploy routes 404 for those (REFERENCE §8.3, ISS #7746); in which
+  release that was fixed is UNCONFIRMED, so they stay on ``POST deployments``.
 """
 
 from __future__ import annotations
@@ -99,7 +102,7 @@ def create_deployment(call: ActionCall, body: Doc) -> Doc:
     """Create the deployment ``body`` describes (a legacy body, empty values left out);
     ``{Id, TaskId}``."""
     common = _common(call, body)
-    if common is None:
+    if common is None or call.args["execution"].get("VersionControlled"):
         return _legacy(call, "deployments", body)
     common.update(
         ProjectName=call.args["project_id"],

@@ -14,6 +14,7 @@ import pytest
 from octoflow_plugins.deployments.executions import package_specs
 
 from octoflow import Octoflow
+from octoflow.plan.model import Plan
 
 SPACE = "/api/Spaces-1"
 QUEUE_AT = "2030-01-01T10:00:00+00:00"
@@ -143,6 +144,42 @@ def test_a_step_name_that_would_skip_more_actions_takes_the_legacy_route(octo) -
     assert posts(octo) == [f"{SPACE}/deployments"]
     deployment = get(octo, f"deployments/{result.outputs['DeploymentId']}")
     assert deployment["SkipActions"] == [step["Actions"][0]["Id"]]
+
+
+def test_a_version_controlled_project_deploys_through_the_legacy_route(octo) -> None:
+    """Octopus 2022.3 answered the executions deploy routes 404 for such projects."""
+    release = octo.client.request(
+        "POST",
+        f"{SPACE}/releases",
+        json={
+            "ProjectId": project_id(octo, "Garnet Admin"),
+            "Version": "3.0.0",
+            "VersionControlReference": {"GitRef": "refs/heads/main"},
+        },
+    )
+    plan = octo.plan(octo.deployments.deploy("Garnet Admin", release="3.0.0", to="Development"))
+    octo.sandbox.clear_requests()
+
+    (result,) = octo.apply(plan).results
+
+    assert posts(octo) == [f"{SPACE}/deployments"]
+    deployment = get(octo, f"deployments/{result.outputs['DeploymentId']}")
+    assert deployment["ReleaseId"] == release["Id"]
+
+
+def test_a_plan_saved_before_execution_names_were_planned_takes_the_legacy_route(octo) -> None:
+    """Such a plan has no ``execution`` arguments: the legacy body alone says what to do."""
+    statement = octo.deployments.deploy("Garnet Web", release="1.2.0", to="Staging")
+    saved = octo.plan(statement).to_json()
+    for op in saved["operations"]:
+        for intent in op["intents"]:
+            del intent["args"]["execution"]
+    octo.sandbox.clear_requests()
+
+    (result,) = octo.apply(Plan.from_json(saved)).results
+
+    assert result.outcome == "changed"
+    assert posts(octo) == [f"{SPACE}/deployments"]
 
 
 def project_id(octo: Octoflow, name: str) -> str:
