@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from octoflow_plugins.deployments import executions
 from octoflow_plugins.deployments.tasks import Wait, wait_for_task
 
 from octoflow.provider import ActionCall, ActionResult, NotFoundError
@@ -26,7 +27,7 @@ def create_release(call: ActionCall) -> ActionResult:
         return ActionResult(
             False, f"release {found['Version']} exists already", found["Id"], _release(found)
         )
-    created = call.client.request("POST", call.client.space_path("releases"), json=body)
+    created = executions.create_release(call, body)
     return ActionResult(
         True, f"created release {created['Version']}", created["Id"], _release(created)
     )
@@ -53,7 +54,7 @@ def create_deployment(call: ActionCall) -> ActionResult:
         changed, deployment = False, existing
         detail = f"already deployed: {existing['Id']}"
     else:
-        deployment = call.client.request("POST", call.client.space_path("deployments"), json=body)
+        deployment = executions.create_deployment(call, body)
         changed, detail = True, f"deployment {deployment['Id']} queued"
     outputs = {"DeploymentId": deployment["Id"], "TaskId": deployment["TaskId"]}
     if how.wait:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from octoflow_plugins.deployments import executions
 from octoflow_plugins.deployments.tasks import Wait, wait_for_task
 
 from octoflow.provider import ActionCall, ActionResult, ValidationError
@@ -18,7 +19,7 @@ Doc = dict[str, Any]
 
 def run_runbook(call: ActionCall) -> ActionResult:
     body = {k: v for k, v in call.args["body"].items() if v not in (None, "", [], {})}
-    run = call.client.request("POST", call.client.space_path("runbookRuns"), json=body)
+    run = executions.run_runbook(call, body)
     outputs = {"RunbookRunId": run["Id"], "TaskId": run["TaskId"]}
     detail = f"runbook run {run['Id']} queued ({run['TaskId']})"
     how = Wait.from_args(call.args)

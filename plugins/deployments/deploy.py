@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 import attrs
-from octoflow_plugins.deployments import resolve
+from octoflow_plugins.deployments import executions, resolve
 from octoflow_plugins.deployments.tasks import Wait
 
 from octoflow.provider import (
@@ -227,6 +227,7 @@ class Planner:
         self.release_edit = release_edit
         self.release_id = created_ref(release_edit.key) if self.new else release["Id"]
         self._skip: list[str] | None = None
+        self._skip_names: list[str] | None = []
 
     def edits(
         self,
@@ -283,6 +284,11 @@ class Planner:
                 "body": body,
                 "project_id": self.project.id,
                 "force": self.options.force,
+                "execution": {
+                    "ReleaseVersion": version,
+                    "SkipStepNames": self._skip_names,
+                    "VersionControlled": self.project.is_version_controlled,
+                },
                 **self.options.how.to_args(),
             },
             self._summary(version, env, tenant),
@@ -356,5 +362,5 @@ class Planner:
                 )
                 return None
             ids.append(actions[name.lower()])
-        self._skip = ids
+        self._skip, self._skip_names = ids, executions.step_names(process, ids)
         return ids

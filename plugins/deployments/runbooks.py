@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 import attrs
-from octoflow_plugins.deployments import resolve
+from octoflow_plugins.deployments import executions, resolve
 from octoflow_plugins.deployments.tasks import Wait
 
 from octoflow.provider import (
@@ -184,6 +184,7 @@ class RunPlanner:
         self.statement = statement
         self._allowed: list[str] | None = None
         self._skip: list[str] | None = None
+        self._skip_names: list[str] | None = []
         self._skip_read = False
 
     def edits(self, env: Environment, tenants: list[Tenant] | None) -> list[Edit]:
@@ -266,8 +267,15 @@ class RunPlanner:
         }
         for_tenant = f" for {tenant.name}" if tenant else ""
         name = f"{self.project.name}: {self.runbook['Name']} in {env.name}{for_tenant}"
+        execution = {
+            "ProjectId": self.project.id,
+            "RunbookName": self.runbook["Name"],
+            "SkipStepNames": self._skip_names,
+        }
         intent = Intent(
-            "runbook.run", {"body": body, **statement.how.to_args()}, self._summary(env, tenant)
+            "runbook.run",
+            {"body": body, "execution": execution, **statement.how.to_args()},
+            self._summary(env, tenant),
         )
         self.ctx.labels[self.project.id or ""] = self.project.name
         return [Edit(KIND, None, name, {}, (intent,), action="run")]
@@ -311,4 +319,8 @@ class RunPlanner:
                 f"{self.project.name}, runbook {self.runbook['Name']!r}: "
                 + unknown_name_message("step to skip", step, [s["Name"] for s in process["Steps"]])
             )
-        return None if unknown else [actions[s.lower()] for s in self.statement.skip_steps]
+        if unknown:
+            return None
+        ids = [actions[s.lower()] for s in self.statement.skip_steps]
+        self._skip_names = executions.step_names(process, ids)
+        return ids

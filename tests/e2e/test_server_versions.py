@@ -26,6 +26,14 @@ SPACE = "/api/Spaces-1"
 STEP_TEMPLATE = (
     Path(__file__).parents[1] / "plugins" / "processes" / "data" / "notify-slack.json.j2"
 )
+#: Where releases, deployments and runbook runs are created: the executions API from 2022.3,
+#: the legacy routes before it.
+EXECUTIONS = {
+    "release": "/releases/create/v1",
+    "deployment": "/deployments/create/untenanted/v1",
+    "run": "/runbook-runs/create/v1",
+}
+LEGACY = {"release": "/releases", "deployment": "/deployments", "run": "/runbookruns"}
 DISABLED_TENANTS = '''"""Tag the disabled tenants."""
 
 
@@ -64,6 +72,18 @@ def check_ran_on(octo, octo_requests: RequestLog, plan, profile: str) -> None:
         if r.status == 404 and not r.path.endswith("/all") and not has_route(octo, r)
     ]
     assert not missed, missed
+
+
+def check_created_through(octo_requests: RequestLog, profile: str, what: str) -> None:
+    """One ``what`` was created, through the route the profile's server has for it."""
+    used, unused = (LEGACY, EXECUTIONS) if profile == "2020.5" else (EXECUTIONS, LEGACY)
+
+    def posts(route: str) -> list[int]:
+        wanted = (SPACE + route).lower()
+        return [r.status for r in octo_requests.writes() if r.path.lower() == wanted]
+
+    assert posts(used[what]) == [201]
+    assert posts(unused[what]) == []
 
 
 def has_route(octo, record) -> bool:
@@ -122,6 +142,8 @@ def test_release_create_then_deploy(octo, octo_requests, octoflow_server_version
     made = get(octo, f"{SPACE}/releases/{release['Id']}/deployments")["Items"]
     assert len(made) == 1 and made[0]["TaskId"]
     check_ran_on(octo, octo_requests, deploy, octoflow_server_version)
+    check_created_through(octo_requests, octoflow_server_version, "release")
+    check_created_through(octo_requests, octoflow_server_version, "deployment")
 
 
 def test_targets_update(octo, octo_requests, octoflow_server_version) -> None:
@@ -159,8 +181,7 @@ def test_runbook_run(octo, octo_requests, octoflow_server_version) -> None:
     )
     assert plan.summary["run"] == 1
     octo.apply(plan)
-    runs = [r for r in octo_requests.writes() if r.path.lower().endswith("/runbookruns")]
-    assert [r.status for r in runs] == [201]
+    check_created_through(octo_requests, octoflow_server_version, "run")
     check_ran_on(octo, octo_requests, plan, octoflow_server_version)
 
 

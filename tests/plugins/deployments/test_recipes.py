@@ -16,6 +16,8 @@ import time
 from tests.e2e.support import TEST_KEY, ctrl_c_reaches_it, run_cli, writes
 
 SPACE = "/api/Spaces-1"
+#: Where octoflow creates deployments on the current profile (the executions API).
+DEPLOY_ROUTES = ("/deployments/create/untenanted/v1", "/deployments/create/tenanted/v1")
 
 
 def ids_by_name(api, collection: str) -> dict[str, str]:
@@ -30,6 +32,11 @@ def current(api) -> dict[tuple[str, str, str | None], dict]:
 
 def deployments(api) -> list[dict]:
     return api.get(f"{SPACE}/deployments", take=1000)["Items"]
+
+
+def deploys(sandbox) -> list:
+    """The requests that created deployments (through the executions API)."""
+    return [w for w in writes(sandbox) if w.path.endswith(DEPLOY_ROUTES)]
 
 
 def schedule(api, **settings) -> None:
@@ -122,7 +129,8 @@ def test_promote_deploys_exactly_what_is_in_test_and_not_in_staging(
     }
     assert promoted == expected
     assert all(after[(p, staging, t)]["State"] == "Success" for p, t in expected)
-    assert len([w for w in writes(sandbox) if w.path.endswith("/deployments")]) == len(expected)
+    assert len(deploys(sandbox)) == len(expected)
+    assert not [w for w in writes(sandbox) if w.path.endswith("/deployments")]  # not the legacy
 
     code, out, err = cli("plan", "promote", "-p", "from_env=Test", "-p", "to_env=Staging")
     assert code == 0
@@ -165,7 +173,7 @@ def test_a_failing_deployment_stops_its_dependents_only(server, server_api, cli,
     assert "ended Failed" in results["Ember Admin"]["detail"]
     assert results["Compass Web"]["outcome"] == "skipped"
     assert results["Garnet Web"]["outcome"] == "changed"
-    posted = [w for w in writes(sandbox) if w.path.endswith("/deployments")]
+    posted = deploys(sandbox)
     assert len(posted) == 2  # Ember Admin and Garnet Web; never Compass Web
 
 
@@ -228,7 +236,7 @@ def test_an_interrupted_promote_reruns_without_duplicates(server, server_api, tm
     )
     try:
         deadline = time.monotonic() + 60
-        while not [w for w in writes(sandbox) if w.path.endswith("/deployments")]:
+        while not deploys(sandbox):
             assert time.monotonic() < deadline and proc.poll() is None
             time.sleep(0.05)
         proc.send_signal(signal.SIGINT)
@@ -239,7 +247,7 @@ def test_an_interrupted_promote_reruns_without_duplicates(server, server_api, tm
             proc.communicate()
     assert proc.returncode == 130, err
     assert "stopped waiting" in out
-    posts = [w for w in writes(sandbox) if w.path.endswith("/deployments")]
+    posts = deploys(sandbox)
     assert len(posts) == 1  # concurrency 1: the second never started
 
     schedule(server_api, mode="immediate")
@@ -253,7 +261,7 @@ def test_an_interrupted_promote_reruns_without_duplicates(server, server_api, tm
         if d["EnvironmentId"] == staging
     ]
     assert len(slots) == len(set(slots))  # no release deployed twice to the same place
-    posted = [w for w in writes(sandbox) if w.path.endswith("/deployments")]
+    posted = deploys(sandbox)
     assert f"{len(posted) - 1} to run." in rerun.stdout  # the interrupted one was not redone
 
 
@@ -267,11 +275,11 @@ def test_a_saved_plan_applied_twice_deploys_once(server, server_api, cli, tmp_pa
 
     code, first, err = cli("apply", str(saved), "--yes")
     assert code == 0, err
-    posted = [w for w in writes(sandbox) if w.path.endswith("/deployments")]
+    posted = deploys(sandbox)
     code, second, err = cli("apply", str(saved), "--yes", "--format", "json")
 
     assert code == 0, err
-    assert [w for w in writes(sandbox) if w.path.endswith("/deployments")] == posted
+    assert deploys(sandbox) == posted
     results = json.loads(second)["report"]["results"]
     assert len(results) == len(posted) > 0
     assert all(r["outcome"] == "ok" and r["detail"].startswith("already deployed") for r in results)

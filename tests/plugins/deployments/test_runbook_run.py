@@ -80,7 +80,8 @@ def test_apply_starts_the_runs_and_every_apply_runs_again(octo) -> None:
 
     assert report.recap == {"ok": 0, "changed": 2, "failed": 0, "skipped": 0}
     made = [(r.method, r.path) for r in octo.sandbox.requests]
-    assert made[-2:] == [("POST", "/api/Spaces-1/runbookRuns")] * 2  # one request per run
+    # one request per run, through the executions API
+    assert made[-2:] == [("POST", "/api/Spaces-1/runbook-runs/create/v1")] * 2
     reads = ("environments", "projects", "runbooks")  # after the root document and spaces
     assert made[2:-2] == [("GET", f"/api/Spaces-1/{c}/all") for c in reads]
     runs = get(octo, "runbookRuns")["Items"]
@@ -114,6 +115,8 @@ def test_options_reach_the_run(octo) -> None:
     )
     octo.apply(plan)
 
+    # comments have no field in the executions API: the run is a legacy POST /runbookRuns
+    assert [r.path for r in writes(octo)][-1] == "/api/Spaces-1/runbookRuns"
     (run,) = get(octo, "runbookRuns")["Items"]
     assert run["SkipActions"] == [health["Actions"][0]["Id"]]
     assert run["FormValues"] == {"Reason": "stuck"}
