@@ -4,7 +4,10 @@ A space-scoped route ``/tenants/{id}`` answers at ``/api/{spaceId}/tenants/{id}`
 at ``/api/tenants/{id}`` (the default space) and at
 ``/api/spaces/{spaceIdOrSlug}/tenants/{id}`` (newer servers). Literal segments
 match case-insensitively and beat parameters, so ``/tenants/all`` wins over
-``/tenants/{id}``.
+``/tenants/{id}``. A fixed sub-path is never read as an id: when a literal route
+answers the path under other methods only (``PUT /environments/sortorder``), any
+other method gets 405 naming them, not the parameter route (``GET
+/environments/{id}``).
 """
 
 from __future__ import annotations
@@ -66,6 +69,11 @@ class Route:
     @property
     def rank(self) -> tuple[int, ...]:
         return tuple(s.rank for s in self.segments)
+
+    @property
+    def literal_rank(self) -> tuple[int, ...]:
+        """0 where the route has a fixed segment, 1 where it has a parameter."""
+        return tuple(0 if s.literal is not None else 1 for s in self.segments)
 
     @property
     def prefix_length(self) -> int:
@@ -190,9 +198,11 @@ class Router:
         candidates = [r for r in self._routes[len(parts)] if _fits(r, parts)]
         if not candidates:
             raise SandboxError(404, f"There is no API route for '{path}' in the octoflow sandbox.")
+        literal = min(r.literal_rank for r in candidates)
         allowed = [r for r in candidates if r.method == method]
-        if not allowed:
-            methods = ", ".join(sorted({r.method for r in candidates}))
+        if not allowed or min(r.literal_rank for r in allowed) > literal:
+            exact = [r for r in candidates if r.literal_rank == literal] if allowed else candidates
+            methods = ", ".join(sorted({r.method for r in exact}))
             raise SandboxError(
                 405,
                 f"The HTTP method '{method}' is not allowed for '{path}'. Allowed: {methods}.",
