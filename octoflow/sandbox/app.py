@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from octoflow.sandbox import webui
+from octoflow.sandbox.blob import Blob
 from octoflow.sandbox.core import events
 from octoflow.sandbox.errors import (
     UNAUTHORIZED_MESSAGE,
@@ -284,17 +285,6 @@ def _result(result: Any) -> tuple[int, Any]:
 
 class PlainText(str):
     """A handler's plain-text body (e.g. a task's raw log), served as ``text/plain``."""
-
-
-class Blob(bytes):
-    """A handler's binary body (e.g. a logo), served with its own content type."""
-
-    content_type: str
-
-    def __new__(cls, data: bytes, content_type: str) -> Blob:
-        blob = super().__new__(cls, data)
-        blob.content_type = content_type
-        return blob
 
 
 def _content_type(body: Any) -> str:

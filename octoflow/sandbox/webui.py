@@ -9,11 +9,11 @@ from __future__ import annotations
 
 HTML_TYPE = "text/html; charset=utf-8"
 PAGE = (
-    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>octoflow sandbox</title></head>\n"
-    "<body><p>This is the octoflow sandbox, an Octopus-compatible REST API under "
-    "<a href=\"/api\">/api</a>. It has no web UI: a real Octopus Server serves its web "
-    "app here.</p></body></html>\n"
-).encode()
+    b'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>octoflow sandbox</title></head>\n'
+    b"<body><p>This is the octoflow sandbox, an Octopus-compatible REST API under "
+    b'<a href="/api">/api</a>. It has no web UI: a real Octopus Server serves its web '
+    b"app here.</p></body></html>\n"
+)
 
 
 def is_web_ui(path: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from octoflow.sandbox.core import (
     channels,
+    deploymentsettings,
     environments,
     events,
     libraryvariablesets,
@@ -26,6 +27,7 @@ _MODULES = (
     lifecycles,
     projectgroups,
     projects,
+    deploymentsettings,
     channels,
     tagsets,
     libraryvariablesets,

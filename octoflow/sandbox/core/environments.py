@@ -66,6 +66,13 @@ def machines(req: Request) -> dict:
     return page(req, [], "Machine", base, MACHINES_QUERY)
 
 
+def metadata(req: Request) -> list:
+    """Custom settings metadata from extensions (DeploymentEnvironmentSettingsMetadata[]);
+    empty, as the sandbox has none (UNCONFIRMED for a real server without extensions)."""
+    ENVIRONMENTS.find(req, req.path_params["id"])
+    return []
+
+
 ENVIRONMENTS = Resource(
     collection="Environments",
     segment="environments",
@@ -84,5 +91,6 @@ def register_routes(router: Router) -> None:
     register_sort_order(router, "/environments/sortorder", "Environments")
     register(router, ENVIRONMENTS)
     router.space("GET", "/environments/{id}/machines", machines)
+    router.space("GET", "/environments/{id}/metadata", metadata)
     router.link("Environments", "/environments{/id}{?name,skip,ids,take,partialName}")
     router.link("EnvironmentSortOrder", "/environments/sortorder")
