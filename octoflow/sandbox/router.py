@@ -104,8 +104,8 @@ def split_path(path: str) -> list[str]:
 
 
 class Router:
-    """The route table, root-document links, field names, change listeners and
-    admission checks."""
+    """The route table, root-document links, capabilities, field names, change
+    listeners and admission checks."""
 
     def __init__(self) -> None:
         self._routes: dict[int, list[Route]] = defaultdict(list)
@@ -115,6 +115,7 @@ class Router:
         self._admissions: dict[str, list[Admission]] = defaultdict(list)
         self.key_owners: list[KeyOwner] = []
         self.guards: list[Guard] = []
+        self.capabilities: set[str] = set()
 
     # -- registration ---------------------------------------------------------
 
@@ -145,6 +146,10 @@ class Router:
     def link(self, name: str, template: str, space_scoped: bool = True) -> None:
         """Advertise ``template`` (e.g. ``/tenants{/id}{?skip,take}``) in the root documents."""
         self.links[name] = (template, space_scoped)
+
+    def capability(self, *names: str) -> None:
+        """Name request types the sandbox serves in ``GET /api/capabilities``."""
+        self.capabilities.update(names)
 
     def add_field_names(self, names: Iterable[str]) -> None:
         """Field spellings to accept case-insensitively in request bodies."""
