@@ -140,3 +140,22 @@ def test_runbook_run_templates(fresh_api):
     assert by_snapshot == changed
     missing = fresh_api.get(f"{SPACE}/runbookSnapshots/RunbookSnapshots-999/runbookRuns/template")
     assert missing.status_code == 404
+
+
+def test_a_tenanted_runbooks_template_lists_each_connected_tenant(fresh_api):
+    path = f"{SPACE}/runbooks/Runbooks-3"  # Notification Service: 15 tenants in Test..Production
+    runbook = fresh_api.json(path)
+    assert fresh_api.json(path + "/runbookRunTemplate")["TenantPromotions"] == []
+    runbook["MultiTenancyMode"] = "TenantedOrUntenanted"
+    assert fresh_api.put(path, runbook).status_code == 200
+    template = fresh_api.json(path + "/runbookRunTemplate")
+    validate("RunbookRunTemplateResource", template)
+    tenants = fresh_api.json(f"{SPACE}/tenants/all", projectId="Projects-6")
+    assert {t["Id"] for t in template["TenantPromotions"]} == {t["Id"] for t in tenants}
+    assert len(tenants) == 15
+    for promotion in template["TenantPromotions"]:
+        assert [e["Id"] for e in promotion["PromoteTo"]] == [
+            "Environments-2",
+            "Environments-3",
+            "Environments-4",
+        ]
