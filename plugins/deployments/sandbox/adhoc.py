@@ -51,7 +51,10 @@ def create_task(req: Request) -> tuple[int, Doc]:
     arguments = body.get("Arguments") or CIDict()
     if not isinstance(arguments, dict):
         raise invalid("Arguments must be an object.")
-    space = req.space_id or req.state.default_space_id() or "Spaces-1"
+    # ``/api/tasks`` takes the space from the body (API run-healthcheck.py sends SpaceId).
+    space = req.space_id or str(body.get("SpaceId") or req.state.default_space_id())
+    if req.state.get("Spaces", space) is None:
+        raise invalid(f"The space '{space}' was not found.")
     description = str(body.get("Description") or KINDS[name][0])
     return 201, start(req.state, space, name, description, plain(arguments))
 

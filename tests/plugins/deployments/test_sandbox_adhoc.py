@@ -44,6 +44,9 @@ def test_named_targets_and_scripts(fresh_api):
         "/api/tasks", {"Name": "Upgrade", "Arguments": {"MachineIds": [DEV_API]}}
     ).json()
     assert upgrade["SpaceId"] == "Spaces-1"
+    elsewhere = fresh_api.post("/api/tasks", {"Name": "Health", "SpaceId": "Spaces-9"})
+    assert elsewhere.status_code == 400
+    assert elsewhere.json()["Errors"] == ["The space 'Spaces-9' was not found."]
     assert fresh_api.json(f"/api/tasks/{upgrade['Id']}")["State"] == "Success"
     script = fresh_api.post(
         f"{SPACE}/tasks",
