@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from octoflow.sandbox import webui
+from octoflow.sandbox.blob import Blob
 from octoflow.sandbox.core import events
 from octoflow.sandbox.errors import (
     UNAUTHORIZED_MESSAGE,
@@ -78,6 +80,8 @@ class App:
         query = environ.get("QUERY_STRING", "")
         if is_control(path):
             status, headers, payload = self.dispatch(environ, method, path, query, control=True)
+        elif webui.is_web_ui(path):
+            status, headers, payload = webui.response(method)
         else:
             status, headers, payload = self.serve_api(environ, method, path, query)
         start_response(f"{status} {_REASONS.get(status, 'Unknown')}", headers)
@@ -135,8 +139,7 @@ class App:
                     self.sandbox.write_accepted(req)
                 if method == "GET" and status == 200 and match.route.kind != "control":
                     self.apply_edits(target, body)
-            kind = TEXT_TYPE if isinstance(body, PlainText) else JSON_TYPE
-            headers = [("Content-Type", kind)] if payload else []
+            headers = [("Content-Type", _content_type(body))] if payload else []
             return status, headers + [("Content-Length", str(len(payload)))], payload
         except SandboxError as exc:
             return error_response(exc)
@@ -284,9 +287,17 @@ class PlainText(str):
     """A handler's plain-text body (e.g. a task's raw log), served as ``text/plain``."""
 
 
+def _content_type(body: Any) -> str:
+    if isinstance(body, Blob):
+        return body.content_type
+    return TEXT_TYPE if isinstance(body, PlainText) else JSON_TYPE
+
+
 def _encode(body: Any) -> bytes:
     if body is None:
         return b""
+    if isinstance(body, Blob):
+        return bytes(body)
     if isinstance(body, PlainText):
         return body.encode("utf-8")
     return json.dumps(body, ensure_ascii=False).encode("utf-8")

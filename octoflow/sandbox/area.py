@@ -29,7 +29,8 @@ Documents and collections
 Requests, routes and responses
     :class:`Request` (``state``, ``space_id``, ``path_params``, ``query``,
     ``json_object()``, ``changed()``, ``user_id``), :class:`Router`,
-    :func:`split_path`, :class:`PlainText`
+    :func:`split_path`, :class:`PlainText`, :class:`Blob` (a body with its own content type),
+    :func:`register_logo` (a document's ``/logo`` routes)
 State
     :class:`State` (``get``, ``require``, ``put``, ``remove``, ``values``,
     ``next_id``, ``stamp``, ``now``); keep every document in it, never in the area
@@ -113,9 +114,11 @@ from __future__ import annotations
 from octoflow.jsondata import clone
 from octoflow.registry import SandboxArea
 from octoflow.sandbox.app import PlainText, permission_error
+from octoflow.sandbox.blob import Blob
 from octoflow.sandbox.casing import CIDict, FieldNames, canonicalize, plain
 from octoflow.sandbox.core.artifacts import add_artifact
 from octoflow.sandbox.core.channels import CHANNELS, create_default_channel
+from octoflow.sandbox.core.logos import register_logo
 from octoflow.sandbox.core.ordering import next_sort_order, register_sort_order
 from octoflow.sandbox.core.processes import DEPLOYMENT, RUNBOOK, ProcessKind, new_process
 from octoflow.sandbox.core.projectgroups import PROJECT_GROUPS
@@ -161,6 +164,8 @@ __all__ = [
     "Doc",
     "FieldNames",
     "PlainText",
+    "Blob",
+    "register_logo",
     "ProcessKind",
     "Request",
     "Resource",

@@ -125,6 +125,11 @@ class Request:
         return self.sandbox.state
 
     @property
+    def body_bytes(self) -> bytes:
+        """The body as sent (an uploaded image, for example)."""
+        return self._body
+
+    @property
     def has_body(self) -> bool:
         return bool(self._body.strip())
 

@@ -4,7 +4,10 @@ A space-scoped route ``/tenants/{id}`` answers at ``/api/{spaceId}/tenants/{id}`
 at ``/api/tenants/{id}`` (the default space) and at
 ``/api/spaces/{spaceIdOrSlug}/tenants/{id}`` (newer servers). Literal segments
 match case-insensitively and beat parameters, so ``/tenants/all`` wins over
-``/tenants/{id}``.
+``/tenants/{id}``. A fixed sub-path is never read as an id: when a literal route
+answers the path under other methods only (``PUT /environments/sortorder``), any
+other method gets 405 naming them, not the parameter route (``GET
+/environments/{id}``).
 """
 
 from __future__ import annotations
@@ -68,6 +71,11 @@ class Route:
         return tuple(s.rank for s in self.segments)
 
     @property
+    def literal_rank(self) -> tuple[int, ...]:
+        """0 where the route has a fixed segment, 1 where it has a parameter."""
+        return tuple(0 if s.literal is not None else 1 for s in self.segments)
+
+    @property
     def prefix_length(self) -> int:
         """Leading segments that name the API and the space (``api``, ``Spaces-1``)."""
         return {BY_SPACE_ID: 2, BY_SPACE_REF: 3}.get(self.space_form or "", 1)
@@ -96,8 +104,8 @@ def split_path(path: str) -> list[str]:
 
 
 class Router:
-    """The route table, root-document links, field names, change listeners and
-    admission checks."""
+    """The route table, root-document links, capabilities, field names, change
+    listeners and admission checks."""
 
     def __init__(self, allow: Callable[[Route], bool] | None = None) -> None:
         #: Which routes the server being played has (``profiles.ServerProfile.allows``);
@@ -110,6 +118,7 @@ class Router:
         self._admissions: dict[str, list[Admission]] = defaultdict(list)
         self.key_owners: list[KeyOwner] = []
         self.guards: list[Guard] = []
+        self.capabilities: set[str] = set()
 
     # -- registration ---------------------------------------------------------
 
@@ -140,6 +149,10 @@ class Router:
     def link(self, name: str, template: str, space_scoped: bool = True) -> None:
         """Advertise ``template`` (e.g. ``/tenants{/id}{?skip,take}``) in the root documents."""
         self.links[name] = (template, space_scoped)
+
+    def capability(self, *names: str) -> None:
+        """Name request types the sandbox serves in ``GET /api/capabilities``."""
+        self.capabilities.update(names)
 
     def add_field_names(self, names: Iterable[str]) -> None:
         """Field spellings to accept case-insensitively in request bodies."""
@@ -195,9 +208,11 @@ class Router:
         candidates = [r for r in self._routes[len(parts)] if _fits(r, parts)]
         if not candidates:
             raise SandboxError(404, f"There is no API route for '{path}' in the octoflow sandbox.")
+        literal = min(r.literal_rank for r in candidates)
         allowed = [r for r in candidates if r.method == method]
-        if not allowed:
-            methods = ", ".join(sorted({r.method for r in candidates}))
+        if not allowed or min(r.literal_rank for r in allowed) > literal:
+            exact = [r for r in candidates if r.literal_rank == literal] if allowed else candidates
+            methods = ", ".join(sorted({r.method for r in exact}))
             raise SandboxError(
                 405,
                 f"The HTTP method '{method}' is not allowed for '{path}'. Allowed: {methods}.",

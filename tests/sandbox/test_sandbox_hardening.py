@@ -17,7 +17,7 @@ from octoflow.sandbox.request import MAX_BODY_BYTES
 from tests.sandbox.conftest import handler_threads, in_process, wait_for_handlers
 
 #: URL segments whose collection is not simply the segment's name.
-COLLECTION_OF = {"tasks": "ServerTasks", "variables": "VariableSets"}
+COLLECTION_OF = {"tasks": "ServerTasks", "rerun": "ServerTasks", "variables": "VariableSets"}
 MALFORMED = {
     "invalid JSON": b'{"Name": "half',
     "a JSON array": b'[{"Name": "listed"}]',

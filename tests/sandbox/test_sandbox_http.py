@@ -116,6 +116,32 @@ def test_wrong_method_is_405_with_allow(api):
     assert "PATCH" in response.json()["ErrorMessage"]
 
 
+@pytest.mark.parametrize(
+    ("path", "allow"),
+    [
+        ("/api/Spaces-1/environments/sortorder", "PUT"),
+        ("/api/tagsets/sortorder", "PUT"),
+        ("/api/spaces/Spaces-1/workerpools/sortorder", "PUT"),
+        ("/api/users/login", "POST"),
+    ],
+)
+def test_a_fixed_sub_path_is_never_read_as_an_id(api, path, allow):
+    response = api.get(path)
+    assert (response.status_code, response.headers["Allow"]) == (405, allow)
+    assert "not allowed" in response.json()["ErrorMessage"]
+
+
+def test_the_web_ui_path_says_there_is_no_web_ui(demo):
+    anonymous = in_process(demo, key=None)
+    for path in ("/app", "/app/", "/app/Spaces-1/projects"):
+        response = anonymous.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert "no web UI" in response.text
+    refused = anonymous.post("/app")
+    assert (refused.status_code, refused.headers["Allow"]) == (405, "GET, HEAD")
+
+
 def test_missing_and_malformed_bodies_are_400(fresh_api):
     empty = fresh_api.request("POST", "/api/Spaces-1/environments")
     assert (empty.status_code, empty.json()["ErrorMessage"]) == (

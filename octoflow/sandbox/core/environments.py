@@ -66,6 +66,24 @@ def machines(req: Request) -> dict:
     return page(req, [], "Machine", base, MACHINES_QUERY)
 
 
+def environments_v2(req: Request) -> dict:
+    """``GET /environments/v2{?ids,partialName,type,skip,take}`` (newer servers; api-client.ts
+    ``EnvironmentV2Repository``): environments with a ``Type``. The sandbox's are all
+    ``Static``; it has no parent or ephemeral environments."""
+    wanted = {t.lower() for t in req.query.getlist("type")}
+    items = [] if wanted and "static" not in wanted else ENVIRONMENTS.select(req)
+    docs = [{**doc, "Type": "Static"} for doc in items]
+    base = f"/api/{req.space_id}/environments/v2"
+    return page(req, docs, "Environment", base, "{?ids,partialName,type,skip,take}")
+
+
+def metadata(req: Request) -> list:
+    """Custom settings metadata from extensions (DeploymentEnvironmentSettingsMetadata[]);
+    empty, as the sandbox has none (UNCONFIRMED for a real server without extensions)."""
+    ENVIRONMENTS.find(req, req.path_params["id"])
+    return []
+
+
 ENVIRONMENTS = Resource(
     collection="Environments",
     segment="environments",
@@ -82,7 +100,9 @@ ENVIRONMENTS = Resource(
 
 def register_routes(router: Router) -> None:
     register_sort_order(router, "/environments/sortorder", "Environments")
+    router.space("GET", "/environments/v2", environments_v2)
     register(router, ENVIRONMENTS)
     router.space("GET", "/environments/{id}/machines", machines)
+    router.space("GET", "/environments/{id}/metadata", metadata)
     router.link("Environments", "/environments{/id}{?name,skip,ids,take,partialName}")
     router.link("EnvironmentSortOrder", "/environments/sortorder")

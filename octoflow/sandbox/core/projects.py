@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from octoflow.sandbox.casing import CIDict
 from octoflow.sandbox.core.channels import CHANNELS, create_default_channel
+from octoflow.sandbox.core.logos import register_logo
 from octoflow.sandbox.core.values import TEMPLATE_FIELDS, VALUE_FIELDS, normalise_templates
 from octoflow.sandbox.crud import Doc, Resource, register
 from octoflow.sandbox.paging import page
@@ -192,9 +193,21 @@ PROJECTS = Resource(
 )
 
 
+def metadata(req: Request) -> list:
+    """Custom settings metadata from the server's extensions (ProjectSettingsMetadata[]).
+
+    The sandbox has no extensions (Jira, ServiceNow …), so the list is empty; what a
+    real server with none installed answers is UNCONFIRMED.
+    """
+    PROJECTS.find(req, req.path_params["id"])
+    return []
+
+
 def register_routes(router: Router) -> None:
     register(router, PROJECTS)
+    register_logo(router, PROJECTS)
     router.space("GET", "/projects/{id}/channels", channels)
+    router.space("GET", "/projects/{id}/metadata", metadata)
     router.link(
         "Projects", "/projects{/id}{?name,skip,ids,clone,take,partialName,clonedFromProjectId}"
     )

@@ -73,6 +73,15 @@ def _has_path(router: Router, path: str) -> bool:
     return True
 
 
+def capabilities(req: Request) -> dict[str, Any]:
+    """``GET /api/capabilities`` (server 2022.3 and later): the request and command types
+    the server handles. api-client.ts asks for a name before using a newer API and, on
+    any error here, decides the server is older than 2022.3."""
+    return {"Capabilities": sorted(req.sandbox.router.capabilities)}
+
+
 def register_routes(router: Router) -> None:
     router.system("GET", "", root)
+    router.system("GET", "/capabilities", capabilities)
+    router.capability("GetAllSpacesRequest")
     router.system("GET", "/{spaceId:Spaces-\\d+}", space_root)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from octoflow.sandbox.core.lifecycles import LIFECYCLES, retention
+from octoflow.sandbox.core.logos import register_logo
 from octoflow.sandbox.core.projectgroups import PROJECT_GROUPS
 from octoflow.sandbox.crud import Doc, Resource, register
 from octoflow.sandbox.request import Request
@@ -94,5 +95,6 @@ SPACES = Resource(
 
 def register_routes(router: Router) -> None:
     register(router, SPACES)
+    register_logo(router, SPACES)
     router.on_change("Spaces", keep_one_default)
     router.link("Spaces", "/spaces{/id}{?name,skip,ids,take,partialName}", space_scoped=False)

@@ -8,11 +8,13 @@ and tenants areas' documents, so it seeds after them.
 from __future__ import annotations
 
 from octoflow_plugins.deployments.sandbox import (
+    adhoc,
     dashboard,
     deployments,
     executions,
     interruptions,
     release_views,
+    runbook_templates,
     runbookruns,
     tasks,
 )
@@ -33,8 +35,10 @@ class DeploymentsArea:
         release_views.register_routes(router)
         dashboard.register_routes(router)
         tasks.register_routes(router)
+        adhoc.register_routes(router)
         deployments.register_routes(router)
         runbookruns.register_routes(router)
+        runbook_templates.register_routes(router)
         interruptions.register_routes(router)
         executions.register_routes(router)
 

@@ -202,3 +202,10 @@ def register_routes(router: Router) -> None:
     router.space("POST", "/deployments/create/untenanted/v1", create_untenanted)
     router.space("POST", "/deployments/create/tenanted/v1", create_tenanted)
     router.space("POST", "/runbook-runs/create/v1", create_runbook_runs)
+    # The release name is api-client.ts's; the other three follow its naming (UNCONFIRMED).
+    router.capability(
+        "CreateReleaseCommandV1",
+        "CreateDeploymentUntenantedCommandV1",
+        "CreateDeploymentTenantedCommandV1",
+        "CreateRunbookRunCommandV1",
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from octoflow_plugins.processes.sandbox import (
     feeds,
     library,
+    library_views,
     processes,
     release,
     runbooks,
@@ -96,6 +97,7 @@ class ProcessesArea:
         runbooks.register_routes(router)
         feeds.register_routes(router)
         library.register_routes(router)
+        library_views.register_routes(router)
         router.add_field_names(field_names() + ("Version", "Steps", "RunbookId", "ProjectId"))
         router.on_change("Projects", follow_projects)
 

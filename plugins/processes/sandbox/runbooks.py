@@ -15,6 +15,7 @@ from octoflow_plugins.processes.sandbox.processes import find, project_of
 from octoflow_plugins.processes.sandbox.release import snapshot_template
 
 from octoflow.sandbox.area import (
+    DEPLOYMENT,
     RUNBOOK,
     CIDict,
     Doc,
@@ -290,6 +291,24 @@ def project_snapshot_by_name(req: Request) -> Doc:
     raise not_found(name)
 
 
+def project_runbook(req: Request) -> Doc:
+    """``/projects/{projectId}/runbooks/{id}``: a runbook of that project (newer servers;
+    api-client.ts reads runbooks this way), 404 for another project's."""
+    project = project_of(req, req.path_params["projectId"])
+    runbook = RUNBOOKS.find(req, req.path_params["id"])
+    if runbook["ProjectId"] != project["Id"]:
+        raise not_found(req.path_params["id"])
+    return runbook
+
+
+def project_summary(req: Request) -> Doc:
+    """ProjectSummary: whether the project has deployment steps and runbooks."""
+    project = project_of(req, req.path_params["id"])
+    process = req.state.get(DEPLOYMENT.collection, project.get("DeploymentProcessId")) or {}
+    has_runbooks = any(r["ProjectId"] == project["Id"] for r in RUNBOOKS.items(req))
+    return {"HasDeploymentProcess": bool(process.get("Steps")), "HasRunbooks": has_runbooks}
+
+
 def runbook_snapshot_template(req: Request) -> Doc:
     runbook = RUNBOOKS.find(req, req.path_params["id"])
     return snapshot_template(req, find(req, RUNBOOK, runbook["RunbookProcessId"]))
@@ -299,6 +318,8 @@ def register_routes(router: Router) -> None:
     register(router, RUNBOOKS)
     register(router, SNAPSHOTS)
     router.space("GET", "/projects/{id}/runbooks", project_runbooks)
+    router.space("GET", "/projects/{projectId}/runbooks/{id}", project_runbook)
+    router.space("GET", "/projects/{id}/summary", project_summary)
     router.space("GET", "/projects/{id}/runbookSnapshots", project_snapshots)
     router.space("GET", "/projects/{id}/runbookSnapshots/{name}", project_snapshot_by_name)
     router.space("GET", "/runbooks/{id}/runbookSnapshots", runbook_snapshots)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from octoflow_plugins.targets.sandbox import policies, workers
+from octoflow_plugins.targets.sandbox import policies, summary, workers
 from octoflow_plugins.targets.sandbox.endpoints import connection
 from octoflow_plugins.targets.sandbox.machines import (
     MACHINE_QUERY,
@@ -77,6 +77,7 @@ class TargetsArea:
             "GET", "/machines/{id}/connection", lambda req: connection(req, MACHINES.get_one(req))
         )
         router.space("GET", "/environments/{id}/machines", environment_machines)
+        summary.register_routes(router)
         router.on_change("Environments", forget("Environments", "EnvironmentIds"))
         router.on_change("Tenants", forget("Tenants", "TenantIds"))
         router.on_change("TagSets", follow_tags)

@@ -23,6 +23,7 @@ from octoflow.sandbox.area import (
     State,
     missing_tags,
     register,
+    register_logo,
     resolve_tags,
     tag_groups,
 )
@@ -237,6 +238,7 @@ class TenantsArea:
         router.space("GET", "/tenants/tag-test", tag_test)
         router.space("GET", "/tenants/status", status)
         register(router, TENANTS)
+        register_logo(router, TENANTS)
         variables.register_routes(router)
         router.on_change("Environments", forget_environment)
         router.on_change("Projects", forget_project)

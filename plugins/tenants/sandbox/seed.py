@@ -11,6 +11,9 @@ are exact and every build is identical. Facts other tests rely on:
   60 US tenants to Billing API in Test and Production;
   30 EU tenants to Mobile Backend in Staging and Production;
   10 tenants to Internal Tools in Development;
+  15 EU tenants to Notification Service in Test, Staging and Production;
+  8 APAC tenants to Search Service in Production (both projects are tenanted or
+  untenanted and own a published runbook: a common shape of real instances);
 * 12 tenants are disabled.
 """
 
@@ -117,6 +120,9 @@ CONNECTIONS = (
     ("Projects-2", ["Environments-2", "Environments-4"], "US", 60),
     ("Projects-5", ["Environments-3", "Environments-4"], "EU", 30),
     ("Projects-4", ["Environments-1"], None, 10),
+    # Added after the others, so the connections above stay as they were.
+    ("Projects-6", ["Environments-2", "Environments-3", "Environments-4"], "EU", 15),
+    ("Projects-11", ["Environments-4"], "APAC", 8),
 )
 DISABLED_COUNT = 12
 

@@ -88,6 +88,11 @@ class UsersArea:
         for add in (router.space, router.system):
             add("GET", "/teams/{id}/scopeduserroles", scoped_roles_of_team)
             add("GET", "/users/{id}/permissions", permissions.user_permissions)
+            add(
+                "GET",
+                "/users/{id}/permissions/configuration",
+                permissions.permissions_configuration,
+            )
             add("GET", "/users/{id}/teams", permissions.user_teams)
         router.system("GET", "/permissions/all", permission_descriptions)
         for name, template in LINKS.items():

@@ -24,7 +24,7 @@ from octoflow_plugins.users.sandbox.catalog import PERMISSIONS
 from octoflow_plugins.users.sandbox.roles import SCOPES
 from octoflow_plugins.users.sandbox.teams import EVERYONE
 
-from octoflow.sandbox.area import Doc, Request, State, not_found, permission_error
+from octoflow.sandbox.area import Doc, Request, SandboxError, State, not_found, permission_error
 
 #: The first URL segment after the space → the noun of the permissions it needs.
 NOUNS = {
@@ -154,6 +154,19 @@ def user_permissions(req: Request) -> Doc:
         "LastModifiedBy": None,
         "Links": {"Self": f"/api/users/{user['Id']}/permissions"},
     }
+
+
+def permissions_configuration(req: Request) -> Doc:
+    """``GET /users/{id}/permissions/configuration``: the same UserPermissionSetResource,
+    "available for the current authenticated user only" (swagger-2020.5.json). A user's
+    key asking about someone else gets 403 (status UNCONFIRMED); the sandbox's own keys,
+    the built-in administrator, may ask about anyone."""
+    if req.user_id is not None and req.user_id.lower() != req.path_params["id"].lower():
+        message = "You can only view the permissions configuration of your own user account."
+        raise SandboxError(403, message, errors=[message])
+    doc = user_permissions(req)
+    doc["Links"] = {"Self": f"/api/users/{doc['Id']}/permissions/configuration"}
+    return doc
 
 
 def user_teams(req: Request) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 
-from octoflow_plugins.variables.sandbox import sets
+from octoflow_plugins.variables.sandbox import sets, snapshots, usage
 from octoflow_plugins.variables.sandbox.scope import SCOPE_FIELDS
 from octoflow_plugins.variables.sandbox.seed import seed_demo_variables
 from octoflow_plugins.variables.sandbox.sets import (
@@ -67,8 +67,9 @@ class VariablesArea:
     """See the module docstring; the routes follow the real server's."""
 
     name = "variables"
-    #: The processes area seeds projects of its own; their sets are seeded here.
-    seed_after = ("processes",)
+    #: The processes area seeds projects of its own; their sets are seeded here. The
+    #: deployments area seeds releases, whose variable snapshots are taken here.
+    seed_after = ("processes", "deployments")
 
     def register_routes(self, router: Router) -> None:
         router.space("GET", "/variables/all", sets.all_sets)
@@ -80,6 +81,8 @@ class VariablesArea:
         router.add_field_names(FIELD_NAMES)
         router.on_change("Projects", follow_owners)
         router.on_change("LibraryVariableSets", follow_owners)
+        snapshots.register_routes(router)
+        usage.register_routes(router)
 
     def seed(self, state: State, seed: str) -> None:
         for collection in sets.OWNERS:
@@ -87,3 +90,4 @@ class VariablesArea:
                 new_set(state, owner)
         if seed == "demo":
             seed_demo_variables(state)
+        snapshots.freeze_all(state)

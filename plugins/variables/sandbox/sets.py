@@ -108,7 +108,8 @@ def served(state: State, doc: Doc) -> Doc:
     out["Variables"] = [
         dict(v, Value=None) if v.get("IsSensitive") else dict(v) for v in doc["Variables"]
     ]
-    out["ScopeValues"] = scope_values(state, doc["SpaceId"], owner_of(state, doc["Id"]))
+    owner = owner_of(state, _FROZEN_ID.sub("", doc["Id"]))
+    out["ScopeValues"] = scope_values(state, doc["SpaceId"], owner)
     return out
 
 
@@ -120,14 +121,18 @@ def get_set(req: Request) -> Doc:
 
 
 def all_sets(req: Request) -> list[Doc]:
-    """Every set in the space (``?ids=`` narrows it), in id order."""
+    """Every live set in the space, in id order; ``?ids=`` picks any, frozen ones too."""
     state, space = req.state, req.space_id
     for collection in OWNERS:
         for owner in state.values(collection, space):
             if owner.get("VariableSetId") and state.get(SETS, owner["VariableSetId"]) is None:
                 new_set(state, owner)
     wanted = {i.lower() for i in req.query.getlist("ids")}
-    found = [d for d in state.values(SETS, space) if not wanted or d["Id"].lower() in wanted]
+    found = [
+        d
+        for d in state.values(SETS, space)
+        if d["Id"].lower() in wanted or not (wanted or _FROZEN_ID.search(d["Id"]))
+    ]
     return [served(state, d) for d in sorted(found, key=lambda d: _natural(d["Id"]))]
 
 

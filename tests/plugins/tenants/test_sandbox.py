@@ -320,3 +320,24 @@ def test_tenant_variables_all_filters_by_project(api):
     docs = api.json("/api/Spaces-1/tenantvariables/all", projectId="Projects-2")
     assert len(docs) == 60
     assert all(set(d["ProjectVariables"]) == {"Projects-2"} for d in docs)
+
+
+def test_the_demo_has_tenanted_or_untenanted_projects_with_tenants_and_published_runbooks(api):
+    """A common shape of real instances (issue #13): open to tenanted and untenanted
+    deployments, connected to tenants, owner of a published runbook."""
+    tenants = api.json(f"{TENANTS}/all")
+    shaped = {}
+    for project in api.json("/api/Spaces-1/projects/all"):
+        if project["TenantedDeploymentMode"] != "TenantedOrUntenanted":
+            continue
+        connected = [t for t in tenants if project["Id"] in t["ProjectEnvironments"]]
+        runbooks = api.json(f"/api/Spaces-1/projects/{project['Id']}/runbooks")["Items"]
+        published = [r for r in runbooks if r["PublishedRunbookSnapshotId"]]
+        for runbook in published:
+            snapshot = api.json(
+                f"/api/Spaces-1/runbookSnapshots/{runbook['PublishedRunbookSnapshotId']}"
+            )
+            assert snapshot["RunbookId"] == runbook["Id"]
+        if connected and published:
+            shaped[project["Name"]] = len(connected)
+    assert shaped == {"Notification Service": 15, "Search Service": 8}

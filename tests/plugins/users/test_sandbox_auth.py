@@ -242,3 +242,18 @@ def test_a_scope_left_empty_by_a_deletion_removes_the_role(fresh_api):
     after = fresh_api.json("/api/scopeduserroles/all")
     assert len(after) == before - 1  # Developers' deployer role keeps Test
     assert all("Environments-1" not in r["EnvironmentIds"] for r in after)
+
+
+def test_a_users_permissions_configuration_is_their_own(fresh, fresh_api):
+    user_id, dev = as_user(fresh, fresh_api, "configured")
+    join(fresh_api, "Teams-1", user_id)
+    path = f"/api/users/{user_id}/permissions/configuration"
+    mine = dev.json(path)
+    validate("UserPermissionSetResource", mine)
+    granted = dev.json(f"/api/users/{user_id}/permissions")
+    assert mine["SpacePermissions"] == granted["SpacePermissions"]
+    assert mine["Links"]["Self"] == path
+    assert fresh_api.json(path)["Teams"] == mine["Teams"]  # the administrator may ask too
+    other = new_user(fresh_api, "someone-else")
+    refused = dev.get(f"/api/users/{other}/permissions/configuration")
+    assert refused.status_code == 403
