@@ -25,6 +25,7 @@ PER_SHAPE = 3
 #: Links a client follows with another method only: GET gets 405 and an ``Allow``
 #: header naming the method swagger-2020.5.json gives for the route.
 ACTIONS = {
+    "root.BuildInformationBulk": "DELETE",  # DELETE /api/build-information/bulk
     "root.EnvironmentSortOrder": "PUT",  # PUT /api/environments/sortorder
     "root.TagSetSortOrder": "PUT",  # PUT /api/tagsets/sortorder
     "root.WorkerPoolsSortOrder": "PUT",  # PUT /api/workerpools/sortorder
@@ -101,7 +102,9 @@ def crawl(api: Client) -> Crawl:
         if response.status_code != 200 or not content_type.startswith("application/json"):
             continue
         for doc in documents(response.json()):
+            # the built-in feed's id is ``feeds-builtin``: one shape with ``Feeds-3``
             kind = str(doc.get("Id") or "root").split("-")[0]
+            kind = kind if kind == "root" else kind[:1].upper() + kind[1:]
             for name, template in (doc.get("Links") or {}).items():
                 link = f"{kind}.{name}"
                 if not isinstance(template, str) or "{gitRef}" in template:

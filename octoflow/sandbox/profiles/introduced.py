@@ -41,6 +41,11 @@ INTRODUCED: dict[str, str] = {
     "GET /projects/{id}/deploymentprocesses": _PROJECT_PROCESS,
     "PUT /projects/{id}/deploymentprocesses": _PROJECT_PROCESS,
     "GET /projects/{id}/deploymentprocesses/template": _PROJECT_PROCESS,
+    # UNCONFIRMED: deployment settings became their own document with Config as Code;
+    # the project-scoped runbook route is of the same family (TS projects/runbooks).
+    "GET /projects/{id}/deploymentsettings": _PROJECT_PROCESS,
+    "PUT /projects/{id}/deploymentsettings": _PROJECT_PROCESS,
+    "GET /projects/{id}/runbooks/{id}": _PROJECT_PROCESS,
     # Config as Code (git refs). UNCONFIRMED: same evidence as the project-scoped alias.
     "GET /projects/{id}/{gitRef}/deploymentprocesses": _PROJECT_PROCESS,
     "PUT /projects/{id}/{gitRef}/deploymentprocesses": _PROJECT_PROCESS,
