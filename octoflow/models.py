@@ -73,6 +73,18 @@ class Lifecycle(Named):
                     ids.append(env)
         return ids
 
+    def first_environment_ids(self, all_environment_ids: list[str]) -> list[str]:
+        """Where a release with no deployments yet may go: the first phase's environments,
+        and the next phase's while the phases before are optional (no phases: anywhere)."""
+        if not self.phases:
+            return list(all_environment_ids)
+        ids: list[str] = []
+        for phase in self.phases:
+            ids += phase.automatic_deployment_targets + phase.optional_deployment_targets
+            if not phase.is_optional_phase:
+                break
+        return list(dict.fromkeys(ids))
+
 
 @attrs.define(kw_only=True)
 class ProjectGroup(Named):

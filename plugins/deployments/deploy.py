@@ -27,6 +27,7 @@ from octoflow.provider import (
     Edit,
     Environment,
     Intent,
+    Lifecycle,
     PlanContext,
     Project,
     Tenant,
@@ -228,6 +229,8 @@ class Planner:
         self.release_id = created_ref(release_edit.key) if self.new else release["Id"]
         self._skip: list[str] | None = None
         self._skip_names: list[str] | None = []
+        self._first: list[Doc] | None = None  # where a new release may go first
+        self._refused: set[str] = set()
 
     def edits(
         self,
@@ -255,11 +258,19 @@ class Planner:
                 f"{self.project.name}: {len(tenants) - len(connected)} selected tenant(s) are "
                 f"not connected to it in {env.name}; they are left out"
             )
-        return [e for t in connected for e in self._one(env, t, after)]
+        disabled = [t for t in connected if t.is_disabled]
+        if disabled:
+            self.ctx.note(
+                f"{self.project.name}: {len(disabled)} selected tenant(s) connected in "
+                f"{env.name} are disabled, and Octopus deploys to no disabled tenant; they are "
+                "left out"
+            )
+        enabled = [t for t in connected if not t.is_disabled]
+        return [e for t in enabled for e in self._one(env, t, after)]
 
     def _one(self, env: Environment, tenant: Tenant | None, after: tuple[str, ...]) -> list[Edit]:
         done = self._done(env, tenant)
-        if not (self.new or done or self._allowed(env, tenant)):
+        if not (done or self._may_deploy(env, tenant, after)):
             return []
         skip = self._skip_action_ids()
         if skip is None:
@@ -321,6 +332,10 @@ class Planner:
             return f"{self.release['Version']} is {state} in {env.name} (force=True redeploys)"
         return ""
 
+    def _may_deploy(self, env: Environment, tenant: Tenant | None, after: tuple[str, ...]) -> bool:
+        """Whether the lifecycle lets the release go to ``env`` (for ``tenant``) now."""
+        return self._allowed_new(env, tenant, after) if self.new else self._allowed(env, tenant)
+
     def _allowed(self, env: Environment, tenant: Tenant | None) -> bool:
         promotions = self.board.promotions(self.release["Id"])
         if tenant is not None:
@@ -328,6 +343,35 @@ class Planner:
             allowed = (per_tenant.get(tenant.id) or {}).get("PromoteTo") or []
         else:
             allowed = promotions.get("PromoteTo") or []
+        return self._permitted(env, tenant, allowed)
+
+    def _allowed_new(self, env: Environment, tenant: Tenant | None, after: tuple[str, ...]) -> bool:
+        """A release this plan creates has no deployments: its lifecycle lets it go only
+        to the first phase. After other deployments of the same plan (``after``), apply's
+        own check decides."""
+        if after:
+            return True
+        if self._first is None:
+            self._first = self._first_environments()
+        if any(a["Id"] == env.id for a in self._first):
+            return True
+        if env.id not in self._refused:  # one problem per environment, not one per tenant
+            self._refused.add(env.id)
+            self._permitted(env, None, self._first)
+        return False
+
+    def _first_environments(self) -> list[Doc]:
+        channel = self.ctx.document("channels", self.release["ChannelId"])
+        lifecycle_id = channel.get("LifecycleId") or self.project.lifecycle_id
+        environments = self.ctx.models("environments", Environment)
+        all_ids = [str(e.id) for e in environments]
+        lifecycle = next(
+            (lc for lc in self.ctx.models("lifecycles", Lifecycle) if lc.id == lifecycle_id), None
+        )
+        ids = lifecycle.first_environment_ids(all_ids) if lifecycle else all_ids
+        return [{"Id": e.id, "Name": e.name} for e in environments if e.id in ids]
+
+    def _permitted(self, env: Environment, tenant: Tenant | None, allowed: list[Doc]) -> bool:
         if any(a["Id"] == env.id for a in allowed):
             return True
         for_tenant = f" for tenant {tenant.name!r}" if tenant else ""

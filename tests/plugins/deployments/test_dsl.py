@@ -105,6 +105,43 @@ def test_a_new_release_and_its_deployment_in_one_plan(octo) -> None:
     assert deployment["ReleaseId"] == release_id
 
 
+def test_a_new_release_goes_only_where_its_lifecycle_starts(octo) -> None:
+    """The plan refuses what the server would: a brand-new release skipping Development."""
+    with pytest.raises(PlanError) as refused:
+        octo.plan(octo.releases.create("Garnet Web", version="3.0.0").deploy(to="Test"))
+    (problem,) = refused.value.problems
+    assert "the lifecycle does not allow Garnet Web 3.0.0 in Test yet" in problem.message
+    assert problem.hint == "it can go to: Development (deploy it to the earlier phases first)"
+
+
+def test_a_new_tenanted_release_is_refused_once_per_environment(octo) -> None:
+    eu = octo.tenants.where(tag="Region/EU")
+    octo.apply(octo.plan(eu.add_project("Customer Portal", environments=["Development", "Test"])))
+    new = octo.releases.create("Customer Portal", version="9.0.0")
+    with pytest.raises(PlanError) as refused:
+        octo.plan(new.deploy(to="Test", tenants=eu))
+    assert len(refused.value.problems) == 1
+
+
+def test_disabled_tenants_are_left_out_of_deployments_with_a_note(octo) -> None:
+    eu = octo.tenants.where(tag="Region/EU")
+    octo.apply(octo.plan(eu.add_project("Customer Portal", environments=["Development"])))
+    development = next(e["Id"] for e in get(octo, "environments/all") if e["Name"] == "Development")
+    portal = project_id(octo, "Customer Portal")
+    eu_tenants = [t for t in get(octo, "tenants/all") if "Region/EU" in t["TenantTags"]]
+    disabled = {t["Name"] for t in eu_tenants if t["IsDisabled"]}
+    assert disabled and all(development in t["ProjectEnvironments"][portal] for t in eu_tenants)
+    new = octo.releases.create("Customer Portal", version="9.0.0")
+
+    plan = octo.plan(new.deploy(to="Development", tenants=eu))
+
+    planned = {op.name.split(" for ")[1] for op in plan.operations if " for " in op.name}
+    assert planned == {t["Name"] for t in eu_tenants} - disabled
+    note = f"{len(disabled)} selected tenant(s) connected in Development are disabled"
+    assert any(note in n for n in plan.notes)
+    assert octo.apply(plan).succeeded
+
+
 def test_tenanted_deployments_go_to_connected_tenants_only(octo) -> None:
     test = next(e["Id"] for e in get(octo, "environments/all") if e["Name"] == "Test")
     board = get(octo, "dashboard")
