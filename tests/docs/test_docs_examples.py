@@ -60,6 +60,7 @@ _NORMALISE = (
     (re.compile(r"\b[0-9a-f]{12}\b"), "<id>"),  # plan ids
     (re.compile(r"\d+\.\d+s\)"), "<t>s)"),  # timings
     (re.compile(r"127\.0\.0\.1:\d+"), "127.0.0.1:<port>"),  # served ports
+    (re.compile(r"Python \d+\.\d+\.\d+"), "Python <version>"),  # whichever runs the docs
 )
 
 
