@@ -122,11 +122,24 @@ def existing_roles(ctx: PlanContext, names: Iterable[str]) -> list[str]:
 
 def lifecycle_environment_ids(ctx: PlanContext, project: Project) -> list[str]:
     """Environments a project's lifecycle reaches (all of them when it has no phases)."""
+    all_ids = _environment_ids(ctx)
+    lifecycle = _lifecycle(ctx, project.lifecycle_id)
+    return lifecycle.environment_ids(all_ids) if lifecycle else all_ids
+
+
+def first_environment_ids(ctx: PlanContext, lifecycle_id: str | None) -> list[str]:
+    """Environments a release with no deployments yet may go to in that lifecycle."""
+    all_ids = _environment_ids(ctx)
+    lifecycle = _lifecycle(ctx, lifecycle_id)
+    return lifecycle.first_environment_ids(all_ids) if lifecycle else all_ids
+
+
+def _environment_ids(ctx: PlanContext) -> list[str]:
     all_environments = ctx.models("environments", Environment)
     for env in all_environments:
         ctx.label(env)
-    all_ids = [str(e.id) for e in all_environments]
-    for lifecycle in ctx.models("lifecycles", Lifecycle):
-        if lifecycle.id == project.lifecycle_id:
-            return lifecycle.environment_ids(all_ids)
-    return all_ids
+    return [str(e.id) for e in all_environments]
+
+
+def _lifecycle(ctx: PlanContext, lifecycle_id: str | None) -> Lifecycle | None:
+    return next((lc for lc in ctx.models("lifecycles", Lifecycle) if lc.id == lifecycle_id), None)

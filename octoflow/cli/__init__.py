@@ -22,6 +22,7 @@ from contextlib import contextmanager
 
 from octoflow.cli import commands
 from octoflow.errors import OctoflowError, UsageError
+from octoflow.plan.digest import parse_digest
 from octoflow.plan.render import COMPACT_ABOVE
 from octoflow.plan.wide import WidePolicy
 from octoflow.secrets import redact
@@ -330,12 +331,10 @@ def _positive_int(text: str) -> int:
 
 
 def _digest(text: str) -> str:
-    digest = text.strip().lower()
-    if len(digest) != 16 or any(c not in "0123456789abcdef" for c in digest):
-        raise argparse.ArgumentTypeError(
-            f"expected the 16 hex digits `octoflow plan` prints as the plan digest, got {text!r}"
-        )
-    return digest
+    try:
+        return parse_digest(text, "--expect-digest")
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _positive_seconds(text: str) -> float:

@@ -20,6 +20,7 @@ from octoflow.cli.planview import plan_text
 from octoflow.cli.progress import Progress
 from octoflow.config import Connection
 from octoflow.errors import AuthenticationError, OctoflowError, UsageError
+from octoflow.plan.digest import check_digest
 from octoflow.plan.junit import junit_error_xml, junit_xml
 from octoflow.plan.model import Plan
 from octoflow.plan.narrow import Narrowing
@@ -70,13 +71,14 @@ def check(args: argparse.Namespace) -> int:
         if args.junit_xml:
             files.write_text(Path(args.junit_xml), junit_error_xml(args.recipe, redact(str(exc))))
         raise
+    document = dump_json(check_json(plans))
     if args.format == "json":
-        print(dump_json(check_json(plans)))
+        print(document)
     else:
         for the_plan in plans:
             print(redact(_check_text(the_plan, args)))
     if args.out:
-        files.write_text(Path(args.out), dump_json(check_json(plans)) + "\n")
+        files.write_text(Path(args.out), document + "\n")
     if args.junit_xml:
         files.write_text(Path(args.junit_xml), junit_xml(plans))
     return _drift_code(plans)
@@ -126,7 +128,8 @@ def apply(args: argparse.Namespace) -> int:
         the_plan = _plan_recipe(octo, args)
     if args.format == "text":
         _show_plan(the_plan, args, write_out=False)
-    _check_digest(the_plan, args.expect_digest)
+    retry = f"review the plan above and apply it with --expect-digest {the_plan.digest}"
+    check_digest(the_plan, args.expect_digest, retry)
     check_wide(the_plan, args.allow_wide)
     if the_plan.is_empty:
         if args.format == "json":
@@ -174,16 +177,6 @@ def _exit_code(report: ApplyReport) -> int:
 def _check_expect_digest_alone(args: argparse.Namespace) -> None:
     if args.expect_digest and (args.all_spaces or len(args.space or ()) > 1):
         raise UsageError("--expect-digest names one plan: apply it with a single --space")
-
-
-def _check_digest(the_plan: Plan, expected: str | None) -> None:
-    """The plan about to be applied is the one that was reviewed, or nothing is written."""
-    if expected and the_plan.digest != expected:
-        raise UsageError(
-            f"this plan (digest {the_plan.digest}) is not the one reviewed (digest {expected}): "
-            "the server or the recipe changed since it was planned, and nothing was applied; "
-            f"review the plan above and apply it with --expect-digest {the_plan.digest}"
-        )
 
 
 def _apply_spaces(sessions: list[Octoflow], args: argparse.Namespace) -> int:
@@ -390,15 +383,14 @@ def _plan_spaces(sessions: list[Octoflow], args: argparse.Namespace) -> list[Pla
 
 
 def _narrowing(args: argparse.Namespace) -> Narrowing:
-    if not hasattr(args, "only"):  # commands without the options (check)
-        return Narrowing()
     return Narrowing.from_lists(args.only, args.exclude, args.limit)
 
 
 def _check_narrowing_alone(args: argparse.Namespace, sessions: list[Octoflow]) -> None:
-    if len(sessions) > 1 and _narrowing(args):
+    narrowing = _narrowing(args)
+    if len(sessions) > 1 and narrowing:
         raise UsageError(
-            f"{_narrowing(args).describe()} narrows the plan of one space: give a single --space"
+            f"{narrowing.describe()} narrows the plan of one space: give a single --space"
         )
 
 

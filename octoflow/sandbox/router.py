@@ -113,6 +113,7 @@ class Router:
         self.allow = allow
         self._routes: dict[int, list[Route]] = defaultdict(list)
         self.links: dict[str, tuple[str, bool]] = {}
+        self._served: list[tuple[str, tuple[str, bool]]] | None = None
         self.field_names = FieldNames()
         self._listeners: dict[str, list[Listener]] = defaultdict(list)
         self._admissions: dict[str, list[Admission]] = defaultdict(list)
@@ -149,6 +150,7 @@ class Router:
     def link(self, name: str, template: str, space_scoped: bool = True) -> None:
         """Advertise ``template`` (e.g. ``/tenants{/id}{?skip,take}``) in the root documents."""
         self.links[name] = (template, space_scoped)
+        self._served = None
 
     def capability(self, *names: str) -> None:
         """Name request types the sandbox serves in ``GET /api/capabilities``."""
@@ -190,8 +192,33 @@ class Router:
         routes = self._routes[len(route.segments)]
         routes[:] = [r for r in routes if (r.method, r.segments) != (route.method, route.segments)]
         routes.append(route)
+        self._served = None
 
     # -- lookup ---------------------------------------------------------------
+
+    def served_links(self) -> list[tuple[str, tuple[str, bool]]]:
+        """The links, by name, whose paths some route answers (an older server profile has
+        fewer routes, so fewer links); worked out once, as every root document needs it."""
+        if self._served is None:
+            self._served = [
+                (name, link) for name, link in sorted(self.links.items()) if self._answers(*link)
+            ]
+        return self._served
+
+    def _answers(self, template: str, scoped: bool) -> bool:
+        """Whether a route answers the link's path, or its path with an id (``{/id}``)."""
+        bare = re.sub(r"\{\?[^}]*\}", "", template)  # without the query part
+        forms = (re.sub(r"\{/[^}]*\}", "", bare), re.sub(r"\{/[^}]*\}", "/x", bare))
+        prefix = "/api/Spaces-1" if scoped else "/api"
+        return any(self._has_path(prefix + re.sub(r"\{[^}]*\}", "x", form)) for form in forms)
+
+    def _has_path(self, path: str) -> bool:
+        """Whether some route, for any method, answers ``path``."""
+        try:
+            self.match("GET", path)
+        except SandboxError as exc:
+            return exc.status == 405
+        return True
 
     def routes(self) -> list[Route]:
         """Every route registered (for introspection, such as tests that visit them all)."""

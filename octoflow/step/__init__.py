@@ -30,7 +30,8 @@ from typing import TextIO
 
 from octoflow import files
 from octoflow.apply.executor import CHANGED, ApplyReport, OperationResult
-from octoflow.errors import OctoflowError, UsageError
+from octoflow.errors import OctoflowError
+from octoflow.plan.digest import check_digest
 from octoflow.plan.junit import junit_xml
 from octoflow.plan.model import Plan
 from octoflow.plan.render import render_plan, summary_line
@@ -79,12 +80,7 @@ def _run(octo: Octoflow, inputs: StepInputs, messages: ServiceMessages, workdir:
     messages.highlight(f"octoflow {plan.title}: {summary_line(plan)}")
     messages.verbose(render_plan(plan, verbose=True))
     messages.info(f"Plan digest: {plan.digest}")
-    if inputs.expect_digest and plan.digest != inputs.expect_digest:
-        raise UsageError(
-            f"this plan (digest {plan.digest}) is not the one reviewed (digest "
-            f"{inputs.expect_digest}): the server or the recipe changed since; nothing was "
-            "applied. Review the new plan and run again with its digest"
-        )
+    check_digest(plan, inputs.expect_digest, "review the new plan and run again with its digest")
     report = None
     if inputs.apply and not plan.is_empty:
         report = octo.apply(

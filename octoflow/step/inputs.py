@@ -35,6 +35,7 @@ import attrs
 
 from octoflow.config import Connection, parse_bool
 from octoflow.errors import UsageError
+from octoflow.plan.digest import parse_digest
 
 PARAM_PREFIX = "Octoflow.Param."
 
@@ -72,7 +73,7 @@ class StepInputs:
             allow_wide=parse_bool(get("Octoflow.AllowWide") or "false", "Octoflow.AllowWide"),
             concurrency=_positive(get("Octoflow.Concurrency") or "8", "Octoflow.Concurrency"),
             connection=_connection(get),
-            expect_digest=_digest(get("Octoflow.ExpectDigest")),
+            expect_digest=_expected_digest(get("Octoflow.ExpectDigest")),
         )
 
 
@@ -97,14 +98,9 @@ def _positive(text: str, name: str) -> int:
     return int(text)
 
 
-def _digest(text: str) -> str:
-    digest = text.lower()
-    if digest and (len(digest) != 16 or any(c not in "0123456789abcdef" for c in digest)):
-        raise UsageError(
-            f"Octoflow.ExpectDigest must be the 16 hex digits of a plan digest "
-            f"(Octoflow.PlanDigest), not {text!r}"
-        )
-    return digest
+def _expected_digest(text: str) -> str:
+    """Empty: apply whatever is planned."""
+    return parse_digest(text, "Octoflow.ExpectDigest") if text else ""
 
 
 def _connection(get: Callable[[str], str]) -> Connection:

@@ -27,7 +27,6 @@ from octoflow.provider import (
     Edit,
     Environment,
     Intent,
-    Lifecycle,
     PlanContext,
     Project,
     Tenant,
@@ -363,12 +362,8 @@ class Planner:
     def _first_environments(self) -> list[Doc]:
         channel = self.ctx.document("channels", self.release["ChannelId"])
         lifecycle_id = channel.get("LifecycleId") or self.project.lifecycle_id
+        ids = lookups.first_environment_ids(self.ctx, lifecycle_id)
         environments = self.ctx.models("environments", Environment)
-        all_ids = [str(e.id) for e in environments]
-        lifecycle = next(
-            (lc for lc in self.ctx.models("lifecycles", Lifecycle) if lc.id == lifecycle_id), None
-        )
-        ids = lifecycle.first_environment_ids(all_ids) if lifecycle else all_ids
         return [{"Id": e.id, "Name": e.name} for e in environments if e.id in ids]
 
     def _permitted(self, env: Environment, tenant: Tenant | None, allowed: list[Doc]) -> bool:

@@ -136,12 +136,12 @@ def test_a_check_that_cannot_be_made_exits_1_not_2(
 
 def test_an_unreachable_server_is_an_error_not_drift(monkeypatch, capsys) -> None:
     monkeypatch.setenv("OCTOPUS_URL", "http://127.0.0.1:9")
-    monkeypatch.setenv("OCTOPUS_API_KEY", "API-NOTAREALKEYATALL0000000")
+    monkeypatch.setenv("OCTOPUS_API_KEY", "API-EXAMPLECHECKKEY000000000")
     code, _out, err = run_cli(
         "check", "tenants-add-project", *EU_PORTAL, "--timeout", "2", capsys=capsys
     )
     assert code == 1
-    assert "octoflow: error:" in err and "API-NOTAREALKEY" not in err
+    assert "octoflow: error:" in err and "EXAMPLECHECKKEY" not in err
 
 
 def test_plan_detailed_exitcode(state_file, capsys) -> None:

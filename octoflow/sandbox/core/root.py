@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any
 
-from octoflow.sandbox.errors import SandboxError, not_found
+from octoflow.sandbox.errors import not_found
 from octoflow.sandbox.request import Request
 from octoflow.sandbox.router import Router
 
@@ -20,7 +19,7 @@ INSTALLATION_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "https://sandbox.octoflow.i
 def space_links(req: Request, space_id: str) -> dict[str, str]:
     return {
         name: f"/api/{space_id}{template}"
-        for name, (template, scoped) in _served_links(req.sandbox.router)
+        for name, (template, scoped) in req.sandbox.router.served_links()
         if scoped
     }
 
@@ -28,7 +27,7 @@ def space_links(req: Request, space_id: str) -> dict[str, str]:
 def root(req: Request) -> dict[str, Any]:
     space_id = req.state.default_space_id() or "Spaces-1"
     links: dict[str, str] = {"Self": "/api"}
-    for name, (template, scoped) in _served_links(req.sandbox.router):
+    for name, (template, scoped) in req.sandbox.router.served_links():
         links[name] = f"/api/{space_id}{template}" if scoped else f"/api{template}"
     links["SpaceHome"] = "/api/{spaceId}"
     links["Web"] = "/app"
@@ -49,28 +48,6 @@ def space_root(req: Request) -> dict[str, Any]:
         raise not_found(req.path_params["spaceId"])
     links = {"Self": f"/api/{space['Id']}", **space_links(req, space["Id"])}
     return {"Id": None, "LastModifiedOn": None, "LastModifiedBy": None, "Links": links}
-
-
-def _served_links(router: Router) -> list[tuple[str, tuple[str, bool]]]:
-    """The links whose routes the server being played has (an older profile has fewer)."""
-    return [(name, link) for name, link in sorted(router.links.items()) if _served(router, *link)]
-
-
-def _served(router: Router, template: str, scoped: bool) -> bool:
-    """Whether a route answers the link's path, or its path with an id (``{/id}``)."""
-    bare = re.sub(r"\{\?[^}]*\}", "", template)  # without the query part
-    forms = (re.sub(r"\{/[^}]*\}", "", bare), re.sub(r"\{/[^}]*\}", "/x", bare))
-    prefix = "/api/Spaces-1" if scoped else "/api"
-    return any(_has_path(router, prefix + re.sub(r"\{[^}]*\}", "x", form)) for form in forms)
-
-
-def _has_path(router: Router, path: str) -> bool:
-    """Whether some route, for any method, answers ``path``."""
-    try:
-        router.match("GET", path)
-    except SandboxError as exc:
-        return exc.status == 405
-    return True
 
 
 def capabilities(req: Request) -> dict[str, Any]:

@@ -1,0 +1,35 @@
+"""Applying the plan that was reviewed: digests as users write them, and the check.
+
+The digest itself is :attr:`octoflow.plan.model.Plan.digest`.
+"""
+
+from __future__ import annotations
+
+from octoflow.errors import UsageError
+from octoflow.plan.model import Plan
+
+HEX_DIGITS = frozenset("0123456789abcdef")
+
+
+def parse_digest(text: str, where: str) -> str:
+    """``text`` as a digest (16 hex digits, any case); UsageError naming ``where`` otherwise."""
+    digest = text.strip().lower()
+    if len(digest) != 16 or not set(digest) <= HEX_DIGITS:
+        raise UsageError(
+            f"{where} must be the 16 hex digits of a plan digest, as `octoflow plan` prints "
+            f"it, not {text!r}"
+        )
+    return digest
+
+
+def check_digest(plan: Plan, expected: str, retry: str) -> None:
+    """Refuse ``plan`` unless its digest is ``expected`` (no digest expected: any plan).
+
+    :param retry: how to apply the new plan once it is reviewed, for the message.
+    """
+    if expected and plan.digest != expected:
+        raise UsageError(
+            f"this plan (digest {plan.digest}) is not the one reviewed (digest {expected}): "
+            f"the server or the recipe changed since it was planned, and nothing was applied; "
+            f"{retry}"
+        )
