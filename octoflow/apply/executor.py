@@ -49,6 +49,7 @@ from octoflow.errors import (
     ServerError,
     TransportError,
 )
+from octoflow.interrupts import stop_requested_by_signals
 from octoflow.jsondata import clone
 from octoflow.plan.model import Intent, Operation, Plan
 from octoflow.plan.refs import resolve_created
@@ -87,7 +88,7 @@ class Executor:
         self.journal = journal or Journal(None)
         self.on_result = on_result or (lambda result: None)
         self.on_progress = on_progress or (lambda op, message: None)
-        self._stop = threading.Event()  # set on Ctrl-C: actions stop waiting
+        self._stop = threading.Event()  # set by Ctrl-C or SIGTERM: stop scheduling and waiting
         self._outputs: dict[str, Mapping[str, Any]] = {}
         self._saved_plan = False
         self._results: dict[str, OperationResult] = {}
@@ -126,25 +127,22 @@ class Executor:
         audit = AuditWatch(self.client)
         if any(op.action != "run" for op in ops.values()):
             audit.start()
-        interrupted = False
-        try:
-            self._schedule(ops)
-        except KeyboardInterrupt:
-            interrupted = True
-        finally:
-            refresher.close()
-        why = "apply was interrupted" if interrupted else "apply stopped early"
-        for key, op in ops.items():
-            if key not in self._results:
-                self._record(op, SKIPPED, f"not started: {why}", 0.0)
-        verification = Verification()
-        if not (interrupted or self._halted):
+        with stop_requested_by_signals(self._stop):
             try:
+                self._schedule(ops)
+            finally:
+                refresher.close()
+            interrupted = self._stop.is_set()
+            why = "apply was interrupted" if interrupted else "apply stopped early"
+            for key, op in ops.items():
+                if key not in self._results:
+                    self._record(op, SKIPPED, f"not started: {why}", 0.0)
+            verification = Verification()
+            if not (interrupted or self._halted):
                 verification = verify(
                     self._written(plan), self._updater, self.journal, self.concurrency
                 )
-            except KeyboardInterrupt:
-                interrupted = True
+                interrupted = self._stop.is_set()
         self._settle_secrets()
         others = AuditReport() if interrupted else audit.finish(self._changed_ids())
         if others.edits:
@@ -246,24 +244,21 @@ class Executor:
         graph.prepare()
         with cf.ThreadPoolExecutor(self.concurrency, thread_name_prefix="octoflow") as pool:
             running: dict[cf.Future[None], str] = {}
-            try:
-                while graph.is_active():
-                    for key in graph.get_ready():
-                        if self._blocked_by_failure(ops[key]):
-                            graph.done(key)
-                            continue
-                        running[pool.submit(self._run_one, ops[key])] = key
-                    if not running:
+            while graph.is_active() and not self._stop.is_set():
+                for key in graph.get_ready():
+                    if self._blocked_by_failure(ops[key]):
+                        graph.done(key)
                         continue
-                    done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
-                    for future in done:
-                        graph.done(running.pop(future))
-                        future.result()  # an error escaping _run_one is a bug: say so
-            except KeyboardInterrupt:
-                self._stop.set()
-                for future in running:
-                    future.cancel()
-                raise
+                    running[pool.submit(self._run_one, ops[key])] = key
+                if not running:
+                    continue
+                # A timeout, so a stop asked for by a signal is seen within it.
+                done, _ = cf.wait(running, timeout=0.1, return_when=cf.FIRST_COMPLETED)
+                for future in done:
+                    graph.done(running.pop(future))
+                    future.result()  # an error escaping _run_one is a bug: say so
+            for future in running:  # stopped: what has not started never will
+                future.cancel()
 
     def _blocked_by_failure(self, op: Operation) -> bool:
         failed = [d for d in op.depends_on if self._results[d].outcome in (FAILED, SKIPPED)]

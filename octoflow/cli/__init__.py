@@ -13,15 +13,13 @@ import argparse
 import logging
 import math
 import os
-import signal
 import sys
-import threading
 import traceback
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 from octoflow.cli import commands
 from octoflow.errors import OctoflowError, UsageError
+from octoflow.interrupts import sigterm_interrupts, terminated
 from octoflow.plan.digest import parse_digest
 from octoflow.plan.render import COMPACT_ABOVE
 from octoflow.plan.wide import WidePolicy
@@ -367,29 +365,6 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpa
     return args
 
 
-#: Set when SIGTERM arrived: the interruption it caused exits 143, not 130.
-_terminated = threading.Event()
-
-
-@contextmanager
-def _sigterm_interrupts() -> Iterator[None]:
-    """SIGTERM stops an apply as Ctrl-C does (recap, journal closed), exiting 143."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def on_sigterm(signum: int, frame: object) -> None:
-        _terminated.set()
-        raise KeyboardInterrupt
-
-    _terminated.clear()
-    previous = signal.signal(signal.SIGTERM, on_sigterm)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def _check_codes_wanted(argv: Sequence[str]) -> bool:
     """``check`` and ``plan --detailed-exitcode`` keep 2 for drift: their errors exit 1."""
     command = next((a for a in argv if not a.startswith("-")), "")
@@ -416,14 +391,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "sandbox":  # it handles SIGTERM itself
             return int(args.handler(args) or 0)
-        with _sigterm_interrupts():
+        with sigterm_interrupts():
             return int(args.handler(args) or 0)
     except BrokenPipeError:
         # The reader went away (e.g. `octoflow plan ... | head`): stop quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
-        if _terminated.is_set():
+        if terminated.is_set():
             print("octoflow: terminated", file=sys.stderr)
             return EXIT_TERMINATED
         print("octoflow: interrupted", file=sys.stderr)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import sys
 import threading
 from collections.abc import Mapping, Sequence
@@ -20,6 +19,7 @@ from octoflow.cli.planview import plan_text
 from octoflow.cli.progress import Progress
 from octoflow.config import Connection
 from octoflow.errors import AuthenticationError, OctoflowError, UsageError
+from octoflow.interrupts import stop_requested_by_signals
 from octoflow.plan.digest import check_digest
 from octoflow.plan.junit import junit_error_xml, junit_xml
 from octoflow.plan.model import Plan
@@ -291,7 +291,6 @@ def sandbox_serve(args: argparse.Namespace) -> int:
         server = SandboxServer(sandbox.app, host=args.host, port=args.port).start()
     except (OSError, OverflowError) as exc:
         raise UsageError(f"cannot serve on {args.host} port {args.port}: {exc}") from None
-    stop = _stop_on_signals()
     origin = f"state {state}" if existing else f"seed {args.seed}"
     if not sandbox.profile.is_current:
         origin += f", as Octopus {sandbox.profile.version}"
@@ -299,8 +298,10 @@ def sandbox_serve(args: argparse.Namespace) -> int:
     print(f"  export OCTOPUS_URL={server.url}", flush=True)
     print(f"  export OCTOPUS_API_KEY={api_key}", flush=True)
     print("Press Ctrl-C to stop.", flush=True)
-    while not stop.wait(0.2):  # a timeout, so the signal handlers get to run
-        pass
+    stop = threading.Event()
+    with stop_requested_by_signals(stop):
+        while not stop.wait(0.2):  # a timeout, so the signal handlers get to run
+            pass
     if not server.stop():
         print("octoflow: some requests were still running at exit", file=sys.stderr)
     if state is not None:
@@ -308,15 +309,6 @@ def sandbox_serve(args: argparse.Namespace) -> int:
         sandbox.close()
         print(f"state saved to {state}", flush=True)
     return 0
-
-
-def _stop_on_signals() -> threading.Event:
-    """An event SIGTERM and Ctrl-C set (Ctrl-C only when not ignored, as in background jobs)."""
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
-        signal.signal(signal.SIGINT, lambda *_: stop.set())
-    return stop
 
 
 def _serve_state_path(text: str | None) -> Path | None:

@@ -73,22 +73,31 @@ def normalise(line: str) -> str:
 def assert_shows(shown: list[str], actual: str, what: str) -> None:
     """Every shown line (except ``...`` and blank ones) is a line of the real output."""
     real = {normalise(line) for line in actual.splitlines()}
-    missing = [line for line in shown if line.strip() not in ("", "...")
-               and normalise(line) not in real]
-    assert not missing, f"{what}: shown but not printed:\n" + "\n".join(missing) + \
-        "\n--- real output ---\n" + actual[-3000:]
+    missing = [
+        line for line in shown if line.strip() not in ("", "...") and normalise(line) not in real
+    ]
+    assert not missing, (
+        f"{what}: shown but not printed:\n"
+        + "\n".join(missing)
+        + "\n--- real output ---\n"
+        + actual[-3000:]
+    )
 
 
 # -- (a) the Markdown shows exactly the tested files -------------------------------------
 
 
 def shown_examples() -> list[tuple[Path, str, str]]:
-    return [(page, m["name"], m["body"])
-            for page in PAGES for m in EXAMPLE.finditer(page.read_text())]
+    return [
+        (page, m["name"], m["body"]) for page in PAGES for m in EXAMPLE.finditer(page.read_text())
+    ]
 
 
-@pytest.mark.parametrize(("page", "name", "body"), shown_examples(),
-                         ids=[f"{p.name}:{n}" for p, n, _ in shown_examples()])
+@pytest.mark.parametrize(
+    ("page", "name", "body"),
+    shown_examples(),
+    ids=[f"{p.name}:{n}" for p, n, _ in shown_examples()],
+)
 def test_a_marked_block_is_identical_to_its_file(page: Path, name: str, body: str) -> None:
     source = (EXAMPLES / name).read_text()
     assert body == f"```python\n{source}```\n", f"{page.name}: the block for {name} is stale"
@@ -150,8 +159,10 @@ def _(run: Run) -> str:
     areas = PluginHost.from_entry_points().build_registry().sandbox_areas
     sandbox = Sandbox(areas, seed="demo", api_keys=[key])
     with SandboxServer(sandbox.app) as server:
-        ns, out = run("connect.py", env={"OCTOPUS_URL": server.url, "OCTOPUS_API_KEY": key,
-                                         "OCTOPUS_SPACE": "Default"})
+        ns, out = run(
+            "connect.py",
+            env={"OCTOPUS_URL": server.url, "OCTOPUS_API_KEY": key, "OCTOPUS_SPACE": "Default"},
+        )
     assert ns["plan"].server == server.url
     assert "Plan: 0 to add, 400 to change, 0 to delete." in out
     assert not [r for r in sandbox.requests if r.method != "GET"]
@@ -164,10 +175,12 @@ def _(run: Run) -> str:
     tenants = list(demo_state()["Tenants"].values())
     tags = [set(t["TenantTags"]) for t in tenants]
     eu_or_us_gold = sum(1 for t in tags if t & {"Region/EU", "Region/US"} and "Tier/Gold" in t)
-    portal = sum(1 for t in tenants
-                 if "Projects-1" in t["ProjectEnvironments"] and not t["IsDisabled"])
-    production = sum(1 for t in tenants
-                     if any("Environments-4" in e for e in t["ProjectEnvironments"].values()))
+    portal = sum(
+        1 for t in tenants if "Projects-1" in t["ProjectEnvironments"] and not t["IsDisabled"]
+    )
+    production = sum(
+        1 for t in tenants if any("Environments-4" in e for e in t["ProjectEnvironments"].values())
+    )
     acme = sum(1 for t in tenants if "acme" in t["Name"].lower())
     unconnected = sum(1 for t in tenants if not t["ProjectEnvironments"])
     counts = [int(n) for n in re.findall(r"selects (\d+) tenant", out)]
@@ -275,8 +288,9 @@ def _(run: Run) -> str:
     recipe = Recipe.load(EXAMPLES / "onboard_region.py")
     assert [p.name for p in recipe.params] == ["region", "project", "environments", "tier"]
     octo = Octoflow.with_sandbox("demo")
-    plan = octo.plan_recipe(str(EXAMPLES / "onboard_region.py"),
-                            {"region": "APAC", "project": "Mobile Backend"})
+    plan = octo.plan_recipe(
+        str(EXAMPLES / "onboard_region.py"), {"region": "APAC", "project": "Mobile Backend"}
+    )
     assert plan.title == "onboard-region"
     assert plan.summary == {"add": 0, "change": 250, "delete": 0, "run": 0}
     # one write per tenant; the tag intent is left out where the tenant already has it
@@ -291,7 +305,8 @@ def _(run: Run) -> str:
     host = PluginHost.from_entry_points([("audit", ns["Audit"]())])
     assert "audit" in {i.name for i in host.describe()}
     assert {"octoflow_plan_ready", "octoflow_operation_done", "octoflow_apply_done"} <= set(
-        next(i for i in host.describe() if i.name == "audit").hooks)
+        next(i for i in host.describe() if i.name == "audit").hooks
+    )
     return out
 
 
@@ -329,8 +344,9 @@ def _(run: Run) -> str:
     plan = octo.plan_recipe(str(EXAMPLES / "guided_failure.py"), {"environments": "Test"})
     assert plan.summary == {"add": 0, "change": 1, "delete": 0, "run": 0}
     octo.apply(plan)
-    off = octo.plan_recipe("environments-guided-failure",
-                           {"environments": "Test,Staging", "enabled": "false"})
+    off = octo.plan_recipe(
+        "environments-guided-failure", {"environments": "Test,Staging", "enabled": "false"}
+    )
     assert [op.name for op in off.operations] == ["Test"]
     return ""
 
@@ -341,7 +357,11 @@ def _(run: Run) -> str:
     assert [u.reasons for u in ns["again"].unchanged] == [("guided failure already on",)] * 2
     environments = ns["octo"].sandbox.dump()["collections"]["Environments"].values()
     assert {e["Name"]: e["UseGuidedFailure"] for e in environments} == {
-        "Development": False, "Test": False, "Staging": True, "Production": True}
+        "Development": False,
+        "Test": False,
+        "Staging": True,
+        "Production": True,
+    }
     return out
 
 
@@ -349,10 +369,22 @@ def _(run: Run) -> str:
 def _(run: Run) -> str:
     """The plugin's tests pass under pytest, as its author would run them (no conftest)."""
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
-         "test_environments_provider.py"],
-        cwd=EXAMPLES, env=dict(os.environ, PYTHONPATH=str(EXAMPLES)),
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            "test_environments_provider.py",
+        ],
+        cwd=EXAMPLES,
+        env=dict(os.environ, PYTHONPATH=str(EXAMPLES)),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert re.search(r"\b6 passed\b", done.stdout), done.stdout[-1000:]
@@ -382,14 +414,19 @@ def _(run: Run) -> str:
     key = "API-EXAMPLEDOCSSTEPKEY00000000"
     areas = PluginHost.from_entry_points().build_registry().sandbox_areas
     sandbox = Sandbox(areas, seed="demo", api_keys=[key])
-    variables = {"Octoflow.Recipe": "tenants-tag", "Octoflow.Param.tag": "Region/APAC",
-                 "Octoflow.Param.add": "Tier/Gold", "Octoflow.Octopus.ApiKey": key}
+    variables = {
+        "Octoflow.Recipe": "tenants-tag",
+        "Octoflow.Param.tag": "Region/APAC",
+        "Octoflow.Param.add": "Tier/Gold",
+        "Octoflow.Octopus.ApiKey": key,
+    }
     printed = io.StringIO()
     with SandboxServer(sandbox.app) as server, contextlib.redirect_stdout(printed):
         variables["Octoflow.Octopus.Url"] = server.url
         with pytest.raises(SystemExit) as exited:
-            runpy.run_path(str(EXAMPLES / "step_script_body.py"),
-                           init_globals={"octopusvariables": variables})
+            runpy.run_path(
+                str(EXAMPLES / "step_script_body.py"), init_globals={"octopusvariables": variables}
+            )
     out = printed.getvalue()
     assert exited.value.code == 0
     assert "##octopus[setVariable" in out and "##octopus[createArtifact" in out
@@ -409,14 +446,23 @@ def _(run: Run) -> str:
     counts = [int(n) for n in re.findall(r"selects (\d+) target", out)]
     assert counts == [
         sum(1 for t in rows if "web" in t["Roles"] and "Environments-2" in t["EnvironmentIds"]),
-        sum(1 for t in rows if {"db", "worker"} & set(t["Roles"])
-            and "Environments-4" in t["EnvironmentIds"]),
+        sum(
+            1
+            for t in rows
+            if {"db", "worker"} & set(t["Roles"]) and "Environments-4" in t["EnvironmentIds"]
+        ),
         sum(1 for t in rows if "Region/EU" in t["TenantTags"]),
         sum(1 for t in rows if "Tenants-130" in t["TenantIds"]),
-        sum(1 for t in rows if t["HealthStatus"] in ("Unavailable", "Unhealthy")
-            and not t["IsDisabled"]),
-        sum(1 for t in rows if t["Endpoint"]["CommunicationStyle"] == "Kubernetes"
-            and "prod-" in t["Name"]),
+        sum(
+            1
+            for t in rows
+            if t["HealthStatus"] in ("Unavailable", "Unhealthy") and not t["IsDisabled"]
+        ),
+        sum(
+            1
+            for t in rows
+            if t["Endpoint"]["CommunicationStyle"] == "Kubernetes" and "prod-" in t["Name"]
+        ),
         sum(1 for t in rows if t["TenantedDeploymentParticipation"] == "Tenanted"),
     ]
     return out
@@ -583,24 +629,40 @@ def _(run: Run) -> str:
     ns, out = run("processes_select.py")
     state = demo_state()
     processes = {p["ProjectId"]: p for p in live_processes(state)}
-    actions = {pid: [(s, a) for s in p["Steps"] for a in s["Actions"]]
-               for pid, p in processes.items()}
-    untenanted = {p["Id"] for p in state["Projects"].values()
-                  if p["TenantedDeploymentMode"] == "Untenanted"}
+    actions = {
+        pid: [(s, a) for s in p["Steps"] for a in s["Actions"]] for pid, p in processes.items()
+    }
+    untenanted = {
+        p["Id"] for p in state["Projects"].values() if p["TenantedDeploymentMode"] == "Untenanted"
+    }
     apps = group_members(state, "Apps")
-    app_scripts = [(s, a) for p in apps for s, a in actions.get(p["Id"], [])
-                   if a["ActionType"] == "Octopus.Script"
-                   and a["Properties"].get("Octopus.Action.RunOnServer") == "true"]
-    in_containers = [(pid, a) for pid, pairs in actions.items() for _, a in pairs
-                     if a["Container"]["Image"]]
+    app_scripts = [
+        (s, a)
+        for p in apps
+        for s, a in actions.get(p["Id"], [])
+        if a["ActionType"] == "Octopus.Script"
+        and a["Properties"].get("Octopus.Action.RunOnServer") == "true"
+    ]
+    in_containers = [
+        (pid, a) for pid, pairs in actions.items() for _, a in pairs if a["Container"]["Image"]
+    ]
     counts = [int(n) for n in re.findall(r"selects (\d+) project", out)]
     assert counts == [
         len(apps),
-        sum(1 for pairs in actions.values()
-            if any(a["ActionType"] == "Octopus.AzureAppService" for _, a in pairs)),
-        sum(1 for pid, pairs in actions.items() if pid in untenanted and any(
-            "app-server" in s["Properties"].get("Octopus.Action.TargetRoles", "")
-            for s, _ in pairs)),
+        sum(
+            1
+            for pairs in actions.values()
+            if any(a["ActionType"] == "Octopus.AzureAppService" for _, a in pairs)
+        ),
+        sum(
+            1
+            for pid, pairs in actions.items()
+            if pid in untenanted
+            and any(
+                "app-server" in s["Properties"].get("Octopus.Action.TargetRoles", "")
+                for s, _ in pairs
+            )
+        ),
         sum(1 for p in state["Projects"].values() if p["Name"].endswith(" API")),
         len(apps),
         len(state["Projects"]),
@@ -618,11 +680,15 @@ def _(run: Run) -> str:
     apps = {p["Name"] for p in group_members(state, "Apps")}
     for name, process in processes_of(ns["octo"]).items():
         for action in (a for s in process["Steps"] for a in s["Actions"]):
-            script = action["ActionType"] == "Octopus.Script" and \
-                action["Properties"].get("Octopus.Action.RunOnServer") == "true"
+            script = (
+                action["ActionType"] == "Octopus.Script"
+                and action["Properties"].get("Octopus.Action.RunOnServer") == "true"
+            )
             if name in apps and script:
-                assert action["Container"] == {"Image": "octopuslabs/workertools:latest",
-                                               "FeedId": "Feeds-1"}
+                assert action["Container"] == {
+                    "Image": "octopuslabs/workertools:latest",
+                    "FeedId": "Feeds-1",
+                }
     return out
 
 
@@ -637,8 +703,10 @@ def _(run: Run) -> str:
         names = [s["Name"] for s in steps]
         assert names[names.index("Deploy") + 1] == "Notify Slack"
         notify = steps[names.index("Notify Slack")]["Actions"][0]
-        assert f"'{name} #{{Octopus.Release.Number}}" in \
-            notify["Properties"]["Octopus.Action.Script.ScriptBody"]
+        assert (
+            f"'{name} #{{Octopus.Release.Number}}"
+            in notify["Properties"]["Octopus.Action.Script.ScriptBody"]
+        )
     assert ns["again"].is_empty and len(ns["again"].unchanged) == len(apps) == 57
     return out
 
@@ -665,8 +733,11 @@ def _(run: Run) -> str:
 def _(run: Run) -> str:
     ns, out = run("processes_runbooks.py")
     state = ns["octo"].sandbox.dump()["collections"]
-    runbook = next(r for r in state["Runbooks"].values()
-                   if r["ProjectId"] == "Projects-1" and r["Name"] == "Restart App Pool")
+    runbook = next(
+        r
+        for r in state["Runbooks"].values()
+        if r["ProjectId"] == "Projects-1" and r["Name"] == "Restart App Pool"
+    )
     snapshot = state["RunbookSnapshots"][runbook["PublishedRunbookSnapshotId"]]
     frozen = state["RunbookProcesses"][snapshot["FrozenRunbookProcessId"]]
     health = next(s for s in frozen["Steps"] if s["Name"] == "Check health")
@@ -697,8 +768,9 @@ def _(run: Run) -> str:
     portal = variables_of(ns["octo"], "variableset-Projects-1")
     assert "Portal.CacheSizeMb" not in portal
     assert [v["Value"] for v in portal["Portal.LogLevel"]] == ["Warning", "Debug"]
-    assert portal["Portal.Region"][0]["Scope"] == {"Environment": ["Environments-2",
-                                                                   "Environments-4"]}
+    assert portal["Portal.Region"][0]["Scope"] == {
+        "Environment": ["Environments-2", "Environments-4"]
+    }
     (smtp,) = portal["Portal.SmtpPassword"]
     secrets = ns["octo"].sandbox.dump()["collections"]["VariableSecrets"]
     assert secrets["variableset-Projects-1"]["Values"][smtp["Id"]] == password
@@ -713,8 +785,11 @@ def collection(octo: Octoflow, name: str) -> dict[str, Any]:
 def _(run: Run) -> str:
     ns, out = run("deployments_release.py")
     project_id = ns["plan"].operations[0].intents[0].args["body"]["ProjectId"]
-    (release,) = [r for r in collection(ns["octo"], "Releases").values()
-                  if r["Version"] == "1.2.1" and r["ProjectId"] == project_id]
+    (release,) = [
+        r
+        for r in collection(ns["octo"], "Releases").values()
+        if r["Version"] == "1.2.1" and r["ProjectId"] == project_id
+    ]
     assert [p["Version"] for p in release["SelectedPackages"]] == ["1.3.1"]
     assert release["ReleaseNotes"] == "Garnet Web with Deploy 1.3.1"
     return out
@@ -735,10 +810,14 @@ def _(run: Run) -> str:
 def _(run: Run) -> str:
     ns, out = run("deployments_promote.py")
     octo = ns["octo"]
-    staging = next(e["Id"] for e in collection(octo, "Environments").values()
-                   if e["Name"] == "Staging")
-    made = [d for d in collection(octo, "Deployments").values()
-            if d["Id"] in {r.outputs["DeploymentId"] for r in ns["report"].results}]
+    staging = next(
+        e["Id"] for e in collection(octo, "Environments").values() if e["Name"] == "Staging"
+    )
+    made = [
+        d
+        for d in collection(octo, "Deployments").values()
+        if d["Id"] in {r.outputs["DeploymentId"] for r in ns["report"].results}
+    ]
     assert len(made) == 3 and all(d["EnvironmentId"] == staging for d in made)
     return out
 
@@ -749,7 +828,6 @@ def _(run: Run) -> str:
     outcomes = [r.outcome for r in ns["report"].results]
     assert sorted(outcomes) == ["changed", "failed", "skipped"]
     return out
-
 
 
 @check("runbooks_run.py")
@@ -827,8 +905,13 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
 
 
 def shown_outputs(name: str) -> list[str]:
-    return [line for page in PAGES for m in OUTPUT.finditer(page.read_text())
-            if m["name"] == name for line in m["body"].splitlines()]
+    return [
+        line
+        for page in PAGES
+        for m in OUTPUT.finditer(page.read_text())
+        if m["name"] == name
+        for line in m["body"].splitlines()
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(CHECKS))
@@ -871,8 +954,15 @@ def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "docs" / "examples").symlink_to(EXAMPLES)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("OCTOFLOW_HOME", str(tmp_path / "home"))
-    for name in ("OCTOPUS_URL", "OCTOPUS_API_KEY", "OCTOPUS_ACCESS_TOKEN", "OCTOPUS_SPACE",
-                 "OCTOFLOW_BLOCK_PLUGINS", "OCTOFLOW_TRACE_PLUGINS", "US_OCTOPUS_API_KEY"):
+    for name in (
+        "OCTOPUS_URL",
+        "OCTOPUS_API_KEY",
+        "OCTOPUS_ACCESS_TOKEN",
+        "OCTOPUS_SPACE",
+        "OCTOFLOW_BLOCK_PLUGINS",
+        "OCTOFLOW_TRACE_PLUGINS",
+        "US_OCTOPUS_API_KEY",
+    ):
         monkeypatch.delenv(name, raising=False)
     # The docs run octopus-register-instance with the instance's key exported, as they say.
     monkeypatch.setenv("OCTOFLOW_INSTANCE_API_KEY", DOCS_INSTANCE_KEY)
@@ -890,8 +980,9 @@ def test_console_commands_run_and_print_what_the_docs_show(
         if args[1:3] == ["sandbox", "serve"]:
             code, printed = serve(args[1:], shell)
         else:
-            assert args[1] not in ("plan", "apply") or "--sandbox" in args, \
+            assert args[1] not in ("plan", "apply") or "--sandbox" in args, (
                 f"{page.name}: `{command}` needs a server; put it in a sh block"
+            )
             code = main(args[1:])
             out, err = capsys.readouterr()
             printed = out + "\n" + err
@@ -905,15 +996,24 @@ def serve(args: list[str], cwd: Path) -> tuple[int, str]:
     previous = ["", *args[:-1]]
     args = [("0" if before == "--port" else a) for before, a in zip(previous, args, strict=True)]
     key = args[args.index("--api-key") + 1] if "--api-key" in args else SANDBOX_API_KEY
-    process = subprocess.Popen([sys.executable, "-m", "octoflow.cli", *args], cwd=cwd,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               preexec_fn=ctrl_c_reaches_it)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "octoflow.cli", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=ctrl_c_reaches_it,
+    )
     try:
         lines = list(_until(process, "Press Ctrl-C"))
         url = re.search(r"http://127\.0\.0\.1:\d+", lines[0])
         assert url, lines
-        answer = requests.get(url[0] + "/api/Spaces-1/tenants", params={"take": 1},
-                              headers={"X-Octopus-ApiKey": key}, timeout=10)
+        answer = requests.get(
+            url[0] + "/api/Spaces-1/tenants",
+            params={"take": 1},
+            headers={"X-Octopus-ApiKey": key},
+            timeout=10,
+        )
         assert answer.status_code == 200 and answer.json()["TotalResults"] == 1000
         process.send_signal(signal.SIGINT)
         rest, _ = process.communicate(timeout=30)
@@ -939,8 +1039,9 @@ def test_shell_examples_that_use_the_sandbox_are_all_run() -> None:
     for page in PAGES:
         for lang in ("sh", "shell", "bash"):
             for block in fences(page, lang):
-                assert "--sandbox" not in block, \
+                assert "--sandbox" not in block, (
                     f"{page.name}: put --sandbox commands in console blocks, where they are run"
+                )
 
 
 # -- reference pages cover the code --------------------------------------------------------

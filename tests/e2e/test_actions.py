@@ -111,4 +111,3 @@ def test_a_failed_action_keeps_its_outputs_and_the_apply_fails() -> None:
     assert failed.outcome == "failed"
     assert failed.detail == f"{failed.outputs['EnvironmentId']} did not pass"
     assert not report.succeeded
-

@@ -40,7 +40,10 @@ def test_an_edit_made_between_the_reread_and_the_write_is_reported(server) -> No
     assert report.succeeded
     (edit,) = report.audit.edits
     assert (edit.document_id, edit.username, edit.category) == (
-        victim.resource_id, "another.writer", "Modified")
+        victim.resource_id,
+        "another.writer",
+        "Modified",
+    )
     assert edit.occurred
     assert report.to_json()["audit"]["changed_by_others"][0]["document_id"] == victim.resource_id
 
@@ -104,19 +107,28 @@ def key_without(api, permission: str) -> str:
 
     session, base = api.session, api.base
     left_out = {permission, "AdministerSystem"}
-    user_id = session.post(base + "/api/users", json={"Username": "auditless",
-                           "DisplayName": "No audit", "IsService": True}).json()["Id"]
+    user_id = session.post(
+        base + "/api/users",
+        json={"Username": "auditless", "DisplayName": "No audit", "IsService": True},
+    ).json()["Id"]
     team = session.post(base + "/api/teams", json={"Name": "Auditless",
                         "MemberUserIds": [user_id]}).json()  # fmt: skip
-    for space, field, granted in ((None, "GrantedSystemPermissions", SYSTEM_CAPABLE),
-                                  ("Spaces-1", "GrantedSpacePermissions", SPACE_CAPABLE)):
-        role = session.post(base + "/api/userroles", json={
-            "Name": f"All but {permission} {field}", field: sorted(granted - left_out)}).json()
-        scoped = session.post(base + "/api/scopeduserroles", json={
-            "TeamId": team["Id"], "UserRoleId": role["Id"], "SpaceId": space})
+    for space, field, granted in (
+        (None, "GrantedSystemPermissions", SYSTEM_CAPABLE),
+        ("Spaces-1", "GrantedSpacePermissions", SPACE_CAPABLE),
+    ):
+        role = session.post(
+            base + "/api/userroles",
+            json={"Name": f"All but {permission} {field}", field: sorted(granted - left_out)},
+        ).json()
+        scoped = session.post(
+            base + "/api/scopeduserroles",
+            json={"TeamId": team["Id"], "UserRoleId": role["Id"], "SpaceId": space},
+        )
         assert scoped.status_code == 201, scoped.text
     return session.post(base + f"/api/users/{user_id}/apikeys", json={"Purpose": "t"}).json()[
-        "ApiKey"]
+        "ApiKey"
+    ]
 
 
 def test_a_key_that_may_not_read_the_audit_log_gets_a_note(server, server_api, cli, monkeypatch):
@@ -127,5 +139,6 @@ def test_a_key_that_may_not_read_the_audit_log_gets_a_note(server, server_api, c
 
     assert code == 0, err
     assert "Apply complete: 203 changed" in out
-    assert "Audit log not checked: the API key's user may not read the audit log (EventView)." \
-        in out
+    assert (
+        "Audit log not checked: the API key's user may not read the audit log (EventView)." in out
+    )

@@ -14,8 +14,17 @@ TAG = ("-p", "tag=Region/APAC", "-p", "add=Tier/Gold")
 
 
 def test_apply_json_is_one_document_with_plan_and_report(state_file, capsys) -> None:
-    code, out, _ = run_cli("apply", "tenants-tag", "--sandbox", str(state_file), *TAG,
-                           "--yes", "--format", "json", capsys=capsys)
+    code, out, _ = run_cli(
+        "apply",
+        "tenants-tag",
+        "--sandbox",
+        str(state_file),
+        *TAG,
+        "--yes",
+        "--format",
+        "json",
+        capsys=capsys,
+    )
     assert code == 0
     data = json.loads(out)
     assert data["report"]["recap"]["changed"] == data["plan"]["summary"]["change"] > 0
@@ -23,9 +32,20 @@ def test_apply_json_is_one_document_with_plan_and_report(state_file, capsys) -> 
 
 def test_verbose_logs_every_request(state_file) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "octoflow.cli", "plan", "tenants-tag", "--sandbox",
-         str(state_file), *TAG, "-v"],
-        capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "octoflow.cli",
+            "plan",
+            "tenants-tag",
+            "--sandbox",
+            str(state_file),
+            *TAG,
+            "-v",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert "octoflow: GET /api/Spaces-1/tenants/all -> 200" in result.stderr
@@ -42,9 +62,22 @@ def test_verbose_shows_requests_without_connection_chatter(server, tmp_path) -> 
 
 def test_a_closed_pipe_is_not_an_error(state_file) -> None:
     plan = subprocess.Popen(
-        [sys.executable, "-m", "octoflow.cli", "plan", "tenants-add-project", "--sandbox",
-         str(state_file), "-p", "tag=Region/EU", "-p", "project=Customer Portal"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "octoflow.cli",
+            "plan",
+            "tenants-add-project",
+            "--sandbox",
+            str(state_file),
+            "-p",
+            "tag=Region/EU",
+            "-p",
+            "project=Customer Portal",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     first = plan.stdout.readline()
     plan.stdout.close()

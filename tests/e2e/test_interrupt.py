@@ -60,7 +60,11 @@ def test_a_signal_stops_apply_cleanly_and_a_rerun_converges(
     while len(writes(sandbox)) < 5 and time.monotonic() < deadline:
         time.sleep(0.05)
     proc.send_signal(signum)
-    err = proc.communicate(timeout=60)[1]
+    try:
+        err = proc.communicate(timeout=60)[1]
+    finally:
+        proc.kill()  # a hung apply must not outlive its test
+        proc.wait()
 
     assert proc.returncode == code, err
     assert f"octoflow: {said}" in err

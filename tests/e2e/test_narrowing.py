@@ -1,4 +1,4 @@
-"""``--only``, ``--exclude`` and ``--limit`` through the CLI: apply writes exactly what they keep."""
+"""``--only``, ``--exclude`` and ``--limit``: apply writes exactly what they keep."""
 
 from __future__ import annotations
 

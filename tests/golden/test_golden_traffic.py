@@ -57,38 +57,72 @@ SHIPPED = sorted(
 #: ``-p`` values per recipe. No demo tag selects fewer than 200 tenants, so these
 #: keep the run short and make every write show each part of the recipe.
 CASES: dict[str, dict[str, str]] = {
-    "tenants-add-project": {"tag": "Tier/Gold", "project": "Customer Portal",
-                            "environments": "Test,Production"},
+    "tenants-add-project": {
+        "tag": "Tier/Gold",
+        "project": "Customer Portal",
+        "environments": "Test,Production",
+    },
     "tenants-remove-project": {"tag": "Region/EU", "project": "Customer Portal"},
     "tenants-tag": {"tag": "Tier/Gold", "add": "Tier/Silver", "remove": "Tier/Gold"},
-    "targets-update": {"role": "web", "environment": "Test", "add_roles": "api",
-                       "add_environments": "Staging"},
+    "targets-update": {
+        "role": "web",
+        "environment": "Test",
+        "add_roles": "api",
+        "add_environments": "Staging",
+    },
     # {here}: this directory; {tmp}: the test's own (passwords_out must not exist yet).
-    "team-add-members": {"team": "Release Managers", "users_csv": "{here}/team-add-members.csv",
-                         "passwords_out": "{tmp}/passwords.csv"},
-    "projects-add-step": {"project": "Customer Portal,Billing API,Sales ETL",
-                          "step": "{here}/../plugins/processes/data/notify-slack.json.j2",
-                          "after": "Deploy"},
+    "team-add-members": {
+        "team": "Release Managers",
+        "users_csv": "{here}/team-add-members.csv",
+        "passwords_out": "{tmp}/passwords.csv",
+    },
+    "projects-add-step": {
+        "project": "Customer Portal,Billing API,Sales ETL",
+        "step": "{here}/../plugins/processes/data/notify-slack.json.j2",
+        "after": "Deploy",
+    },
     "projects-remove-step": {"group": "Customer Apps", "name": "Smoke test"},
-    "projects-use-container": {"project": "Customer Portal,Internal Tools",
-                               "action_type": "Octopus.Script"},
+    "projects-use-container": {
+        "project": "Customer Portal,Internal Tools",
+        "action_type": "Octopus.Script",
+    },
     # Hosted Ubuntu is the targets provider's demo worker pool.
-    "projects-use-worker-pool": {"project": "Customer Portal,Sales ETL",
-                                 "worker_pool": "Hosted Ubuntu"},
-    "release-create": {"project": "Compass Web", "version": "2.0.0", "packages": "Deploy:1.8.2",
-                       "notes": "Golden release"},
+    "projects-use-worker-pool": {
+        "project": "Customer Portal,Sales ETL",
+        "worker_pool": "Hosted Ubuntu",
+    },
+    "release-create": {
+        "project": "Compass Web",
+        "version": "2.0.0",
+        "packages": "Deploy:1.8.2",
+        "notes": "Golden release",
+    },
     "release-deploy": {"project": "Garnet Web", "environment": "Staging", "wait": "true"},
     "promote": {"from_env": "Test", "to_env": "Staging"},
-    "deploy-coordinated": {"spec": "{here}/deploy-coordinated.json", "environment": "Staging",
-                           "wait": "true"},
-    "runbook-run": {"project": "Ember Web", "runbook": "Restart App Pool",
-                    "environment": "Test,Staging", "wait": "true"},
+    "deploy-coordinated": {
+        "spec": "{here}/deploy-coordinated.json",
+        "environment": "Staging",
+        "wait": "true",
+    },
+    "runbook-run": {
+        "project": "Ember Web",
+        "runbook": "Restart App Pool",
+        "environment": "Test,Staging",
+        "wait": "true",
+    },
     # The demo's one pending manual intervention (Harbor Admin 1.2.0 in Production).
-    "interventions": {"action": "proceed", "project": "Harbor Admin", "notes": "Golden approval",
-                      "wait": "true"},
-    "octopus-register-instance": {"name": "octopus-golden", "environments": "Production",
-                                  "url": "https://golden.octopus.example.com",
-                                  "project": "Ops Dashboard"},
+    "interventions": {
+        "action": "proceed",
+        "project": "Harbor Admin",
+        "notes": "Golden approval",
+        "wait": "true",
+    },
+    "octopus-register-instance": {
+        "name": "octopus-golden",
+        "environments": "Production",
+        "url": "https://golden.octopus.example.com",
+        "project": "Ops Dashboard",
+    },
 }
 #: The key of the instance ``octopus-register-instance`` registers, read from the
 #: environment at apply time; no cassette may contain it either.
@@ -105,8 +139,10 @@ SECRET_PLACEHOLDER = "<secret>"
 @pytest.mark.parametrize("recipe", SHIPPED)
 def test_recipe_traffic_matches_the_golden_cassette(recipe, tmp_path, monkeypatch, capsys) -> None:
     if recipe not in CASES:
-        pytest.fail(f"recipe {recipe!r} has no golden case: add its parameters to CASES in "
-                    f"{Path(__file__).name}, then run {REGENERATE}")
+        pytest.fail(
+            f"recipe {recipe!r} has no golden case: add its parameters to CASES in "
+            f"{Path(__file__).name}, then run {REGENERATE}"
+        )
     raw = tmp_path / "raw.yaml"
     record(recipe, CASES[recipe], raw, monkeypatch, capsys)
     assert API_KEY not in raw.read_text(encoding="utf-8"), "the API key leaked into the recording"
@@ -115,16 +151,19 @@ def test_recipe_traffic_matches_the_golden_cassette(recipe, tmp_path, monkeypatc
     recorded.write_text(dump(golden_form(load(raw))), encoding="utf-8")
     assert KEY_PLACEHOLDER in recorded.read_text(encoding="utf-8")
     assert load(recorded)["metadata"]["writes"] > 0, (
-        f"{recipe} with {CASES[recipe]} wrote nothing: choose parameters that change tenants")
+        f"{recipe} with {CASES[recipe]} wrote nothing: choose parameters that change tenants"
+    )
     golden = CASSETTES / recorded.name
     if os.environ.get(UPDATE_VARIABLE):
         shutil.copyfile(recorded, golden)
     assert golden.exists(), f"no golden cassette {golden}; record it with {REGENERATE}"
     difference = cassette_diff(golden, recorded)
     if difference:
-        pytest.fail(f"{recipe} sends different HTTP traffic than its golden cassette:\n"
-                    f"{difference}\nIf the change is intended, regenerate: {REGENERATE}",
-                    pytrace=False)
+        pytest.fail(
+            f"{recipe} sends different HTTP traffic than its golden cassette:\n"
+            f"{difference}\nIf the change is intended, regenerate: {REGENERATE}",
+            pytrace=False,
+        )
 
 
 def test_no_committed_cassette_contains_a_secret_value() -> None:
@@ -166,8 +205,11 @@ def record(recipe: str, params: dict[str, str], cassette: Path, monkeypatch, cap
         for name, value in ENVIRONMENT.get(recipe, {}).items():
             monkeypatch.setenv(name, value)
         places = {"here": Path(__file__).parent, "tmp": cassette.parent}
-        args = [arg for name, value in params.items()
-                for arg in ("-p", f"{name}={value.format(**places)}")]
+        args = [
+            arg
+            for name, value in params.items()
+            for arg in ("-p", f"{name}={value.format(**places)}")
+        ]
         with recorder(server.url).use_cassette(str(cassette)):
             code = main(["apply", recipe, *args, "--yes", "--concurrency", "1"])
     assert code == 0, capsys.readouterr().err
@@ -190,8 +232,9 @@ def recorder(server_url: str) -> vcr.VCR:
 
 def normalise_request(request: Any, server_url: str) -> Any:
     request.uri = HOST + request.uri.removeprefix(server_url)
-    request.headers = {k: v for k, v in request.headers.items()
-                       if k.lower() not in DROPPED_REQUEST_HEADERS}
+    request.headers = {
+        k: v for k, v in request.headers.items() if k.lower() not in DROPPED_REQUEST_HEADERS
+    }
     if request.body:
         request.body = readable(request.body.decode("utf-8"), scrub=SECRET_FIELDS)
     return request
@@ -201,8 +244,9 @@ def normalise_response(response: dict[str, Any]) -> dict[str, Any]:
     """Only the status survives: the golden files are about what octoflow sends, and
     response bodies are the sandbox's (every new provider changes the root document
     and the demo collections)."""
-    response["headers"] = {k: v for k, v in response["headers"].items()
-                           if k.lower() in KEPT_RESPONSE_HEADERS}
+    response["headers"] = {
+        k: v for k, v in response["headers"].items() if k.lower() in KEPT_RESPONSE_HEADERS
+    }
     response["body"]["string"] = b"<elided>"
     return response
 
@@ -230,9 +274,11 @@ def golden_form(cassette: dict[str, Any]) -> dict[str, Any]:
             if writes > WRITES_KEPT:
                 continue
         kept.append(interaction)
-    return {"version": cassette["version"],
-            "metadata": {"writes": writes, "writes_kept": min(writes, WRITES_KEPT)},
-            "interactions": kept}
+    return {
+        "version": cassette["version"],
+        "metadata": {"writes": writes, "writes_kept": min(writes, WRITES_KEPT)},
+        "interactions": kept,
+    }
 
 
 class _Dumper(yaml.SafeDumper):
@@ -261,5 +307,8 @@ def load(cassette: Path) -> dict[str, Any]:
 def cassette_diff(golden: Path, recorded: Path) -> str:
     """A unified diff of the two cassettes, both re-serialised the same way."""
     expected, actual = (dump(load(c)).splitlines() for c in (golden, recorded))
-    return "\n".join(difflib.unified_diff(expected, actual, f"golden/{golden.name}",
-                                          f"recorded/{recorded.name}", lineterm="", n=4))
+    return "\n".join(
+        difflib.unified_diff(
+            expected, actual, f"golden/{golden.name}", f"recorded/{recorded.name}", lineterm="", n=4
+        )
+    )

@@ -163,7 +163,8 @@ def test_nested_collections(api):
     everywhere = api.json("/api/Spaces-1/machines/all")
     assert machines["ItemType"] == "Machine"
     assert {m["Id"] for m in machines["Items"]} == {
-        m["Id"] for m in everywhere if "Environments-1" in m["EnvironmentIds"]}
+        m["Id"] for m in everywhere if "Environments-1" in m["EnvironmentIds"]
+    }
     by_lifecycle = [p["Name"] for p in api.json("/api/Spaces-1/lifecycles/Lifecycles-2/projects")]
     assert by_lifecycle == sorted(p["Name"] for p in projects if p["LifecycleId"] == "Lifecycles-2")
     assert {"Data Warehouse ETL", "Internal Tools", "Ops Dashboard"} <= set(by_lifecycle)

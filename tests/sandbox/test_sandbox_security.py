@@ -13,8 +13,8 @@ import requests
 from octoflow.sandbox import SANDBOX_API_KEY, Sandbox, SandboxServer
 from octoflow.sandbox.app import CONTROL_REFUSED
 from octoflow.sandbox.browsers import allowed_names
-from tests.sandbox.conftest import Client, in_process
 from tests.plugins.users.test_sandbox_auth import issue_key, join, new_user
+from tests.sandbox.conftest import Client, in_process
 
 ADMINISTRATORS = "teams-administrators"
 CONTROL_BODIES = {"/reset": {"seed": "empty"}, "/settings": {"latency_ms": 5}, "/tasks": {}}

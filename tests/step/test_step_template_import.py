@@ -24,10 +24,14 @@ def test_imported_template_runs_as_a_step_and_applies(server, server_api, tmp_pa
 
     octo = Octoflow.connect(Connection(srv.url, api_key=TEST_KEY))
     portal = octo.projects.where(name="Customer Portal").process
-    parameters = {"Octoflow.Param.tag": "Region/APAC", "Octoflow.Param.add": "Tier/Gold",
-                  "Octoflow.Apply": "True"}
-    assert octo.apply(octo.plan(portal.add_step(template=TEMPLATE, name=STEP,
-                                                parameters=parameters))).succeeded
+    parameters = {
+        "Octoflow.Param.tag": "Region/APAC",
+        "Octoflow.Param.add": "Tier/Gold",
+        "Octoflow.Apply": "True",
+    }
+    assert octo.apply(
+        octo.plan(portal.add_step(template=TEMPLATE, name=STEP, parameters=parameters))
+    ).succeeded
 
     process = server_api.get("/api/Spaces-1/projects/Projects-1/deploymentprocesses")
     (step,) = [s for s in process["Steps"] if s["Name"] == STEP]
@@ -35,8 +39,7 @@ def test_imported_template_runs_as_a_step_and_applies(server, server_api, tmp_pa
     assert properties["Octopus.Action.Template.Id"] == imported.json()["Id"]
     # Octopus gives the action's properties to the script as variables, plus the
     # connection variables scoped to the target standing for the instance.
-    variables = {**properties, "Octoflow.Octopus.Url": srv.url,
-                 "Octoflow.Octopus.ApiKey": TEST_KEY}
+    variables = {**properties, "Octoflow.Octopus.Url": srv.url, "Octoflow.Octopus.ApiKey": TEST_KEY}
     run = run_step(properties["Octopus.Action.Script.ScriptBody"], variables, tmp_path)
 
     assert run.code == 0, run.stdout + run.stderr

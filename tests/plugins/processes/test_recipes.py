@@ -9,9 +9,7 @@ from pathlib import Path
 from tests.e2e.support import TEST_KEY, run_cli_process, writes
 
 SPACE = "/api/Spaces-1"
-STEP_TEMPLATE = (
-    Path(__file__).parent / "data" / "notify-slack.json.j2"
-)
+STEP_TEMPLATE = Path(__file__).parent / "data" / "notify-slack.json.j2"
 RUN_ON_SERVER = "Octopus.Action.RunOnServer"
 
 

@@ -183,13 +183,20 @@ def test_delete_cannot_be_combined_with_other_verbs(octo) -> None:
 
 
 def test_common_variables_skip_tenants_without_a_project_using_the_set(fresh) -> None:
-    plan = fresh.plan(fresh.tenants.where(tag="Region/EU").set_variable(
-        "Customer.SupportTier", "Premium"))
+    plan = fresh.plan(
+        fresh.tenants.where(tag="Region/EU").set_variable("Customer.SupportTier", "Premium")
+    )
     api = api_for(fresh.sandbox)
-    including = {p["Id"] for p in api.get("/api/Spaces-1/projects/all")
-                 if "LibraryVariableSets-1" in p["IncludedLibraryVariableSetIds"]}
-    eligible = {t["Id"] for t in api.tenants() if "Region/EU" in t["TenantTags"]
-                and including & set(t["ProjectEnvironments"])}
+    including = {
+        p["Id"]
+        for p in api.get("/api/Spaces-1/projects/all")
+        if "LibraryVariableSets-1" in p["IncludedLibraryVariableSetIds"]
+    }
+    eligible = {
+        t["Id"]
+        for t in api.tenants()
+        if "Region/EU" in t["TenantTags"] and including & set(t["ProjectEnvironments"])
+    }
     assert {op.resource_id for op in plan.operations} == eligible
     assert any("other tenants are skipped" in note for note in plan.notes)
     assert fresh.apply(plan).succeeded

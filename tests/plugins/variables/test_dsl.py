@@ -145,7 +145,8 @@ def test_a_version_conflict_rereads_and_keeps_the_other_save(octo) -> None:
     ]
     # the other save is in the audit log, and the recap names it
     assert [(e.document_id, e.username) for e in report.audit.edits] == [
-        (PORTAL_SET, "another.writer")]
+        (PORTAL_SET, "another.writer")
+    ]
     final = api.get(path)
     assert final["Version"] == current["Version"] + 2
     assert {"Theirs", "Portal.A"} <= {v["Name"] for v in final["Variables"]}
