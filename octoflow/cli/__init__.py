@@ -16,8 +16,10 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import Any
 
 from octoflow.cli import commands
+from octoflow.cli.undo import undo as undo_command
 from octoflow.errors import OctoflowError, UsageError
 from octoflow.interrupts import sigterm_interrupts, terminated
 from octoflow.plan.digest import parse_digest
@@ -129,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         "plan you reviewed); otherwise show the plan and write nothing",
     )
     apply.set_defaults(handler=commands.apply)
+    _undo_parser(sub)
 
     recipes = sub.add_parser("recipes", help="list shipped recipes and their parameters")
     recipes.add_argument("name", nargs="?", help="show one recipe in detail")
@@ -256,7 +259,40 @@ def _narrowing_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _connection_options(parser: argparse.ArgumentParser) -> None:
+def _undo_parser(sub: Any) -> None:
+    undo = sub.add_parser(
+        "undo",
+        help="take back what an apply did, from its journal",
+        description="Plan the inverse of the apply JOURNAL records, show it, and apply it. "
+        "Fields someone changed since are left alone and listed. The space is the "
+        "journal's unless --space says otherwise.",
+    )
+    undo.add_argument("journal_to_undo", metavar="JOURNAL", help="the apply's journal (.jsonl)")
+    _connection_options(undo, all_spaces=False)
+    _output_options(undo)
+    undo.add_argument(
+        "--plan-only",
+        action="store_true",
+        help="show the undo plan and stop (with --out, save it for `octoflow apply FILE.json`)",
+    )
+    undo.add_argument(
+        "--yes", action="store_true", help="apply without asking (needed off a terminal)"
+    )
+    undo.add_argument(
+        "--concurrency",
+        type=_positive_int,
+        default=8,
+        help="operations applied at once (default 8)",
+    )
+    undo.add_argument(
+        "--journal",
+        metavar="FILE",
+        help="write the undo's own journal here (default ~/.octoflow/journal/PLAN-ID.jsonl)",
+    )
+    undo.set_defaults(handler=undo_command, allow_wide=True)
+
+
+def _connection_options(parser: argparse.ArgumentParser, all_spaces: bool = True) -> None:
     group = parser.add_argument_group("connection")
     group.add_argument("--server", metavar="URL", help="Octopus server URL (default OCTOPUS_URL)")
     group.add_argument(
@@ -266,9 +302,10 @@ def _connection_options(parser: argparse.ArgumentParser) -> None:
         help="space name, slug or id (default OCTOPUS_SPACE); repeat to run the recipe in "
         "several spaces",
     )
-    group.add_argument(
-        "--all-spaces", action="store_true", help="run the recipe in every space of the server"
-    )
+    if all_spaces:
+        group.add_argument(
+            "--all-spaces", action="store_true", help="run the recipe in every space of the server"
+        )
     group.add_argument(
         "--sandbox",
         metavar="SEED",
