@@ -10,16 +10,21 @@ written; 3 authentication or permission; 4 server unreachable or failing;
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import math
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from octoflow.cli import commands
-from octoflow.cli.undo import undo as undo_command
+from octoflow.cli.exitcodes import (
+    EXIT_CHECK_FAILED,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+)
 from octoflow.errors import OctoflowError, UsageError
 from octoflow.interrupts import sigterm_interrupts, terminated
 from octoflow.plan.digest import parse_digest
@@ -28,9 +33,15 @@ from octoflow.plan.wide import WidePolicy
 from octoflow.secrets import redact
 from octoflow.serverversions import SANDBOX_PROFILES
 
-EXIT_INTERRUPTED = 130
-EXIT_TERMINATED = 143
-EXIT_INTERNAL = 70
+
+def _command(name: str, module: str = "octoflow.cli.commands") -> Callable[[Any], int]:
+    """The handler ``module.name``, imported when the command runs, not when parsing."""
+
+    def run(args: argparse.Namespace) -> int:
+        return getattr(importlib.import_module(module), name)(args)
+
+    run.__qualname__ = f"{module}.{name}"
+    return run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 0 when the server already matches, 2 when the plan has changes, 1 on error",
     )
-    plan.set_defaults(handler=commands.plan)
+    plan.set_defaults(handler=_command("plan"))
 
     check = sub.add_parser(
         "check",
@@ -95,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=8,
         help="reads made at once, where a check reads many documents (default 8)",
     )
-    check.set_defaults(handler=commands.check)
+    check.set_defaults(handler=_command("check"))
 
     apply = sub.add_parser("apply", help="plan a recipe (or load a saved plan) and apply it")
     apply.add_argument("recipe", help="a recipe name, a recipe .py file, or a saved plan .json")
@@ -130,17 +141,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="apply only if the plan's digest is DIGEST (as `octoflow plan` printed it for the "
         "plan you reviewed); otherwise show the plan and write nothing",
     )
-    apply.set_defaults(handler=commands.apply)
+    apply.set_defaults(handler=_command("apply"))
     _undo_parser(sub)
 
     recipes = sub.add_parser("recipes", help="list shipped recipes and their parameters")
     recipes.add_argument("name", nargs="?", help="show one recipe in detail")
     recipes.add_argument("--format", choices=("text", "json"), default="text")
-    recipes.set_defaults(handler=commands.recipes)
+    recipes.set_defaults(handler=_command("recipes"))
 
     plugins = sub.add_parser("plugins", help="list loaded provider plugins")
     plugins.add_argument("--format", choices=("text", "json"), default="text")
-    plugins.set_defaults(handler=commands.plugins)
+    plugins.set_defaults(handler=_command("plugins"))
 
     templates = sub.add_parser("step-templates", help="recipes as Octopus step templates")
     templates_sub = templates.add_subparsers(
@@ -150,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
         "export", help="write one step template (JSON) per recipe, plus a generic one"
     )
     export.add_argument("directory", help="where to write the .json files")
-    export.set_defaults(handler=commands.step_templates_export)
+    export.set_defaults(handler=_command("step_templates_export"))
 
     sandbox = sub.add_parser("sandbox", help="the embedded Octopus-compatible sandbox")
     sandbox_sub = sandbox.add_subparsers(dest="sandbox_command", required=True, metavar="ACTION")
@@ -203,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the Octopus Server release to answer as: its routes (others answer 404) and the "
         "version the root document reports (default current)",
     )
-    serve.set_defaults(handler=commands.sandbox_serve)
+    serve.set_defaults(handler=_command("sandbox_serve"))
     return parser
 
 
@@ -289,7 +300,7 @@ def _undo_parser(sub: Any) -> None:
         metavar="FILE",
         help="write the undo's own journal here (default ~/.octoflow/journal/PLAN-ID.jsonl)",
     )
-    undo.set_defaults(handler=undo_command, allow_wide=True)
+    undo.set_defaults(handler=_command("undo", "octoflow.cli.undo"), allow_wide=True)
 
 
 def _connection_options(parser: argparse.ArgumentParser, all_spaces: bool = True) -> None:
@@ -415,7 +426,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parse(parser, argv)
     except SystemExit as exc:
         if exc.code == 2 and _check_codes_wanted(argv):
-            raise SystemExit(commands.EXIT_CHECK_FAILED) from None
+            raise SystemExit(EXIT_CHECK_FAILED) from None
         raise
     # -v turns on octoflow's own request log; other libraries stay at warnings
     # (urllib3 logs every connection it opens at debug level).
@@ -442,7 +453,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except OctoflowError as exc:
         print(f"octoflow: error: {redact(str(exc))}", file=sys.stderr)
-        return commands.EXIT_CHECK_FAILED if _check_codes_wanted(argv) else exc.exit_code
+        return EXIT_CHECK_FAILED if _check_codes_wanted(argv) else exc.exit_code
     except Exception as exc:
         if args.debug:
             print(redact(traceback.format_exc()), file=sys.stderr)
