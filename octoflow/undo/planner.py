@@ -109,7 +109,7 @@ class UndoPlanner:
         if now is None:
             self.refused.append((write, "it no longer exists"))
             return
-        for path in write.secrets:
+        for path in _overwritten_secrets(write):
             why = (
                 f"{'.'.join(path)}: the apply sent a sensitive value; journals never record "
                 "secrets, so if it had an earlier value, set that again from its source"
@@ -200,6 +200,13 @@ class UndoPlanner:
             request_estimate=estimate_requests(operations, self.registry, audited=audited),
             server_version=self.client.capabilities.version,
         )
+
+
+def _overwritten_secrets(write: RecordedWrite) -> list[tuple[str, ...]]:
+    """Sensitive values the write sent into what already existed: undo cannot bring back
+    what they replaced. (One inside something the write added goes with it.)"""
+    added = [tuple(c["path"]) for c in write.changes if c.get("absent") == "before"]
+    return [path for path in write.secrets if not any(path[: len(a)] == a for a in added)]
 
 
 def _comparable(document: Any) -> dict[str, Any]:
