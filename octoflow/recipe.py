@@ -138,6 +138,9 @@ class Recipe:
     ref: str = ""
     #: When the recipe's plan is a wide change (its module's ``WIDE_ABOVE``, e.g. ``"80%,500"``).
     wide_above: WidePolicy = DEFAULT_WIDE
+    #: A policy check (its module's ``CHECK_ONLY = True``): ``check`` and ``apply --check``
+    #: run it, ``apply`` refuses to.
+    check_only: bool = False
 
     @classmethod
     def load(cls, path: Path, name: str | None = None) -> Recipe:
@@ -163,6 +166,7 @@ class Recipe:
             build,
             ref=name or str(path),
             wide_above=_wide_above(module, path),
+            check_only=getattr(module, "CHECK_ONLY", False) is True,
         )
 
     def bind(self, raw: Mapping[str, str]) -> dict[str, Any]:

@@ -15,8 +15,9 @@ import math
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from octoflow.apply.stages import FailureLimit, Pause
 from octoflow.cli import commands
 from octoflow.errors import OctoflowError, UsageError
 from octoflow.interrupts import sigterm_interrupts, terminated
@@ -96,7 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=commands.check)
 
     apply = sub.add_parser("apply", help="plan a recipe (or load a saved plan) and apply it")
-    apply.add_argument("recipe", help="a recipe name, a recipe .py file, or a saved plan .json")
+    apply.add_argument(
+        "recipe",
+        nargs="?",
+        help="a recipe name, a recipe .py file, or a saved plan .json (none with --resume)",
+    )
     _recipe_options(apply)
     _connection_options(apply)
     _output_options(apply)
@@ -128,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="apply only if the plan's digest is DIGEST (as `octoflow plan` printed it for the "
         "plan you reviewed); otherwise show the plan and write nothing",
     )
+    _rollout_options(apply)
     apply.set_defaults(handler=commands.apply)
 
     recipes = sub.add_parser("recipes", help="list shipped recipes and their parameters")
@@ -254,6 +260,59 @@ def _narrowing_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="keep only the first N operations, in the order the plan lists them",
     )
+
+
+def _rollout_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group('staged rollout (docs/getting-started.md, "Staged rollout")')
+    group.add_argument(
+        "--canary", type=_positive_int, metavar="N", help="apply the first N operations first"
+    )
+    group.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        metavar="M",
+        help="then apply the rest in stages of M operations",
+    )
+    group.add_argument(
+        "--check",
+        action="append",
+        default=[],
+        metavar="CHECK",
+        help="after every stage: a recipe that must plan no change (NAME, or "
+        '"recipe:NAME -p name=value …"), cmd:COMMAND (must exit 0) or health[:ENVIRONMENT] '
+        "(a health task must succeed); repeatable",
+    )
+    group.add_argument(
+        "--pause",
+        type=_checked(Pause.parse),
+        metavar="30s|prompt",
+        help="between stages: wait this long, or ask on the terminal (default: no pause)",
+    )
+    group.add_argument(
+        "--max-failures",
+        type=_checked(FailureLimit.parse),
+        metavar="N|P%",
+        help="stop after the stage where failed operations exceed N, or P%% of those "
+        "attempted (default 0: the first failure stops the rollout)",
+    )
+    group.add_argument(
+        "--resume",
+        metavar="JOURNAL",
+        help="carry on with the stopped rollout this journal records (its plan and settings)",
+    )
+
+
+def _checked(parse: Callable[[str], object]) -> Callable[[str], str]:
+    """An argparse type that refuses what ``parse`` refuses, and keeps the text."""
+
+    def check(text: str) -> str:
+        try:
+            parse(text)
+        except UsageError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return text
+
+    return check
 
 
 def _connection_options(parser: argparse.ArgumentParser) -> None:

@@ -110,14 +110,26 @@ def _drift_code(plans: Sequence[Plan]) -> int:
 
 
 def apply(args: argparse.Namespace) -> int:
+    from octoflow.cli import rollout
+
     _check_out(args)
+    if args.resume:
+        return rollout.resume(args)
+    if not args.recipe:
+        raise UsageError("apply needs a RECIPE, a saved plan .json, or --resume JOURNAL")
     _check_expect_digest_alone(args)
+    rollout.check_early(args)
     sessions = _sessions(args)
     _check_narrowing_alone(args, sessions)
     if len(sessions) > 1:
+        if rollout.wanted(args):
+            raise UsageError("a staged rollout applies the plan of one space: give one --space")
         return _apply_spaces(sessions, args)
     octo = sessions[0]
     saved = args.recipe.endswith(".json")
+    staged = None
+    if rollout.wanted(args):
+        staged = rollout.settings(args, octo, parse_params(args.param))
     if saved:
         if args.param:
             raise UsageError("-p parameters belong to recipes; a saved plan has its values already")
@@ -125,6 +137,7 @@ def apply(args: argparse.Namespace) -> int:
         octo.check_target(the_plan)
         the_plan = octo.narrow(the_plan, _narrowing(args), args.concurrency)
     else:
+        _check_not_check_only(octo, args.recipe)
         the_plan = _plan_recipe(octo, args)
     if args.format == "text":
         _show_plan(the_plan, args, write_out=False)
@@ -139,6 +152,9 @@ def apply(args: argparse.Namespace) -> int:
         return 0
     Journal(_journal_path(args, the_plan))  # a journal that cannot be written stops us here
     _confirm(the_plan.summary, args)
+    if staged is not None:
+        journal = _journal_path(args, the_plan)
+        return rollout.run(octo, the_plan, staged, args, journal, preflight=saved)
     report, journal = _apply_one(octo, the_plan, args, preflight=saved)
     _show_report(the_plan, report, args, journal)
     return _exit_code(report)
@@ -166,6 +182,15 @@ def _apply_one(
         _show_report(the_plan, report, args, journal)
         raise KeyboardInterrupt
     return report, journal
+
+
+def _check_not_check_only(octo: Octoflow, name: str) -> None:
+    recipe = find_recipe(name, octo.registry.recipes)
+    if recipe.check_only:
+        raise UsageError(
+            f"{recipe.name} is a policy check and is never applied: run `octoflow check "
+            f"{recipe.name} …`, or give it to a staged apply as --check {recipe.name}"
+        )
 
 
 def _exit_code(report: ApplyReport) -> int:
