@@ -209,6 +209,15 @@ class Recipe:
         return {k: ("********" if k in sensitive else _jsonable(v)) for k, v in values.items()}
 
 
+def refuse_applying(recipe: Recipe) -> None:
+    """A policy check (``CHECK_ONLY``) is never applied, by the CLI or a step."""
+    if recipe.check_only:
+        raise UsageError(
+            f"{recipe.name} is a policy check and is never applied: run `octoflow check "
+            f"{recipe.name} …`, or give it to a staged apply as --check {recipe.name}"
+        )
+
+
 def find_recipe(name_or_path: str, shipped: Mapping[str, Path]) -> Recipe:
     """A shipped recipe by name, or a recipe file by path."""
     if name_or_path in shipped:

@@ -26,7 +26,7 @@ from octoflow.plan.model import Plan
 from octoflow.plan.narrow import Narrowing
 from octoflow.plan.wide import check_wide
 from octoflow.plugin import PluginHost
-from octoflow.recipe import Recipe, find_recipe
+from octoflow.recipe import Recipe, find_recipe, refuse_applying
 from octoflow.secrets import redact
 from octoflow.session import Octoflow, build_sandbox
 
@@ -137,7 +137,7 @@ def apply(args: argparse.Namespace) -> int:
         octo.check_target(the_plan)
         the_plan = octo.narrow(the_plan, _narrowing(args), args.concurrency)
     else:
-        _check_not_check_only(octo, args.recipe)
+        refuse_applying(find_recipe(args.recipe, octo.registry.recipes))
         the_plan = _plan_recipe(octo, args)
     if args.format == "text":
         _show_plan(the_plan, args, write_out=False)
@@ -182,15 +182,6 @@ def _apply_one(
         _show_report(the_plan, report, args, journal)
         raise KeyboardInterrupt
     return report, journal
-
-
-def _check_not_check_only(octo: Octoflow, name: str) -> None:
-    recipe = find_recipe(name, octo.registry.recipes)
-    if recipe.check_only:
-        raise UsageError(
-            f"{recipe.name} is a policy check and is never applied: run `octoflow check "
-            f"{recipe.name} …`, or give it to a staged apply as --check {recipe.name}"
-        )
 
 
 def _exit_code(report: ApplyReport) -> int:
