@@ -8,8 +8,8 @@ Three kinds, written as the user gives them to ``--check``:
   expected and ignored: the check fails on drift anywhere else.
 - ``cmd:COMMAND``: a shell command that must exit 0 (it sees ``OCTOFLOW_STAGE``
   and ``OCTOFLOW_STAGES``).
-- ``health`` or ``health:ENVIRONMENT``: a ``Health`` server task (all targets, or
-  one environment's) that must end ``Success``.
+- ``health:ENVIRONMENT``: a ``Health`` server task over the environment's targets
+  that must end ``Success``.
 """
 
 from __future__ import annotations
@@ -72,7 +72,12 @@ class Check:
                 raise UsageError(f"--check {text!r}: cmd: needs a command, as in cmd:./smoke.sh")
             return cls("cmd", rest.strip(), label=text)
         if kind == "health" or text.strip().lower() == "health":
-            return cls("health", rest.strip() if kind else "", label=text)
+            if not rest.strip():
+                raise UsageError(
+                    f"--check {text!r}: a health check runs in one environment: write "
+                    "health:ENVIRONMENT, as in health:Production"
+                )
+            return cls("health", rest.strip(), label=text)
         return cls._recipe(text, rest if kind else text, apply_params, octo)
 
     @classmethod
@@ -85,7 +90,7 @@ class Check:
             raise UsageError(f"--check {text!r}: {exc}") from None
         if not words:
             raise UsageError(
-                f"--check {text!r} names no check: give a recipe, cmd:COMMAND or health"
+                f"--check {text!r} names no check: give a recipe, cmd:COMMAND or health:ENVIRONMENT"
             )
         own = _own_params(text, words[1:])
         recipe = find_recipe(words[0], octo.registry.recipes)
@@ -106,7 +111,7 @@ class Check:
         if self.kind == "cmd":
             return f"cmd:{self.target}"
         if self.kind == "health":
-            return "health" + (f":{self.target}" if self.target else "")
+            return f"health:{self.target}"
         params = " ".join("-p " + shlex.quote(f"{k}={v}") for k, v in self.params.items())
         return f"recipe:{self.target}" + (f" {params}" if params else "")
 
@@ -128,6 +133,8 @@ class Check:
         rollout before its first write."""
         if self.kind == "recipe":
             octo.plan_recipe(self.target, self.params)
+        if self.kind == "health" and not _environment_id(octo, self.target):
+            raise UsageError(f"--check {self.describe()!r}: unknown environment {self.target!r}")
 
     def run(self, octo: Octoflow, pending: Collection[str], stage: int, stages: int) -> CheckResult:
         """Run it; ``pending``: ids of the resources the rollout has yet to reach."""
@@ -195,18 +202,21 @@ def _command(command: str, stage: int, stages: int) -> tuple[bool, str]:
     return done.returncode == 0, f"exit code {done.returncode}" + (f": {output}" if output else "")
 
 
+def _environment_id(octo: Octoflow, name: str) -> str:
+    envs = octo.client.get(octo.client.space_path("environments/all"))
+    match = [e for e in envs if name.lower() in (e["Name"].lower(), e["Id"].lower())]
+    return str(match[0]["Id"]) if match else ""
+
+
 def _health(octo: Octoflow, environment: str) -> tuple[bool, str]:
-    arguments: dict[str, Any] = {}
-    if environment:
-        envs = octo.client.get(octo.client.space_path("environments/all"))
-        match = [e for e in envs if environment.lower() in (e["Name"].lower(), e["Id"].lower())]
-        if not match:
-            return False, f"unknown environment {environment!r}"
-        arguments["EnvironmentId"] = match[0]["Id"]
+    environment_id = _environment_id(octo, environment)
+    if not environment_id:
+        return False, f"unknown environment {environment!r}"
+    # UNCONFIRMED beyond the API reference's example: a real server may want Timeout too.
     body = {
         "Name": "Health",
         "Description": "octoflow staged rollout check",
-        "Arguments": arguments,
+        "Arguments": {"EnvironmentId": environment_id},
     }
     task = octo.client.request("POST", octo.client.space_path("tasks"), json=body)
     task_id, deadline, pause = str(task["Id"]), time.monotonic() + TASK_TIMEOUT, POLL_FIRST

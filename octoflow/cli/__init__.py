@@ -279,7 +279,7 @@ def _rollout_options(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="CHECK",
         help="after every stage: a recipe that must plan no change (NAME, or "
-        '"recipe:NAME -p name=value …"), cmd:COMMAND (must exit 0) or health[:ENVIRONMENT] '
+        '"recipe:NAME -p name=value …"), cmd:COMMAND (must exit 0) or health:ENVIRONMENT '
         "(a health task must succeed); repeatable",
     )
     group.add_argument(

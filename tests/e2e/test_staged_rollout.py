@@ -153,6 +153,8 @@ def test_bad_stage_options_exit_2_with_nothing_written(
         (("--check", "recipe:tenants-check-eu -p nope=1"), "unknown parameter 'nope'"),
         (("--check", "recipe:tenants-check-eu -p project=Nowhere"), "unknown project 'Nowhere'"),
         (("--pause", "prompt"), "--pause prompt asks on the terminal, and stdin is not one"),
+        (("--check", "health"), "a health check runs in one environment"),
+        (("--check", "health:Nowhere"), "unknown environment 'Nowhere'"),
     ],
 )
 def test_bad_stage_settings_exit_2_with_nothing_written(server, cli, option, message) -> None:
@@ -252,4 +254,22 @@ def test_a_check_only_recipe_is_never_applied(server, cli) -> None:
     code, _out, err = cli("apply", "tenants-add-project", *EU_TEST, "--yes")
     assert code == 0, err
     code, _out, err = cli("check", "tenants-check-eu", *EU_TEST)
+    assert code == 0, err
+
+
+def test_resuming_a_wide_plan_needs_allow_wide_again(server_api, cli, tmp_path) -> None:
+    journal = tmp_path / "rollout.jsonl"
+    code, _out, err = cli(
+        "apply", "tenants-add-project", *EU_TEST, "--wide-above", "10%,5", "--allow-wide",
+        "--canary", "5", "--check", "cmd:false", "--journal", str(journal), "--yes",
+    )  # fmt: skip
+    assert code == 1, err
+
+    code, _out, err = cli("apply", "--resume", str(journal), "--check", "cmd:true", "--yes")
+    assert code == 2
+    assert "this plan is a wide change, and nothing was applied" in err
+
+    code, _out, err = cli(
+        "apply", "--resume", str(journal), "--check", "cmd:true", "--allow-wide", "--yes"
+    )
     assert code == 0, err

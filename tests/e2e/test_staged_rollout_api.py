@@ -134,3 +134,19 @@ def test_ids_created_in_earlier_stages_reach_later_ones_even_across_a_resume(
     stages = [json.loads(line) for line in journal.read_text().splitlines()]
     started = [e["operations"] for e in stages if e["event"] == "stage-started"]
     assert started[-1] == ["Team/Teams-4"]
+
+
+def test_a_health_check_runs_a_health_task_after_every_stage(octo) -> None:
+    api_for(octo.sandbox).put("/_sandbox/tasks", {"mode": "polls", "polls": 2})
+    plan = octo.plan_recipe("tenants-add-project", EU_TEST)
+    octo.sandbox.clear_requests()
+
+    rollout = Rollout(canary=10, batch_size=200, checks=(Check("health", "Production"),))
+    report = octo.roll_out(plan, rollout)
+
+    assert report.exit_code == 0
+    results = [c for s in report.stages for c in s.checks]
+    assert [c.passed for c in results] == [True, True, True]
+    assert all(c.output.endswith("ended Success") for c in results)
+    posts = [r for r in octo.sandbox.requests if r.method == "POST" and r.path.endswith("/tasks")]
+    assert len(posts) == 3
