@@ -4,9 +4,16 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.support import TEST_KEY, ctrl_c_reaches_it, writes
 
 EU_TEST = ("-p", "tag=Region/EU", "-p", "project=Customer Portal", "-p", "environments=Test")
 #: A check the canary breaks: the apply connects in Test, the policy wants Production too.
@@ -273,3 +280,65 @@ def test_resuming_a_wide_plan_needs_allow_wide_again(server_api, cli, tmp_path) 
         "apply", "--resume", str(journal), "--check", "cmd:true", "--allow-wide", "--yes"
     )
     assert code == 0, err
+
+
+def test_ctrl_c_in_a_pause_stops_and_resume_carries_on(server, server_api, cli, tmp_path) -> None:
+    sandbox, srv = server
+    order = planned_ids(cli)
+    journal = tmp_path / "rollout.jsonl"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("OCTOPUS_")},
+        "OCTOPUS_URL": srv.url,
+        "OCTOPUS_API_KEY": TEST_KEY,
+    }
+    args = [
+        sys.executable, "-m", "octoflow.cli", "apply", "tenants-add-project", *EU_TEST,
+        "--canary", "5", "--batch-size", "100", "--pause", "1h", "--journal", str(journal),
+        "--yes",
+    ]  # fmt: skip
+    with (tmp_path / "out.txt").open("w") as out:
+        proc = subprocess.Popen(
+            args, env=env, stdout=out, stderr=subprocess.PIPE, text=True,
+            preexec_fn=ctrl_c_reaches_it,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and "stage-finished" not in _text(journal):
+            time.sleep(0.05)
+        time.sleep(0.2)  # into the pause
+        proc.send_signal(signal.SIGINT)
+        err = proc.communicate(timeout=60)[1]
+    finally:
+        proc.kill()
+        proc.wait()
+
+    assert proc.returncode == 130, err
+    assert "pausing 3600s before stage 2/5" in err
+    assert len(writes(sandbox)) == 5
+    code, out, err = cli("apply", "--resume", str(journal), "--pause", "0s", "--yes")
+    assert code == 0, err
+    assert "stage 1/5: done in an earlier run" in err
+    assert set(order) <= connected(server_api)
+
+
+def _text(path: Path) -> str:
+    return path.read_text() if path.exists() else ""
+
+
+def test_json_output_and_out_describe_the_stages(cli, tmp_path) -> None:
+    report_file = tmp_path / "report.json"
+    code, out, err = cli(
+        "apply", "tenants-add-project", *EU_TEST, "--canary", "5", "--batch-size", "200",
+        "--check", "cmd:true", "--format", "json", "--out", str(report_file), "--yes",
+    )  # fmt: skip
+
+    assert code == 0, err
+    document = json.loads(out)
+    assert document["report"]["recap"]["changed"] == 360
+    rollout = document["rollout"]
+    assert rollout["total_stages"] == 3 and rollout["stopped"] == ""
+    assert [s["operations"] for s in rollout["stages"]] == [5, 200, 155]
+    assert all(c["passed"] for s in rollout["stages"] for c in s["checks"])
+    written = json.loads(report_file.read_text())
+    assert written["stages"] == rollout["stages"]
+    assert written["report"]["recap"]["changed"] == 360
