@@ -10,6 +10,8 @@ Three kinds, written as the user gives them to ``--check``:
   and ``OCTOFLOW_STAGES``).
 - ``health:ENVIRONMENT``: a ``Health`` server task over the environment's targets
   that must end ``Success``.
+- ``runbook:-p project=P -p runbook=R -p environment=E …``: the ``runbook-run``
+  recipe with those parameters (``wait=true`` unless given), whose runs must succeed.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ from octoflow.secrets import redact, register_secret
 if TYPE_CHECKING:
     from octoflow.session import Octoflow
 
-KINDS = ("recipe", "cmd", "health")
+KINDS = ("recipe", "cmd", "health", "runbook")
+#: The recipe a runbook check applies.
+RUNBOOK_RECIPE = "runbook-run"
 #: How much of a command's output a check keeps (its tail).
 OUTPUT_KEPT = 2000
 #: Drifted resources a failed recipe check names.
@@ -78,7 +82,21 @@ class Check:
                     "health:ENVIRONMENT, as in health:Production"
                 )
             return cls("health", rest.strip(), label=text)
+        if kind == "runbook":
+            return cls._runbook(text, rest, octo)
         return cls._recipe(text, rest if kind else text, apply_params, octo)
+
+    @classmethod
+    def _runbook(cls, text: str, spec: str, octo: Octoflow) -> Check:
+        try:
+            params = {"wait": "true"} | _own_params(text, shlex.split(spec))
+        except ValueError as exc:
+            raise UsageError(f"--check {text!r}: {exc}") from None
+        try:
+            find_recipe(RUNBOOK_RECIPE, octo.registry.recipes).bind(params)
+        except UsageError as exc:
+            raise UsageError(f"--check {text!r}: {exc}") from None
+        return cls("runbook", RUNBOOK_RECIPE, params, text)
 
     @classmethod
     def _recipe(
@@ -90,7 +108,8 @@ class Check:
             raise UsageError(f"--check {text!r}: {exc}") from None
         if not words:
             raise UsageError(
-                f"--check {text!r} names no check: give a recipe, cmd:COMMAND or health:ENVIRONMENT"
+                f"--check {text!r} names no check: give a recipe, cmd:COMMAND, "
+                "health:ENVIRONMENT or runbook:-p …"
             )
         own = _own_params(text, words[1:])
         recipe = find_recipe(words[0], octo.registry.recipes)
@@ -131,7 +150,7 @@ class Check:
     def validate(self, octo: Octoflow) -> None:
         """Plan a recipe check once (reads only), so a name it cannot resolve stops the
         rollout before its first write."""
-        if self.kind == "recipe":
+        if self.kind in ("recipe", "runbook"):
             octo.plan_recipe(self.target, self.params)
         if self.kind == "health" and not _environment_id(octo, self.target):
             raise UsageError(f"--check {self.describe()!r}: unknown environment {self.target!r}")
@@ -144,6 +163,8 @@ class Check:
                 passed, output = _command(self.target, stage, stages)
             elif self.kind == "health":
                 passed, output = _health(octo, self.target)
+            elif self.kind == "runbook":
+                passed, output = _runbook_runs(octo, self.params)
             else:
                 passed, output = _recipe_holds(octo, self.target, self.params, pending)
         except OctoflowError as exc:
@@ -182,6 +203,17 @@ def _recipe_holds(
     first = drift[0]
     what = "; ".join(i.summary for i in first.intents)
     return False, f"{len(drift)} resource(s) differ from {recipe}: {names}{more} (e.g. {what})"
+
+
+def _runbook_runs(octo: Octoflow, params: Mapping[str, str]) -> tuple[bool, str]:
+    report = octo.apply(octo.plan_recipe(RUNBOOK_RECIPE, params))
+    lines = [
+        f"{r.name}: {'ran' if r.outcome == 'changed' else r.outcome}"
+        + (f" ({', '.join(f'{k}={v}' for k, v in r.outputs.items())})" if r.outputs else "")
+        + (f": {r.detail}" if r.outcome == "failed" else "")
+        for r in report.results
+    ]
+    return report.succeeded, "; ".join(lines)
 
 
 def _command(command: str, stage: int, stages: int) -> tuple[bool, str]:

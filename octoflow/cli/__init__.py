@@ -279,8 +279,9 @@ def _rollout_options(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="CHECK",
         help="after every stage: a recipe that must plan no change (NAME, or "
-        '"recipe:NAME -p name=value …"), cmd:COMMAND (must exit 0) or health:ENVIRONMENT '
-        "(a health task must succeed); repeatable",
+        '"recipe:NAME -p name=value …"), cmd:COMMAND (must exit 0), health:ENVIRONMENT '
+        '(a health task must succeed) or "runbook:-p project=P -p runbook=R -p environment=E" '
+        "(its runs must succeed); repeatable",
     )
     group.add_argument(
         "--pause",

@@ -12,7 +12,7 @@ from octoflow import Octoflow
 from octoflow.apply.checks import Check
 from octoflow.apply.resume import read_rollout
 from octoflow.apply.stages import FailureLimit, Pause, Rollout
-from octoflow.errors import UsageError
+from octoflow.errors import PlanError, UsageError
 from tests.e2e.support import api_for, writes
 
 EU_TEST = {"tag": "Region/EU", "project": "Customer Portal", "environments": "Test"}
@@ -150,3 +150,36 @@ def test_a_health_check_runs_a_health_task_after_every_stage(octo) -> None:
     assert all(c.output.endswith("ended Success") for c in results)
     posts = [r for r in octo.sandbox.requests if r.method == "POST" and r.path.endswith("/tasks")]
     assert len(posts) == 3
+
+
+def test_a_runbook_check_runs_the_runbook_and_a_failed_run_stops_the_rollout(octo) -> None:
+    plan = octo.plan_recipe("tenants-add-project", EU_TEST)
+    runbook = "-p 'project=Ember Web' -p 'runbook=Restart App Pool' -p environment=Test"
+    check = Check.parse(f"runbook:{runbook}", {}, octo)
+
+    first = octo.roll_out(plan, Rollout(canary=10, batch_size=200, checks=(check,)))
+
+    assert [c.passed for s in first.stages for c in s.checks] == [True, True, True]
+    assert "Restart App Pool in Test: ran (RunbookRunId=" in first.stages[0].checks[0].output
+    octo.client.request("PUT", "/_sandbox/tasks", json={"fail_projects": ["Ember Web"]})
+    params = {**EU_TEST, "project": "Billing API"}
+    second = octo.roll_out(
+        octo.plan_recipe("tenants-add-project", params), Rollout(canary=10, checks=(check,))
+    )
+
+    assert second.stopped == f"check runbook:{runbook} failed after stage 1/2"
+    assert "failed" in second.failed_check.output
+    assert second.report.recap["changed"] == 10
+
+
+def test_a_runbook_check_naming_an_unknown_runbook_is_refused_before_any_write(octo) -> None:
+    plan = octo.plan_recipe("tenants-add-project", EU_TEST)
+    check = Check.parse(
+        "runbook:-p 'project=Ember Web' -p runbook=Nope -p environment=Test", {}, octo
+    )
+    octo.sandbox.clear_requests()
+
+    with pytest.raises(PlanError, match="unknown runbook 'Nope'") as refused:
+        octo.roll_out(plan, Rollout(canary=10, checks=(check,)))
+    assert refused.value.exit_code == 2
+    assert writes(octo.sandbox) == []
