@@ -19,6 +19,7 @@ from octoflow.apply.stages import (
     Resumption,
     Rollout,
     RolloutReport,
+    ask_on_terminal,
     check_prompt_possible,
 )
 from octoflow.cli import commands
@@ -80,6 +81,7 @@ def run(
             on_result=progress,
             on_progress=progress.note,
             on_stage=progress.say,
+            ask=lambda question: ask_on_terminal(("\r\x1b[K" if progress.tty else "") + question),
             preflight=preflight,
             allow_wide=args.allow_wide,
         )
