@@ -270,7 +270,6 @@ class StagedApply:
         ask: Callable[[str], bool] = ask_on_terminal,
     ) -> None:
         self.octo, self.plan, self.rollout = octo, plan, rollout
-        self.journal_path = journal
         self.journal = Journal(journal)
         self.options: dict[str, Any] = {
             "concurrency": concurrency,
