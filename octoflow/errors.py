@@ -168,3 +168,16 @@ class ConflictError(OctoflowError):
     contradicts the plan. Re-plan to see the current state."""
 
     exit_code = 5
+
+
+class TemplateProblem(Exception):
+    """A user template that does not compile or render: its line and what went wrong.
+
+    Providers turn it into a :class:`PlanError` naming the parameter the template came
+    from; it lives here so that raising and catching it does not import jinja2.
+    """
+
+    def __init__(self, line: int | None, message: str) -> None:
+        self.line = line
+        self.message = message
+        super().__init__(f"line {line if line is not None else '?'}: {message}")

@@ -22,6 +22,7 @@ import pluggy
 from octoflow import hookspecs
 from octoflow.errors import PluginError
 from octoflow.registry import Registry
+from octoflow.undo.restore import RESTORE_INTENT, restore_intent
 
 if TYPE_CHECKING:
     from octoflow.apply.executor import ApplyReport, OperationResult
@@ -100,8 +101,11 @@ class PluginHost:
         self._dists[name] = dist
 
     def build_registry(self) -> Registry:
-        """Call every plugin's ``octoflow_register`` with a fresh registry."""
+        """Call every plugin's ``octoflow_register`` with a fresh registry (which already
+        holds octoflow's own intent: ``octoflow.restore``, what undo plans replay)."""
         registry = Registry()
+        registry.current_plugin = "octoflow"
+        registry.add_intent(RESTORE_INTENT, restore_intent)
         for impl in self.pm.hook.octoflow_register.get_hookimpls():
             registry.current_plugin = impl.plugin_name
             others = [p for p in self.pm.get_plugins() if p is not impl.plugin]

@@ -39,6 +39,9 @@ Private files (secret rows written at apply time)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from octoflow import lookups
 from octoflow.apply.actions import ActionCall, ActionFailed, ActionResult
 from octoflow.apply.secretfiles import (
@@ -67,6 +70,7 @@ from octoflow.errors import (
     PermissionDeniedError,
     PlanError,
     Problem,
+    TemplateProblem,
     UsageError,
     ValidationError,
 )
@@ -96,9 +100,25 @@ from octoflow.plan.model import Intent
 from octoflow.plan.refs import created_ref
 from octoflow.registry import Registry, ResourceKind, unknown_name_message
 from octoflow.secrets import register_secret
-from octoflow.templating import TemplateProblem
-from octoflow.templating import check as check_template
-from octoflow.templating import render_text as render_template
+
+
+def check_template(source: str) -> None:
+    """Compile a user template; a syntax error or an unknown filter is a TemplateProblem.
+
+    jinja2 is imported on the first template, not when a provider is.
+    """
+    from octoflow import templating
+
+    templating.check(source)
+
+
+def render_template(source: str, context: Mapping[str, Any]) -> str:
+    """Render a user template with exactly ``context`` in scope, in octoflow's bounded,
+    sandboxed environment (see :mod:`octoflow.templating`)."""
+    from octoflow import templating
+
+    return templating.render_text(source, context)
+
 
 __all__ = [
     "EVERYTHING",

@@ -46,6 +46,8 @@ from octoflow.plan.wide import WidePolicy, check_wide
 from octoflow.plugin import PluginHost
 from octoflow.recipe import Recipe, find_recipe, flatten
 from octoflow.registry import Registry, unknown_name_message
+from octoflow.undo.planner import UndoPlan, UndoPlanner
+from octoflow.undo.recorded import RecordedApply, read_journal
 from octoflow.usercode import blame
 
 log = logging.getLogger("octoflow")
@@ -279,6 +281,13 @@ class Octoflow:
             ask=ask or ask_on_terminal,
         )
         return staged.run(resumption)
+
+    def plan_undo(self, journal: Path | str | RecordedApply) -> UndoPlan:
+        """The inverse of the apply ``journal`` records, planned against the server as it
+        is now (see :mod:`octoflow.undo.planner`); apply its ``plan`` as any other. Reads
+        the server; never writes."""
+        recorded = journal if isinstance(journal, RecordedApply) else read_journal(Path(journal))
+        return UndoPlanner(self.client, self.registry).plan(recorded)
 
     def check_target(self, plan: Plan) -> None:
         """Refuse a saved plan made for another server or space."""

@@ -42,6 +42,8 @@ from jinja2.filters import FILTERS
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.visitor import NodeTransformer
 
+from octoflow.errors import TemplateProblem
+
 #: Characters (of a string) or items (of a list or dict, counted through nested ones).
 MAX_SIZE = 100_000
 #: Bits of an integer a template computes.
@@ -83,15 +85,6 @@ def environment() -> jinja2.Environment:
 def render(template: str, **context: object) -> str:
     """Render one of octoflow's packaged templates."""
     return environment().get_template(template).render(**context)
-
-
-class TemplateProblem(Exception):
-    """A user template that does not compile or render: its line and what went wrong."""
-
-    def __init__(self, line: int | None, message: str) -> None:
-        self.line = line
-        self.message = message
-        super().__init__(f"line {line if line is not None else '?'}: {message}")
 
 
 def check(source: str) -> None:

@@ -55,6 +55,7 @@ from octoflow.plan.model import Intent, Operation, Plan
 from octoflow.plan.refs import resolve_created
 from octoflow.registry import Registry
 from octoflow.secrets import redact
+from octoflow.undo.record import document_image
 
 __all__ = [
     "CHANGED",
@@ -267,12 +268,14 @@ class Executor:
         return bool(failed)
 
     def _run_one(self, op: Operation) -> None:
-        if self._halted:
-            self._record(op, SKIPPED, "not started: apply stopped early", 0.0)
+        if self._halted or self._stop.is_set():
+            # Queued before the stop: a worker may take it up before it is cancelled.
+            why = "apply was interrupted" if self._stop.is_set() else "apply stopped early"
+            self._record(op, SKIPPED, f"not started: {why}", 0.0)
             return
-        started, warning = time.monotonic(), ""
+        started, warning, undo = time.monotonic(), "", {}
         try:
-            outcome, detail, warning = attrs.astuple(self._perform(op))
+            outcome, detail, warning, undo = attrs.astuple(self._perform(op), recurse=False)
         except (AuthenticationError, PermissionDeniedError) as exc:
             # Every other write would be refused the same way: stop scheduling.
             self._halt(str(exc), exc.exit_code)
@@ -293,7 +296,7 @@ class Executor:
         if outcome != FAILED:
             with self._lock:
                 self._failing_in_a_row = 0
-        self._record(op, outcome, detail, time.monotonic() - started, warning)
+        self._record(op, outcome, detail, time.monotonic() - started, warning, undo)
 
     def _halt(self, why: str, exit_code: int) -> None:
         with self._lock:
@@ -323,14 +326,19 @@ class Executor:
             new_id = str(created.get("Id", "")) if isinstance(created, dict) else ""
             with self._lock:
                 self._created[op.key] = new_id
-            return Outcome(CHANGED, f"created {new_id}")
+            return Outcome(CHANGED, f"created {new_id}", undo={"created": document_image(created)})
         if op.action == "delete":
-            try:
-                self.client.request("DELETE", document_path(self.client, kind, str(op.resource_id)))
-            except NotFoundError:
-                return Outcome(UNCHANGED, "already deleted")
-            return Outcome(CHANGED, "deleted")
+            return self._delete(document_path(self.client, kind, str(op.resource_id)))
         return self._updater.update(op, kind)
+
+    def _delete(self, path: str) -> Outcome:
+        """Delete a document, keeping what it was for the journal (undo re-creates it)."""
+        try:
+            deleted = self.client.get(path)
+            self.client.request("DELETE", path)
+        except NotFoundError:
+            return Outcome(UNCHANGED, "already deleted")
+        return Outcome(CHANGED, "deleted", undo={"deleted": document_image(deleted)})
 
     def _run_actions(self, op: Operation) -> tuple[str, str]:
         """Call the operation's actions in order (usually one); see ``apply.actions``."""
@@ -354,7 +362,13 @@ class Executor:
         return (CHANGED if changed else UNCHANGED), "; ".join(details)
 
     def _record(
-        self, op: Operation, outcome: str, detail: str, seconds: float, warning: str = ""
+        self,
+        op: Operation,
+        outcome: str,
+        detail: str,
+        seconds: float,
+        warning: str = "",
+        undo: Mapping[str, Any] | None = None,
     ) -> None:
         result = OperationResult(
             op.key,
@@ -370,5 +384,5 @@ class Executor:
         )
         with self._lock:
             self._results[op.key] = result
-        self.journal.write("operation", **attrs.asdict(result))
+        self.journal.write("operation", **attrs.asdict(result), **(undo or {}))
         self.on_result(result)

@@ -27,6 +27,7 @@ from octoflow.plan.diff import conflicts, diff
 from octoflow.plan.model import Intent, Operation
 from octoflow.plan.refs import resolve_created
 from octoflow.registry import Registry, ResourceKind
+from octoflow.undo.record import field_changes, secrets_sent
 
 #: Times an update is re-read and re-applied after the server reports a version conflict.
 VERSION_RETRIES = 3
@@ -39,6 +40,9 @@ class Outcome:
     outcome: str
     detail: str
     warning: str = ""
+    #: What the journal keeps so ``octoflow undo`` can take the write back
+    #: (see :mod:`octoflow.undo.record`).
+    undo: Mapping[str, Any] = attrs.field(factory=dict)
 
 
 class Updater:
@@ -99,7 +103,7 @@ class Updater:
             if not diff(fresh, desired):
                 return Outcome(UNCHANGED, "already as planned on the server")
             try:
-                self.write(op, kind, desired)
+                written = self.write(op, kind, desired)
             except ValidationError as exc:
                 if attempt >= retries or not is_version_conflict(kind, exc):
                     raise
@@ -107,18 +111,23 @@ class Updater:
                 continue
             again = f" (re-applied after {attempt} concurrent save(s))" if attempt else ""
             detail = "; ".join(i.summary for i in op.intents) + again
-            return Outcome(CHANGED, detail, self.convergence_warning(op, desired))
+            warning = self.convergence_warning(op, desired)
+            after = written if isinstance(written, Mapping) and written else desired
+            undo = {"changes": field_changes(fresh, after, kind), "secrets": secrets_sent(desired)}
+            return Outcome(CHANGED, detail, warning, undo)
 
     def rewrite(self, op: Operation, desired: dict[str, Any]) -> None:
         """Write ``desired`` again (the read-back found an intent undone)."""
         self.write(op, self.registry.resource_kind(op.kind), desired)
 
-    def write(self, op: Operation, kind: ResourceKind, desired: dict[str, Any]) -> None:
+    def write(self, op: Operation, kind: ResourceKind, desired: dict[str, Any]) -> Any:
+        """PUT ``desired``; the server's answer (the document as saved)."""
         started = time.monotonic()
         path = document_path(self.client, kind, str(op.resource_id))
-        self.client.request("PUT", path, json=desired)
+        written = self.client.request("PUT", path, json=desired)
         with self._lock:
             self.slowest_write = max(self.slowest_write, time.monotonic() - started)
+        return written
 
     def convergence_warning(self, op: Operation, written: dict[str, Any]) -> str:
         """Intents that would change the document they just wrote: a run after this one

@@ -10,15 +10,21 @@ written; 3 authentication or permission; 4 server unreachable or failing;
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import math
 import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from octoflow.apply.stages import FailureLimit, Pause
-from octoflow.cli import commands
+from octoflow.cli.exitcodes import (
+    EXIT_CHECK_FAILED,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+)
 from octoflow.errors import OctoflowError, UsageError
 from octoflow.interrupts import sigterm_interrupts, terminated
 from octoflow.plan.digest import parse_digest
@@ -27,9 +33,15 @@ from octoflow.plan.wide import WidePolicy
 from octoflow.secrets import redact
 from octoflow.serverversions import SANDBOX_PROFILES
 
-EXIT_INTERRUPTED = 130
-EXIT_TERMINATED = 143
-EXIT_INTERNAL = 70
+
+def _command(name: str, module: str = "octoflow.cli.commands") -> Callable[[Any], int]:
+    """The handler ``module.name``, imported when the command runs, not when parsing."""
+
+    def run(args: argparse.Namespace) -> int:
+        return getattr(importlib.import_module(module), name)(args)
+
+    run.__qualname__ = f"{module}.{name}"
+    return run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 0 when the server already matches, 2 when the plan has changes, 1 on error",
     )
-    plan.set_defaults(handler=commands.plan)
+    plan.set_defaults(handler=_command("plan"))
 
     check = sub.add_parser(
         "check",
@@ -94,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=8,
         help="reads made at once, where a check reads many documents (default 8)",
     )
-    check.set_defaults(handler=commands.check)
+    check.set_defaults(handler=_command("check"))
 
     apply = sub.add_parser("apply", help="plan a recipe (or load a saved plan) and apply it")
     apply.add_argument(
@@ -134,16 +146,17 @@ def build_parser() -> argparse.ArgumentParser:
         "plan you reviewed); otherwise show the plan and write nothing",
     )
     _rollout_options(apply)
-    apply.set_defaults(handler=commands.apply)
+    apply.set_defaults(handler=_command("apply"))
+    _undo_parser(sub)
 
     recipes = sub.add_parser("recipes", help="list shipped recipes and their parameters")
     recipes.add_argument("name", nargs="?", help="show one recipe in detail")
     recipes.add_argument("--format", choices=("text", "json"), default="text")
-    recipes.set_defaults(handler=commands.recipes)
+    recipes.set_defaults(handler=_command("recipes"))
 
     plugins = sub.add_parser("plugins", help="list loaded provider plugins")
     plugins.add_argument("--format", choices=("text", "json"), default="text")
-    plugins.set_defaults(handler=commands.plugins)
+    plugins.set_defaults(handler=_command("plugins"))
 
     templates = sub.add_parser("step-templates", help="recipes as Octopus step templates")
     templates_sub = templates.add_subparsers(
@@ -153,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
         "export", help="write one step template (JSON) per recipe, plus a generic one"
     )
     export.add_argument("directory", help="where to write the .json files")
-    export.set_defaults(handler=commands.step_templates_export)
+    export.set_defaults(handler=_command("step_templates_export"))
 
     sandbox = sub.add_parser("sandbox", help="the embedded Octopus-compatible sandbox")
     sandbox_sub = sandbox.add_subparsers(dest="sandbox_command", required=True, metavar="ACTION")
@@ -206,7 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the Octopus Server release to answer as: its routes (others answer 404) and the "
         "version the root document reports (default current)",
     )
-    serve.set_defaults(handler=commands.sandbox_serve)
+    serve.set_defaults(handler=_command("sandbox_serve"))
     return parser
 
 
@@ -285,13 +298,13 @@ def _rollout_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--pause",
-        type=_checked(Pause.parse),
+        type=_checked("Pause"),
         metavar="30s|prompt",
         help="between stages: wait this long, or ask on the terminal (default: no pause)",
     )
     group.add_argument(
         "--max-failures",
-        type=_checked(FailureLimit.parse),
+        type=_checked("FailureLimit"),
         metavar="N|P%",
         help="stop after the stage where failed operations exceed N, or P%% of those "
         "attempted (default 0: the first failure stops the rollout)",
@@ -303,12 +316,14 @@ def _rollout_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _checked(parse: Callable[[str], object]) -> Callable[[str], str]:
-    """An argparse type that refuses what ``parse`` refuses, and keeps the text."""
+def _checked(setting: str) -> Callable[[str], str]:
+    """An argparse type that refuses what ``octoflow.apply.stages.<setting>.parse``
+    refuses, and keeps the text (the module is imported when the option is given)."""
 
     def check(text: str) -> str:
+        stages = importlib.import_module("octoflow.apply.stages")
         try:
-            parse(text)
+            getattr(stages, setting).parse(text)
         except UsageError as exc:
             raise argparse.ArgumentTypeError(str(exc)) from None
         return text
@@ -316,7 +331,40 @@ def _checked(parse: Callable[[str], object]) -> Callable[[str], str]:
     return check
 
 
-def _connection_options(parser: argparse.ArgumentParser) -> None:
+def _undo_parser(sub: Any) -> None:
+    undo = sub.add_parser(
+        "undo",
+        help="take back what an apply did, from its journal",
+        description="Plan the inverse of the apply JOURNAL records, show it, and apply it. "
+        "Fields someone changed since are left alone and listed. The space is the "
+        "journal's unless --space says otherwise.",
+    )
+    undo.add_argument("journal_to_undo", metavar="JOURNAL", help="the apply's journal (.jsonl)")
+    _connection_options(undo, all_spaces=False)
+    _output_options(undo)
+    undo.add_argument(
+        "--plan-only",
+        action="store_true",
+        help="show the undo plan and stop (with --out, save it for `octoflow apply FILE.json`)",
+    )
+    undo.add_argument(
+        "--yes", action="store_true", help="apply without asking (needed off a terminal)"
+    )
+    undo.add_argument(
+        "--concurrency",
+        type=_positive_int,
+        default=8,
+        help="operations applied at once (default 8)",
+    )
+    undo.add_argument(
+        "--journal",
+        metavar="FILE",
+        help="write the undo's own journal here (default ~/.octoflow/journal/PLAN-ID.jsonl)",
+    )
+    undo.set_defaults(handler=_command("undo", "octoflow.cli.undo"), allow_wide=True)
+
+
+def _connection_options(parser: argparse.ArgumentParser, all_spaces: bool = True) -> None:
     group = parser.add_argument_group("connection")
     group.add_argument("--server", metavar="URL", help="Octopus server URL (default OCTOPUS_URL)")
     group.add_argument(
@@ -326,9 +374,10 @@ def _connection_options(parser: argparse.ArgumentParser) -> None:
         help="space name, slug or id (default OCTOPUS_SPACE); repeat to run the recipe in "
         "several spaces",
     )
-    group.add_argument(
-        "--all-spaces", action="store_true", help="run the recipe in every space of the server"
-    )
+    if all_spaces:
+        group.add_argument(
+            "--all-spaces", action="store_true", help="run the recipe in every space of the server"
+        )
     group.add_argument(
         "--sandbox",
         metavar="SEED",
@@ -438,7 +487,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parse(parser, argv)
     except SystemExit as exc:
         if exc.code == 2 and _check_codes_wanted(argv):
-            raise SystemExit(commands.EXIT_CHECK_FAILED) from None
+            raise SystemExit(EXIT_CHECK_FAILED) from None
         raise
     # -v turns on octoflow's own request log; other libraries stay at warnings
     # (urllib3 logs every connection it opens at debug level).
@@ -465,7 +514,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except OctoflowError as exc:
         print(f"octoflow: error: {redact(str(exc))}", file=sys.stderr)
-        return commands.EXIT_CHECK_FAILED if _check_codes_wanted(argv) else exc.exit_code
+        return EXIT_CHECK_FAILED if _check_codes_wanted(argv) else exc.exit_code
     except Exception as exc:
         if args.debug:
             print(redact(traceback.format_exc()), file=sys.stderr)

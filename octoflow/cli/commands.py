@@ -15,6 +15,7 @@ from octoflow import files
 from octoflow.apply.executor import ApplyReport
 from octoflow.apply.journal import Journal
 from octoflow.cli import spaces
+from octoflow.cli.exitcodes import EXIT_DRIFT
 from octoflow.cli.planview import plan_text
 from octoflow.cli.progress import Progress
 from octoflow.config import Connection
@@ -32,10 +33,6 @@ from octoflow.session import Octoflow, build_sandbox
 
 #: Apply stopped because the server refused the key (401/403).
 EXIT_REFUSED = AuthenticationError.exit_code
-#: ``check`` and ``plan --detailed-exitcode``: the server differs from the recipe.
-EXIT_DRIFT = 2
-#: ``check`` and ``plan --detailed-exitcode``: the check could not be made (any error).
-EXIT_CHECK_FAILED = 1
 
 
 def plan(args: argparse.Namespace) -> int:

@@ -203,7 +203,8 @@ def estimate_requests(
 ) -> int:
     """Requests apply will make: one write per operation, the re-reads right before
     the writes (batches of ``concurrency``), reading back what has no concurrency
-    token (batches of 100), and, on a server with an audit log (``audited``), asking
+    token (batches of 100), reading what a deletion deletes (the journal keeps it, for
+    ``octoflow undo``), and, on a server with an audit log (``audited``), asking
     it who else changed the written documents (``octoflow.apply.audit``: the newest
     event, the key's user, then 100 ids per request). An action counts one; its
     checks and waits add more."""
@@ -211,7 +212,7 @@ def estimate_requests(
     for op in operations:
         if op.action == "update":
             per_kind[op.kind] = per_kind.get(op.kind, 0) + 1
-    reads = 0
+    reads = sum(1 for op in operations if op.action == "delete")
     for kind_name, count in per_kind.items():
         kind = registry.resource_kind(kind_name)
         if not kind.batch_read:

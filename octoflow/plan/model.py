@@ -8,7 +8,6 @@ A plan is built by :mod:`octoflow.plan.compiler`, rendered by
 from __future__ import annotations
 
 import graphlib
-import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -113,6 +112,8 @@ class Plan:
         """What the plan does, in 16 hex digits (SHA-256 of its canonical JSON without
         ``id`` and ``created``): planning the same recipe against an unchanged server gives
         the same digest, and any difference in what would be written gives another."""
+        import hashlib  # loads OpenSSL: only when a digest is asked for
+
         data = attrs.asdict(self, recurse=True)
         for name in _NOT_DIGESTED:
             del data[name]

@@ -1,4 +1,5 @@
-"""A run against a real server imports no sandbox module (the sandbox is loaded lazily).
+"""A run imports only what it needs: against a real server no sandbox module, no jinja2
+without a template, and for ``octoflow --help`` not even the engine.
 
 The server is a loopback sandbox in this process; the run under test is another
 process, which knows it only by its URL, as it would know a real Octopus.
@@ -42,6 +43,26 @@ from octoflow.cli import main
 code = main(["plugins"])
 print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
 """
+#: Prints the help, then reports what it loaded.
+HELP_RUN = """
+import json, sys
+from octoflow.cli import main
+
+try:
+    main(["--help"])
+except SystemExit as exc:
+    print(json.dumps({"code": exc.code, "modules": sorted(sys.modules)}), file=sys.stderr)
+"""
+#: What ``octoflow --help`` must not load: the HTTP client, the plugin host, templates,
+#: the engine, and OpenSSL (the plan digest's hashlib).
+NOT_FOR_HELP = (
+    "requests",
+    "pluggy",
+    "jinja2",
+    "hashlib",
+    "octoflow.session",
+    "octoflow.cli.commands",
+)
 #: Builds an in-process sandbox, then reports what it loaded.
 SANDBOX_RUN = """
 import json, sys
@@ -96,6 +117,15 @@ def test_planning_through_the_cli_imports_no_sandbox_module(real_server, tmp_pat
     assert report["code"] == 0
     assert "Plan: 0 to add, 360 to change, 0 to delete." in done.stdout
     assert sandbox_modules(report["modules"]) == []
+    assert "jinja2" not in report["modules"]  # no template in this recipe
+
+
+def test_the_help_loads_no_engine(tmp_path) -> None:
+    done = run(HELP_RUN, {}, tmp_path)
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0
+    assert "plan and apply bulk changes" in done.stdout.lower()
+    assert [m for m in NOT_FOR_HELP if m in report["modules"]] == []
 
 
 def test_listing_the_plugins_names_their_areas_without_importing_them(tmp_path) -> None:

@@ -202,3 +202,40 @@ def test_a_saved_plan_applied_without_the_key_fails_that_write_clearly(
     assert code == 0, err
     assert "Plan: 0 to add, 1 to change, 0 to delete." in out
     assert len(connection(server_api)) == 3
+
+
+def test_undo_removes_the_target_and_its_variables_key_and_all(
+    cli, server_api, instance_key, tmp_path
+) -> None:
+    before = server_api.get(f"{SPACE}/variables/{OPS_SET}")["Variables"]
+    journal = tmp_path / "register.jsonl"
+    code, _out, err = cli("apply", *REGISTER, "--yes", "--journal", str(journal))
+    assert code == 0, err
+    assert '"secrets": [["Variables", ' in journal.read_text()
+
+    code, out, err = cli("undo", str(journal), "--yes", "--journal", str(tmp_path / "u.jsonl"))
+
+    assert code == 0, err
+    assert "Octoflow.Octopus" not in str(server_api.get(f"{SPACE}/variables/{OPS_SET}"))
+    assert server_api.get(f"{SPACE}/variables/{OPS_SET}")["Variables"] == before
+    assert "octopus-eu" not in {m["Name"] for m in server_api.get(SPACE + "/machines/all")}
+    assert "not undone" not in out  # the key went with the variable the apply added
+    assert not [t for t in (out, err, journal.read_text()) if leaks(t)]
+
+
+def test_undo_of_a_rotated_key_says_the_old_key_cannot_come_back(
+    cli, server_api, instance_key, monkeypatch, tmp_path
+) -> None:
+    assert cli("apply", *REGISTER, "--yes")[0] == 0
+    monkeypatch.setenv(KEY_ENV, INSTANCE_KEY[:-1] + "1")
+    journal = tmp_path / "rotate.jsonl"
+    code, _out, err = cli("apply", *register(rotate_key="true"), "--yes", "--journal", str(journal))
+    assert code == 0, err
+
+    code, out, err = cli("undo", str(journal), "--yes", "--journal", str(tmp_path / "u.jsonl"))
+
+    assert code == 1
+    assert "the apply sent a sensitive value; journals never record secrets" in out
+    key = connection(server_api)["Octoflow.Octopus.ApiKey"]
+    assert stored_secret(server_api, OPS_SET, key["Id"]) == INSTANCE_KEY[:-1] + "1"
+    assert not [t for t in (out, err, journal.read_text()) if INSTANCE_KEY[4:-1] in t]
