@@ -342,3 +342,22 @@ def test_json_output_and_out_describe_the_stages(cli, tmp_path) -> None:
     written = json.loads(report_file.read_text())
     assert written["stages"] == rollout["stages"]
     assert written["report"]["recap"]["changed"] == 360
+
+
+def tenants_as_written(server_api) -> dict[str, dict]:
+    """Every tenant, without what the server sets on each write."""
+    server_set = ("LastModifiedOn", "LastModifiedBy", "Links")
+    return {
+        t["Id"]: {k: v for k, v in t.items() if k not in server_set} for t in server_api.tenants()
+    }
+
+
+def test_undo_takes_back_a_stopped_rollout(server_api, cli, tmp_path) -> None:
+    before = tenants_as_written(server_api)
+    journal = stopped_rollout(cli, tmp_path)
+    assert tenants_as_written(server_api) != before, "the canary changed tenants"
+
+    code, _out, err = cli("undo", str(journal), "--yes", "--journal", str(tmp_path / "undo.jsonl"))
+
+    assert code == 0, err
+    assert tenants_as_written(server_api) == before
