@@ -109,7 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=_command("check"))
 
     apply = sub.add_parser("apply", help="plan a recipe (or load a saved plan) and apply it")
-    apply.add_argument("recipe", help="a recipe name, a recipe .py file, or a saved plan .json")
+    apply.add_argument(
+        "recipe",
+        nargs="?",
+        help="a recipe name, a recipe .py file, or a saved plan .json (none with --resume)",
+    )
     _recipe_options(apply)
     _connection_options(apply)
     _output_options(apply)
@@ -141,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="apply only if the plan's digest is DIGEST (as `octoflow plan` printed it for the "
         "plan you reviewed); otherwise show the plan and write nothing",
     )
+    _rollout_options(apply)
     apply.set_defaults(handler=_command("apply"))
     _undo_parser(sub)
 
@@ -268,6 +273,62 @@ def _narrowing_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="keep only the first N operations, in the order the plan lists them",
     )
+
+
+def _rollout_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group('staged rollout (docs/getting-started.md, "Staged rollout")')
+    group.add_argument(
+        "--canary", type=_positive_int, metavar="N", help="apply the first N operations first"
+    )
+    group.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        metavar="M",
+        help="then apply the rest in stages of M operations",
+    )
+    group.add_argument(
+        "--check",
+        action="append",
+        default=[],
+        metavar="CHECK",
+        help="after every stage: a recipe that must plan no change (NAME, or "
+        '"recipe:NAME -p name=value …"), cmd:COMMAND (must exit 0), health:ENVIRONMENT '
+        '(a health task must succeed) or "runbook:-p project=P -p runbook=R -p environment=E" '
+        "(its runs must succeed); repeatable",
+    )
+    group.add_argument(
+        "--pause",
+        type=_checked("Pause"),
+        metavar="30s|prompt",
+        help="between stages: wait this long, or ask on the terminal (default: no pause)",
+    )
+    group.add_argument(
+        "--max-failures",
+        type=_checked("FailureLimit"),
+        metavar="N|P%",
+        help="stop after the stage where failed operations exceed N, or P%% of those "
+        "attempted (default 0: the first failure stops the rollout)",
+    )
+    group.add_argument(
+        "--resume",
+        metavar="JOURNAL",
+        help="carry on with the stopped rollout this journal records (its plan and settings)",
+    )
+
+
+def _checked(setting: str) -> Callable[[str], str]:
+    """An argparse type that refuses what ``octoflow.apply.stages.<setting>.parse``
+    refuses, and keeps the text (the module is imported when the option is given)."""
+
+    def check(text: str) -> str:
+        stages = importlib.import_module("octoflow.apply.stages")
+        try:
+            getattr(stages, setting).parse(text)
+        except UsageError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return text
+
+    return check
 
 
 def _undo_parser(sub: Any) -> None:
