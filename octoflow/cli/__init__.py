@@ -124,20 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="apply a wide change (a plan marked WIDE); without it apply refuses one",
     )
-    apply.add_argument(
-        "--yes", action="store_true", help="apply without asking (needed off a terminal)"
-    )
-    apply.add_argument(
-        "--concurrency",
-        type=_positive_int,
-        default=8,
-        help="operations applied (and reads made while planning) at once (default 8)",
-    )
-    apply.add_argument(
-        "--journal",
-        metavar="FILE",
-        help="write the JSON-lines journal here (default ~/.octoflow/journal/PLAN-ID.jsonl)",
-    )
+    _applying_options(apply, "operations applied (and reads made while planning) at once")
     apply.add_argument(
         "--expect-digest",
         type=_digest,
@@ -347,21 +334,25 @@ def _undo_parser(sub: Any) -> None:
         action="store_true",
         help="show the undo plan and stop (with --out, save it for `octoflow apply FILE.json`)",
     )
-    undo.add_argument(
+    _applying_options(undo, "operations applied at once", "the undo's own journal")
+    undo.set_defaults(handler=_command("undo", "octoflow.cli.undo"), allow_wide=True)
+
+
+def _applying_options(
+    parser: argparse.ArgumentParser, concurrency: str, journal: str = "the JSON-lines journal"
+) -> None:
+    """``--yes``, ``--concurrency`` and ``--journal``: what every command that writes takes."""
+    parser.add_argument(
         "--yes", action="store_true", help="apply without asking (needed off a terminal)"
     )
-    undo.add_argument(
-        "--concurrency",
-        type=_positive_int,
-        default=8,
-        help="operations applied at once (default 8)",
+    parser.add_argument(
+        "--concurrency", type=_positive_int, default=8, help=f"{concurrency} (default 8)"
     )
-    undo.add_argument(
+    parser.add_argument(
         "--journal",
         metavar="FILE",
-        help="write the undo's own journal here (default ~/.octoflow/journal/PLAN-ID.jsonl)",
+        help=f"write {journal} here (default ~/.octoflow/journal/PLAN-ID.jsonl)",
     )
-    undo.set_defaults(handler=_command("undo", "octoflow.cli.undo"), allow_wide=True)
 
 
 def _connection_options(parser: argparse.ArgumentParser, all_spaces: bool = True) -> None:
