@@ -294,18 +294,9 @@ def sandbox_serve(args: argparse.Namespace) -> int:
     except (OSError, OverflowError) as exc:
         raise UsageError(f"cannot serve on {args.host} port {args.port}: {exc}") from None
     origin = f"state {state}" if existing else f"seed {args.seed}"
-    if not sandbox.profile.is_current:
-        origin += f", as Octopus {sandbox.profile.version}"
-    print(f"octoflow sandbox ({origin}) serving on {server.url}", flush=True)
-    print(f"  export OCTOPUS_URL={server.url}", flush=True)
-    print(f"  export OCTOPUS_API_KEY={api_key}", flush=True)
-    limiter = sandbox.settings.rate_limiter
-    if limiter is not None:
-        rpm, burst = limiter.requests_per_minute, limiter.burst
-        print(f"  rate limit: {rpm:g} requests/min per user, burst {burst}", flush=True)
-    print("Press Ctrl-C to stop.", flush=True)
     stop = threading.Event()
-    with stop_requested_by_signals(stop):
+    with stop_requested_by_signals(stop):  # first: a signal may follow the announcement at once
+        _announce_serving(sandbox, server.url, origin, api_key)
         while not stop.wait(0.2):  # a timeout, so the signal handlers get to run
             pass
     if not server.stop():
@@ -315,6 +306,20 @@ def sandbox_serve(args: argparse.Namespace) -> int:
         sandbox.close()
         print(f"state saved to {state}", flush=True)
     return 0
+
+
+def _announce_serving(sandbox: Any, url: str, origin: str, api_key: str) -> None:
+    """What ``sandbox serve`` serves, where, and how to reach it."""
+    if not sandbox.profile.is_current:
+        origin += f", as Octopus {sandbox.profile.version}"
+    print(f"octoflow sandbox ({origin}) serving on {url}", flush=True)
+    print(f"  export OCTOPUS_URL={url}", flush=True)
+    print(f"  export OCTOPUS_API_KEY={api_key}", flush=True)
+    limiter = sandbox.settings.rate_limiter
+    if limiter is not None:
+        rpm, burst = limiter.requests_per_minute, limiter.burst
+        print(f"  rate limit: {rpm:g} requests/min per user, burst {burst}", flush=True)
+    print("Press Ctrl-C to stop.", flush=True)
 
 
 def _serve_rate_limit(rate: str | None, burst: str | None) -> dict[str, Any] | None:
