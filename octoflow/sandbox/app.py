@@ -238,10 +238,12 @@ class App:
         for doc_id, fields in self.sandbox.settings.take_edits(target, single, listed):
             found = state.find_document(doc_id)
             if found is not None:
-                before = copy.deepcopy(found[1])
-                found[1].update(fields)
-                state.stamp(found[1])
-                events.record_edit(state, found[1]["Id"], before, found[1])
+                collection, doc = found
+                before = copy.deepcopy(doc)
+                doc.update(fields)
+                state.stamp(doc)
+                state.put(collection, doc)  # so the state's indexes see the edit
+                events.record_edit(state, doc["Id"], before, doc)
 
 
 def is_control(path: str) -> bool:
