@@ -24,6 +24,8 @@ from typing import Any
 from octoflow.sandbox.errors import SandboxError, invalid
 
 #: The advisory headers' names (Octopus docs, "Rate Limiting", advisory response headers).
+#: They go on every limited request, accepted or refused, as the docs say the server does.
+#: The docs name no ``X-RateLimit-Limit``/``-Remaining``/``-Reset``, so none are sent.
 POLICY_HEADER = "Octopus-RateLimit-Policy"
 STATE_HEADER = "Octopus-RateLimit"
 #: The message of a refused request. UNCONFIRMED: the real server's 429 body; we answer
