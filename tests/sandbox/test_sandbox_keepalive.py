@@ -131,6 +131,25 @@ def test_connection_close_from_the_client_is_honoured(raw):
     assert raw.closed_by_server()
 
 
+def test_the_documented_idle_timeout_is_the_default(fresh):
+    assert SandboxServer(fresh.app).idle_timeout == 5.0
+
+
+def test_after_a_head_request_the_connection_closes(raw):
+    raw.send("HEAD", "/app")
+    status_line = raw.recv().split(b"\r\n")
+    assert status_line[0] == b"HTTP/1.1 200 OK"
+    assert b"Connection: close" in status_line
+    assert raw.closed_by_server()
+
+
+def test_a_chunked_body_closes_the_connection(raw):
+    raw.send("POST", f"{SPACE}/environments", X_Octopus_ApiKey="no", Transfer_Encoding="chunked")
+    status, headers, _ = raw.response()
+    assert (status, headers["connection"]) == (401, "close")
+    assert raw.closed_by_server()
+
+
 def test_an_http_1_0_client_gets_one_answer_per_connection(server):
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
         sock.sendall(f"GET /api HTTP/1.0\r\nHost: 127.0.0.1:{server.port}\r\n\r\n".encode())

@@ -1,6 +1,7 @@
 """Per-user rate limiting (``--rate-limit``, the ``rate_limit`` setting): a token bucket per
 user, 429 with ``Retry-After`` when it is empty, Octopus's advisory headers on every limited
-request. Time is a clock the tests move; nothing sleeps."""
+request. Time is a clock the tests move, nothing sleeps; the one test of ``sandbox serve`` as
+a process uses a rate too slow to refill while it runs."""
 
 from __future__ import annotations
 
@@ -208,6 +209,7 @@ def test_the_control_api_and_keyless_requests_are_not_limited(limited):
         assert settings(url, {}).status_code == 200
         assert call(url, "API-NOTAKEYOFTHISSANDBOX0000").status_code == 401
         assert requests.get(url + "/api", timeout=30).status_code == 200
+        assert call(url, SANDBOX_API_KEY, "/app").status_code == 200
     assert call(url, SANDBOX_API_KEY).status_code == 200
     assert call(url, SANDBOX_API_KEY).status_code == 429
 
@@ -275,10 +277,11 @@ def test_bad_rate_limit_options_are_refused_before_serving(capsys, args, message
 
 
 def test_serve_limits_each_user_as_asked():
-    with serving("--seed", "empty", "--rate-limit", "200/min", "--burst", "3") as (process, url):
+    # Real time passes here: a token every 30 s, so none comes back during the test.
+    with serving("--seed", "empty", "--rate-limit", "2/min", "--burst", "3") as (process, url):
         answers = [call(url, SANDBOX_API_KEY) for _ in range(4)]
         process.terminate()
         out, _ = process.communicate(timeout=60)
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
-    assert answers[0].headers["Octopus-RateLimit-Policy"] == "l=3;rpm=200"
-    assert "rate limit: 200 requests/min per user, burst 3" in out
+    assert answers[0].headers["Octopus-RateLimit-Policy"] == "l=3;rpm=2"
+    assert "rate limit: 2 requests/min per user, burst 3" in out
