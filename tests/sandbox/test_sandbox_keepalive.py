@@ -20,7 +20,7 @@ SPACE = "/api/Spaces-1"
 
 @pytest.fixture
 def server(fresh: Sandbox) -> Iterator[SandboxServer]:
-    with SandboxServer(fresh.app, idle_timeout=0.5) as running:
+    with SandboxServer(fresh.app) as running:
         yield running
 
 
@@ -160,12 +160,15 @@ def test_an_http_1_0_client_gets_one_answer_per_connection(server):
     assert b"\r\nConnection: close\r\n" in data
 
 
-def test_an_idle_connection_is_closed_after_the_idle_timeout(raw):
-    raw.send("GET", "/api")
-    assert raw.response()[0] == 200
-    started = time.monotonic()
-    assert raw.closed_by_server()
-    assert 0.3 < time.monotonic() - started < 5
+def test_an_idle_connection_is_closed_after_the_idle_timeout(fresh):
+    with SandboxServer(fresh.app, idle_timeout=0.5) as server:
+        raw = Raw(server.port)
+        raw.send("GET", "/api")
+        assert raw.response()[0] == 200
+        started = time.monotonic()
+        assert raw.closed_by_server()
+        assert 0.3 < time.monotonic() - started < 5
+        raw.close()
 
 
 def test_a_dropped_connection_leaves_the_session_able_to_go_on(server, fresh):
