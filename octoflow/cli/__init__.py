@@ -206,6 +206,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="the Octopus Server release to answer as: its routes (others answer 404) and the "
         "version the root document reports (default current)",
     )
+    serve.add_argument(
+        "--rate-limit",
+        metavar="RATE",
+        help="limit each user's API requests as Octopus 2026.3 does, e.g. 200/min (units s, "
+        "min, h): a token bucket per user, 429 with Retry-After when it is empty (default off)",
+    )
+    serve.add_argument(
+        "--burst",
+        metavar="N",
+        help="with --rate-limit: how many requests the bucket holds (default: one minute's worth)",
+    )
     serve.set_defaults(handler=_command("sandbox_serve"))
     return parser
 

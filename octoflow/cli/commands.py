@@ -280,6 +280,7 @@ def sandbox_serve(args: argparse.Namespace) -> int:
     from octoflow.sandbox import SANDBOX_API_KEY, SandboxServer
     from octoflow.sandbox.browsers import exposure_warning
 
+    rate_limit = _serve_rate_limit(args.rate_limit, args.burst)
     registry = PluginHost.from_entry_points().build_registry()
     state = _serve_state_path(args.state)
     existing = state is not None and state.exists()
@@ -292,6 +293,7 @@ def sandbox_serve(args: argparse.Namespace) -> int:
         latency_ms=args.latency_ms,
         server_version=args.server_version,
     )
+    sandbox.settings.update({"rate_limit": rate_limit})
     if state is not None:
         try:
             sandbox.make_durable(state)
@@ -305,14 +307,9 @@ def sandbox_serve(args: argparse.Namespace) -> int:
     except (OSError, OverflowError) as exc:
         raise UsageError(f"cannot serve on {args.host} port {args.port}: {exc}") from None
     origin = f"state {state}" if existing else f"seed {args.seed}"
-    if not sandbox.profile.is_current:
-        origin += f", as Octopus {sandbox.profile.version}"
-    print(f"octoflow sandbox ({origin}) serving on {server.url}", flush=True)
-    print(f"  export OCTOPUS_URL={server.url}", flush=True)
-    print(f"  export OCTOPUS_API_KEY={api_key}", flush=True)
-    print("Press Ctrl-C to stop.", flush=True)
     stop = threading.Event()
-    with stop_requested_by_signals(stop):
+    with stop_requested_by_signals(stop):  # first: a signal may follow the announcement at once
+        _announce_serving(sandbox, server.url, origin, api_key)
         while not stop.wait(0.2):  # a timeout, so the signal handlers get to run
             pass
     if not server.stop():
@@ -322,6 +319,39 @@ def sandbox_serve(args: argparse.Namespace) -> int:
         sandbox.close()
         print(f"state saved to {state}", flush=True)
     return 0
+
+
+def _announce_serving(sandbox: Any, url: str, origin: str, api_key: str) -> None:
+    """What ``sandbox serve`` serves, where, and how to reach it."""
+    if not sandbox.profile.is_current:
+        origin += f", as Octopus {sandbox.profile.version}"
+    print(f"octoflow sandbox ({origin}) serving on {url}", flush=True)
+    print(f"  export OCTOPUS_URL={url}", flush=True)
+    print(f"  export OCTOPUS_API_KEY={api_key}", flush=True)
+    limiter = sandbox.settings.rate_limiter
+    if limiter is not None:
+        rpm, burst = limiter.requests_per_minute, limiter.burst
+        print(f"  rate limit: {rpm:g} requests/min per user, burst {burst}", flush=True)
+    print("Press Ctrl-C to stop.", flush=True)
+
+
+def _serve_rate_limit(rate: str | None, burst: str | None) -> dict[str, Any] | None:
+    """``--rate-limit`` and ``--burst`` as the sandbox's ``rate_limit`` setting (None: off)."""
+    from octoflow.sandbox.ratelimit import parse_rate
+
+    if rate is None:
+        if burst is not None:
+            raise UsageError("--burst needs --rate-limit (e.g. --rate-limit 200/min --burst 200)")
+        return None
+    try:
+        setting: dict[str, Any] = {"requests_per_minute": parse_rate(rate)}
+    except ValueError as exc:
+        raise UsageError(f"--rate-limit {exc}") from None
+    if burst is not None:
+        if not (burst.isascii() and burst.isdigit()) or int(burst) < 1:
+            raise UsageError(f"--burst {burst!r}: give a whole number of requests, 1 or more")
+        setting["burst"] = int(burst)
+    return setting
 
 
 def _serve_state_path(text: str | None) -> Path | None:

@@ -26,6 +26,7 @@ from octoflow.sandbox.errors import (
     SandboxError,
     invalid,
 )
+from octoflow.sandbox.ratelimit import REFUSED_MESSAGE
 from octoflow.sandbox.request import Query, Request, read_body
 from octoflow.sandbox.router import BY_DEFAULT_SPACE, BY_SPACE_ID, Match, split_path
 
@@ -60,8 +61,10 @@ CONTROL_REFUSED = (
     "The sandbox control API (/_sandbox/) needs one of the sandbox's own API keys, which act "
     "as the built-in administrator; keys issued to users are refused whatever their roles."
 )
+#: The rate limiter's name for the user of the sandbox's own keys (no ``Users-`` id).
+BUILT_IN_ADMINISTRATOR = "built-in administrator"
 _FAULT_MESSAGES = {
-    429: "You have exceeded the rate limit for API requests. Please retry later.",
+    429: REFUSED_MESSAGE,
     503: "The Octopus Server is temporarily unavailable. Please retry later.",
 }
 
@@ -112,14 +115,34 @@ class App:
         target: str = "",
         control: bool = False,
     ) -> Response:
+        """Serve one request; the rate limiter's advisory headers go on whatever it answers."""
+        advisory: list[tuple[str, str]] = []
+        status, headers, payload = self.serve(
+            environ, method, path, query, target, control, advisory
+        )
+        return status, headers + advisory, payload
+
+    def serve(
+        self,
+        environ: dict[str, Any],
+        method: str,
+        path: str,
+        query: str,
+        target: str,
+        control: bool,
+        advisory: list[tuple[str, str]],
+    ) -> Response:
         req: Request | None = None
         try:
             router = self.sandbox.router
             user_id = None
-            if not (is_anonymous(method, path) or router.is_anonymous(method, path)):
+            anonymous = is_anonymous(method, path) or router.is_anonymous(method, path)
+            if not anonymous:
                 user_id = self.authenticate(environ, Query(query))
             if control and user_id is not None:
                 raise SandboxError(403, CONTROL_REFUSED, errors=[CONTROL_REFUSED])
+            if not control:
+                advisory += self.rate_limit(environ, query, anonymous, user_id)
             match = router.match(method, path)
             req = self.request(environ, method, path, query, match)
             req.user_id = user_id
@@ -151,6 +174,23 @@ class App:
             return internal_error(exc)
         except Exception as exc:
             return internal_error(exc)
+
+    def rate_limit(
+        self, environ: dict[str, Any], query: str, anonymous: bool, user_id: str | None
+    ) -> list[tuple[str, str]]:
+        """Spend a token of the request's user (429 when none is left): every API request
+        made with a valid key counts, the sandbox's own keys as one user (the built-in
+        administrator). Requests without one are not limited (Octopus limits them per IP
+        address; the sandbox does not)."""
+        settings = self.sandbox.settings
+        if settings.rate_limiter is None:
+            return []
+        if anonymous:
+            try:
+                user_id = self.authenticate(environ, Query(query))
+            except SandboxError:
+                return []
+        return settings.take_token(user_id or BUILT_IN_ADMINISTRATOR)
 
     def authenticate(self, environ: dict[str, Any], query: Query) -> str | None:
         """The user whose key was offered (``None`` for the sandbox's own keys), else 401."""
@@ -198,10 +238,12 @@ class App:
         for doc_id, fields in self.sandbox.settings.take_edits(target, single, listed):
             found = state.find_document(doc_id)
             if found is not None:
-                before = copy.deepcopy(found[1])
-                found[1].update(fields)
-                state.stamp(found[1])
-                events.record_edit(state, found[1]["Id"], before, found[1])
+                collection, doc = found
+                before = copy.deepcopy(doc)
+                doc.update(fields)
+                state.stamp(doc)
+                state.put(collection, doc)  # so the state's indexes see the edit
+                events.record_edit(state, doc["Id"], before, doc)
 
 
 def is_control(path: str) -> bool:

@@ -193,38 +193,46 @@ class Resource:
         doc["Links"] = self.links(doc)
         return state.put(self.collection, doc)
 
-    def siblings(self, req: Request, doc: Doc) -> list[Doc]:
-        """Other documents whose names and slugs must differ from ``doc``'s."""
+    def name_keys(self, doc: Doc) -> list[tuple[str, Any, str]]:
+        """The keys ``doc``'s name and slug must not share with another document."""
         if self.name_scope is None:
             return []
-        scope = self.name_scope(doc)
-        return [
-            d
-            for d in req.state.values(self.collection)
-            if d["Id"] != doc["Id"] and self.name_scope(d) == scope
-        ]
+        scope, name, slug = self.name_scope(doc), doc.get("Name"), doc.get("Slug")
+        keys = [("name", scope, name.lower())] if isinstance(name, str) else []
+        return keys + ([("slug", scope, slug)] if self.has_slug and slug else [])
+
+    def taken(self, req: Request, doc: Doc, key: tuple[str, Any, str]) -> bool:
+        """Whether another document of the collection has ``key`` (an indexed lookup, so a
+        write costs the same however many documents there are)."""
+        names = req.state.index(self.collection, f"names/{self.segment}", self.name_keys)
+        others = (req.state.get(self.collection, i) for i in names.ids(key) - {doc["Id"]})
+        return any(other is not None and key in self.name_keys(other) for other in others)
 
     def name_errors(self, req: Request, doc: Doc) -> list[str]:
         name = doc.get("Name")
         if not isinstance(name, str) or not name.strip():
             return ["The Name field is required."]
-        others = self.siblings(req, doc)
+        if self.name_scope is None:
+            return []
+        scope = self.name_scope(doc)
         errors = []
-        if any((d.get("Name") or "").lower() == name.lower() for d in others):
+        if self.taken(req, doc, ("name", scope, name.lower())):
             errors.append(
                 f"A {self.noun} with the name '{name}' already exists. "
                 "Please choose a different name."
             )
         slug = doc.get("Slug")
-        if self.has_slug and any(d.get("Slug") == slug for d in others):
+        if self.has_slug and self.taken(req, doc, ("slug", scope, slug)):
             errors.append(f"A {self.noun} with the slug '{slug}' already exists.")
         return errors
 
     def unique_slug(self, req: Request, doc: Doc) -> str:
         base = slugify(doc.get("Name") or "") or self.noun
-        taken = {d.get("Slug") for d in self.siblings(req, doc)}
+        if self.name_scope is None:
+            return base
+        scope = self.name_scope(doc)
         slug, n = base, 1
-        while slug in taken:
+        while self.taken(req, doc, ("slug", scope, slug)):
             n += 1
             slug = f"{base}-{n}"
         return slug

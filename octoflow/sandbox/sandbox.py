@@ -6,6 +6,7 @@ import graphlib
 import json
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -52,6 +53,7 @@ class Sandbox:
         loaded if it exists and demo-seeded otherwise (``save`` writes it).
     :param server_version: the Octopus Server release to answer as, one of
         ``profiles.PROFILE_NAMES`` (``"2020.5"``… ``"current"``): its routes and root document.
+    :param clock: seconds, for the rate limiter's buckets (tests pass one they move).
     """
 
     def __init__(
@@ -62,11 +64,12 @@ class Sandbox:
         latency_ms: float = 0,
         concurrency_limit: int | None = None,
         server_version: str = "current",
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.areas = [CoreArea(), *(a for a in areas if a.name != CoreArea.name)]
         self.profile, self.router = _routes_of(self.areas, server_version)
         self.state = State()
-        self.settings = Settings(latency_ms, concurrency_limit)
+        self.settings = Settings(latency_ms, concurrency_limit, clock)
         self.api_keys = frozenset(api_keys)
         self.app = App(self)
         self._requests: list[RequestRecord] = []

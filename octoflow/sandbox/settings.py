@@ -1,4 +1,8 @@
-"""Knobs for tests and benchmarks: latency, a concurrency limit and injected faults.
+"""Knobs for tests and benchmarks: latency, a concurrency limit, a rate limit and injected faults.
+
+``rate_limit`` is null (off, the default) or ``{"requests_per_minute": 200, "burst": 200}``:
+a token bucket per user, as Octopus 2026.3 has (``ratelimit``). Setting it starts every
+user with a full bucket.
 
 A fault is a JSON object; the matchers ``method`` and ``path_contains`` (case-
 insensitive, against path and query) pick requests, ``times`` says how many
@@ -20,11 +24,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from octoflow.sandbox.errors import invalid
+from octoflow.sandbox.errors import SandboxError, invalid
+from octoflow.sandbox.ratelimit import Headers, TokenBucketLimiter, limiter_from_json
 
 FAULT_STATUSES = (403, 429, 500, 502, 503, 504)
 
@@ -32,10 +37,18 @@ FAULT_STATUSES = (403, 429, 500, 502, 503, 504)
 class Settings:
     """Mutable knobs; change them directly or through ``PUT /_sandbox/settings``."""
 
-    def __init__(self, latency_ms: float = 0, concurrency_limit: int | None = None) -> None:
+    def __init__(
+        self,
+        latency_ms: float = 0,
+        concurrency_limit: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.latency_ms = latency_ms
         self.concurrency_limit = concurrency_limit
         self.faults: list[dict[str, Any]] = []
+        #: The per-user rate limiter, None when requests are not limited.
+        self.rate_limiter: TokenBucketLimiter | None = None
+        self._clock = clock
         self._lock = threading.Lock()
         self._slots = threading.Condition()
         self._active = 0
@@ -48,13 +61,14 @@ class Settings:
                 "latency_ms": self.latency_ms,
                 "concurrency_limit": self.concurrency_limit,
                 "faults": [dict(f) for f in self.faults],
+                "rate_limit": self.rate_limiter.to_json() if self.rate_limiter else None,
             }
 
     def update(self, data: Any) -> None:
         """Apply a partial settings object, rejecting it whole when any part is wrong."""
         if not isinstance(data, dict):
             raise invalid("Settings must be a JSON object.")
-        unknown = sorted(set(data) - {"latency_ms", "concurrency_limit", "faults"})
+        unknown = sorted(set(data) - {"latency_ms", "concurrency_limit", "faults", "rate_limit"})
         latency = data.get("latency_ms", self.latency_ms)
         limit = data.get("concurrency_limit", self.concurrency_limit)
         faults = data.get("faults", self.faults)
@@ -67,11 +81,18 @@ class Settings:
             errors.append("faults must be an array.")
         else:
             errors += [e for f in faults for e in fault_errors(f)]
+        limiter = self.rate_limiter
+        if "rate_limit" in data:
+            try:
+                limiter = limiter_from_json(data["rate_limit"], self._clock)
+            except SandboxError as exc:
+                errors += exc.errors or [exc.message]
         if errors:
             raise invalid(*errors)
         with self._lock:
             self.latency_ms, self.concurrency_limit = latency, limit
             self.faults = [dict(f) for f in faults]
+            self.rate_limiter = limiter
         with self._slots:
             self._slots.notify_all()
 
@@ -138,6 +159,12 @@ class Settings:
             with self._slots:
                 self._active -= 1
                 self._slots.notify()
+
+    def take_token(self, user: str) -> Headers:
+        """Spend one of ``user``'s rate-limit tokens: the advisory headers to send (none
+        when requests are not limited), or a 429 ``SandboxError`` when none is left."""
+        limiter = self.rate_limiter
+        return limiter.take(user) if limiter is not None else []
 
     def sleep(self) -> None:
         if self.latency_ms:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
@@ -37,6 +37,7 @@ class State:
         self._lower: dict[str, dict[str, str]] = {}
         self._frozen_now: str | None = None
         self._touched: set[str] = set()
+        self._indexes: dict[str, dict[str, Index]] = {}
 
     # -- documents --------------------------------------------------------------
 
@@ -68,6 +69,8 @@ class State:
     def put(self, name: str, doc: dict[str, Any]) -> dict[str, Any]:
         self.collection(name)[doc["Id"]] = doc
         self._lower[name][doc["Id"].lower()] = doc["Id"]
+        for index in self._indexes.get(name, {}).values():
+            index.add(doc)
         return doc
 
     def remove(self, name: str, doc_id: str) -> dict[str, Any] | None:
@@ -75,7 +78,18 @@ class State:
         if doc is not None:
             del self.collections[name][doc["Id"]]
             del self._lower[name][doc["Id"].lower()]
+            for index in self._indexes.get(name, {}).values():
+                index.discard(doc["Id"])
         return doc
+
+    def index(self, name: str, index_name: str, keys: Callable[[dict[str, Any]], Any]) -> Index:
+        """The collection's documents by ``keys(doc)`` (an iterable of hashable keys), built
+        on first use and kept current by ``put`` and ``remove``. A document changed in
+        place must be ``put`` again for the index to see the change."""
+        by_name = self._indexes.setdefault(name, {})
+        if index_name not in by_name:
+            by_name[index_name] = Index(keys, self.collections.get(name, {}).values())
+        return by_name[index_name]
 
     def values(self, name: str, space_id: str | None = None) -> list[dict[str, Any]]:
         self._touched.add(name)
@@ -182,6 +196,7 @@ class State:
         self.counters.clear()
         self.meta.clear()
         self._lower.clear()
+        self._indexes.clear()
 
     def dump(self) -> dict[str, Any]:
         return copy.deepcopy(
@@ -202,6 +217,38 @@ class State:
             self.collection(name)
             for doc in docs.values():
                 self.put(name, copy.deepcopy(doc))
+
+
+class Index:
+    """Document ids by derived keys (``State.index``), for lookups that would otherwise scan
+    a whole collection."""
+
+    def __init__(
+        self, keys: Callable[[dict[str, Any]], Any], docs: Iterable[dict[str, Any]]
+    ) -> None:
+        self._keys = keys
+        self._ids: dict[Any, set[str]] = {}
+        self._keys_of: dict[str, list[Any]] = {}
+        for doc in docs:
+            self.add(doc)
+
+    def add(self, doc: dict[str, Any]) -> None:
+        self.discard(doc["Id"])
+        keys = list(self._keys(doc))
+        self._keys_of[doc["Id"]] = keys
+        for key in keys:
+            self._ids.setdefault(key, set()).add(doc["Id"])
+
+    def discard(self, doc_id: str) -> None:
+        for key in self._keys_of.pop(doc_id, ()):
+            ids = self._ids[key]
+            ids.discard(doc_id)
+            if not ids:
+                del self._ids[key]
+
+    def ids(self, key: Any) -> set[str]:
+        """Ids of the documents with ``key`` (a copy)."""
+        return set(self._ids.get(key, ()))
 
 
 def check_state(data: Any, source: str) -> None:

@@ -158,6 +158,7 @@ def test_a_bad_server_version_changes_nothing(areas):
         "latency_ms": 0,
         "concurrency_limit": None,
         "faults": [],
+        "rate_limit": None,
         "server_version": "current",
     }
 

@@ -187,7 +187,7 @@ def test_requests_from_web_pages_are_refused(fresh, served: Client, headers):
 def test_a_host_header_other_than_the_address_served_is_refused(fresh, host):
     with SandboxServer(fresh.app) as server:
         answer = raw_get(server.port, "/api/Spaces-1/environments", host.format(port=server.port))
-    assert answer.startswith("HTTP/1.0 403")
+    assert answer.startswith("HTTP/1.1 403")
     assert json.loads(answer.split("\r\n\r\n", 1)[1])["ErrorMessage"].startswith(
         f"The sandbox serves on port {server.port}"
     )
@@ -197,14 +197,14 @@ def test_a_host_header_other_than_the_address_served_is_refused(fresh, host):
 def test_loopback_host_names_with_the_port_are_served(fresh, host):
     with SandboxServer(fresh.app) as server:
         answer = raw_get(server.port, "/api", host.format(port=server.port))
-    assert answer.startswith("HTTP/1.0 200")
+    assert answer.startswith("HTTP/1.1 200")
 
 
 def test_bound_to_every_address_this_machines_name_is_served_too(fresh):
     with SandboxServer(fresh.app, host="0.0.0.0") as server:
         mine = raw_get(server.port, "/api", f"{socket.gethostname()}:{server.port}")
         foreign = raw_get(server.port, "/api", f"evil.example:{server.port}")
-    assert mine.startswith("HTTP/1.0 200") and foreign.startswith("HTTP/1.0 403")
+    assert mine.startswith("HTTP/1.1 200") and foreign.startswith("HTTP/1.1 403")
 
 
 def test_bound_to_a_name_that_name_is_served():
