@@ -281,9 +281,10 @@ def test_serve_limits_each_user_as_asked():
     with serving("--seed", "empty", "--rate-limit", "2/min", "--burst", "3") as (process, url):
         answers = [call(url, SANDBOX_API_KEY) for _ in range(4)]
         process.terminate()
-        # Not communicate(): it reads the pipe itself and misses what readline buffered.
+        # Read the buffered pipe first: communicate() reads the pipe itself and misses
+        # what readline buffered; then it closes the pipes.
         out = process.stdout.read()
-        process.wait(timeout=60)
+        process.communicate(timeout=60)
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
     assert answers[0].headers["Octopus-RateLimit-Policy"] == "l=3;rpm=2"
     assert "rate limit: 2 requests/min per user, burst 3" in out
