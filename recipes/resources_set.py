@@ -27,7 +27,9 @@ PARAMETERS = (
     Param("set", "PATH=VALUE: a field to set (repeat -p set= for more)", kind="repeat", default=[]),
     Param("add", "PATH=VALUE: a member to add to a list (repeatable)", kind="repeat", default=[]),
     Param(
-        "remove", "PATH=VALUE: a member to remove from a list (repeatable)", kind="repeat",
+        "remove",
+        "PATH=VALUE: a member to remove from a list (repeatable)",
+        kind="repeat",
         default=[],
     ),
 )

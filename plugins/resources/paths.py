@@ -20,10 +20,20 @@ from octoflow.provider import OctoflowError, unknown_name_message
 READ_ONLY = frozenset({"Id", "Links", "SpaceId", "LastModifiedOn", "LastModifiedBy"})
 #: Fields holding secrets even when they are not ``{HasValue, NewValue}``-shaped.
 SECRET_FIELDS = frozenset(
-    {"Password", "Token", "SecretKey", "ClientSecret", "CertificateData", "PrivateKeyFile",
-     "PrivateKeyPassphrase", "ApiKey"}
+    {
+        "Password",
+        "Token",
+        "SecretKey",
+        "ClientSecret",
+        "CertificateData",
+        "PrivateKeyFile",
+        "PrivateKeyPassphrase",
+        "ApiKey",
+    }
 )
-_STEP = re.compile(r"(?P<field>[A-Za-z_][A-Za-z0-9_]*)(?:\[(?P<key>[A-Za-z_]\w*)=(?P<value>[^\]]*)\])?")
+_STEP = re.compile(
+    r"(?P<field>[A-Za-z_][A-Za-z0-9_]*)(?:\[(?P<key>[A-Za-z_]\w*)=(?P<value>[^\]]*)\])?"
+)
 
 
 class PathError(OctoflowError):
@@ -54,7 +64,7 @@ def parse(path: str) -> tuple[Step, ...]:
                 "and pick a list item by a key field, e.g. Phases[Name=Test].Name"
             )
         steps.append(Step(match["field"], match["key"], match["value"]))
-        rest = rest[match.end():]
+        rest = rest[match.end() :]
         if not rest:
             break
         if not rest.startswith("."):
@@ -89,8 +99,9 @@ def walk(document: dict[str, Any], steps: tuple[Step, ...]) -> tuple[Any, str]:
             raise PathError(f"{where or 'the document'} is {_kind(node)}, not an object")
         if step.field not in node:
             raise PathError(
-                unknown_name_message(f"field {'in ' + where if where else ''}".strip(),
-                                     step.field, node)
+                unknown_name_message(
+                    f"field {'in ' + where if where else ''}".strip(), step.field, node
+                )
             )
         if step.field in SECRET_FIELDS or is_sensitive(node[step.field]):
             raise PathError(
@@ -111,8 +122,9 @@ def walk(document: dict[str, Any], steps: tuple[Step, ...]) -> tuple[Any, str]:
                     f"{where} is a list item: name one of its fields, e.g. {where}.Name"
                 )
         elif isinstance(value, list) and value and isinstance(value[0], dict):
-            raise PathError(f"{where} is a list of objects: pick one by a key field, "
-                            f"e.g. {where}[Name=…]")
+            raise PathError(
+                f"{where} is a list of objects: pick one by a key field, e.g. {where}[Name=…]"
+            )
         elif value is None:
             raise PathError(f"{where} is null here, so it has no fields: set {where} itself")
         node = value
@@ -129,8 +141,9 @@ def pick(items: Any, step: Step, where: str) -> dict[str, Any]:
         return found[0]
     if not found:
         known = [str(i.get(step.key)) for i in items if isinstance(i, dict)]
-        raise PathError(f"{where}: " + unknown_name_message(f"item with {step.key}",
-                                                            str(step.value), known))
+        raise PathError(
+            f"{where}: " + unknown_name_message(f"item with {step.key}", str(step.value), known)
+        )
     raise PathError(
         f"{where}: {len(found)} items have {step.key}={step.value}; pick one by a field "
         "that is unique, e.g. [Id=…]"

@@ -112,8 +112,10 @@ class ResourceSelection(Selection):
         ctx.selected(noun(self.link), len(selected), len(total))
         if isinstance(self.verbs[0], Delete):
             intent = self.verbs[0].intent()
-            return [Edit(self.link, d["Id"], _label(d), {}, (intent,), action="delete")
-                    for d in selected]
+            return [
+                Edit(self.link, d["Id"], _label(d), {}, (intent,), action="delete")
+                for d in selected
+            ]
         intents = tuple(v.intent() for v in self.verbs if isinstance(v, PathVerb))
         return [
             Edit(self.link, d["Id"], _label(d), d, intents)
@@ -123,14 +125,14 @@ class ResourceSelection(Selection):
 
     def _fits(self, ctx: PlanContext, document: Doc, intents: tuple[Any, ...]) -> bool:
         """Whether every path operation works on this document; a problem when not."""
-        trial = clone(document)
+        trial, fits = clone(document), True
         for intent in intents:
             try:
                 INTENTS[intent.name](trial, intent.args)
             except PathError as exc:
                 ctx.problem(f"{self.link} {_label(document)!r}: {exc}")
-                return False
-        return True
+                fits = False
+        return fits
 
 
 def collection_ref(ctx: PlanContext, link: str) -> str | None:

@@ -115,17 +115,42 @@ def test_a_phase_by_name_and_a_member_of_its_list(server_api, cli) -> None:
 @pytest.mark.parametrize(
     ("path", "where", "change", "field", "expected"),
     [
-        (f"{SPACE}/channels", "Hotfix", "set=Description=Emergency fixes", "Description",
-         "Emergency fixes"),
+        (
+            f"{SPACE}/channels",
+            "Hotfix",
+            "set=Description=Emergency fixes",
+            "Description",
+            "Emergency fixes",
+        ),
         ("/api/feeds", "NuGet.org", "set=DownloadAttempts=3", "DownloadAttempts", 3),
-        (f"{SPACE}/environments", "Staging,Production", "set=UseGuidedFailure=true",
-         "UseGuidedFailure", True),
-        (f"{SPACE}/projectgroups", "Apps", "add=EnvironmentIds=Environments-2", "EnvironmentIds",
-         ["Environments-2"]),
-        (f"{SPACE}/machinepolicies", "Cloud Targets", "set=ConnectionRetryCountLimit=9",
-         "ConnectionRetryCountLimit", 9),
-        (f"{SPACE}/workerpools", "Linux Workers", 'set=Description="Linux, 2 cores"',
-         "Description", "Linux, 2 cores"),
+        (
+            f"{SPACE}/environments",
+            "Staging,Production",
+            "set=UseGuidedFailure=true",
+            "UseGuidedFailure",
+            True,
+        ),
+        (
+            f"{SPACE}/projectgroups",
+            "Apps",
+            "add=EnvironmentIds=Environments-2",
+            "EnvironmentIds",
+            ["Environments-2"],
+        ),
+        (
+            f"{SPACE}/machinepolicies",
+            "Cloud Targets",
+            "set=ConnectionRetryCountLimit=9",
+            "ConnectionRetryCountLimit",
+            9,
+        ),
+        (
+            f"{SPACE}/workerpools",
+            "Linux Workers",
+            'set=Description="Linux, 2 cores"',
+            "Description",
+            "Linux, 2 cores",
+        ),
     ],
     ids=["Channels", "Feeds", "Environments", "ProjectGroups", "MachinePolicies", "WorkerPools"],
 )
@@ -148,7 +173,14 @@ def test_set_and_add_on_six_collections(
 
 
 def test_a_list_item_field_on_tag_sets(server_api, cli) -> None:
-    args = ("-p", "collection=TagSets", "-p", "where=Tier", "-p", "set=Tags[Name=Gold].Color=#FFD700")
+    args = (
+        "-p",
+        "collection=TagSets",
+        "-p",
+        "where=Tier",
+        "-p",
+        "set=Tags[Name=Gold].Color=#FFD700",
+    )
     code, _out, err = cli("apply", "resources-set", *args, "--yes")
     assert code == 0, err
     tiers = next(t for t in server_api.get(f"{SPACE}/tagsets/all") if t["Name"] == "Tier")
@@ -207,8 +239,13 @@ def test_undo_takes_a_resources_set_back(server_api, cli, tmp_path) -> None:
     before = documents(server_api, f"{SPACE}/lifecycles")
     journal = tmp_path / "retention.jsonl"
     code, _out, err = cli(
-        "apply", "resources-set", *RETENTION_30_DAYS, "--yes", "--allow-wide",
-        "--journal", str(journal),
+        "apply",
+        "resources-set",
+        *RETENTION_30_DAYS,
+        "--yes",
+        "--allow-wide",
+        "--journal",
+        str(journal),
     )
     assert code == 0, err
     assert documents(server_api, f"{SPACE}/lifecycles") != before
