@@ -32,7 +32,7 @@ IntentFn = Callable[[dict[str, Any], Mapping[str, Any]], None]
 #: written before the first write, so on an update ``secret_row`` raises.
 ApplyIntentFn = Callable[[dict[str, Any], Mapping[str, Any], Callable[..., None]], None]
 #: How a sandbox area is named for lazy loading: ``package.module:Attribute``.
-AREA_PATH = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*")
+IMPORT_PATH = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*")
 
 
 @attrs.frozen
@@ -109,8 +109,17 @@ class Registry:
 
     # -- registration -------------------------------------------------------
 
-    def add_collection(self, name: str, factory: Callable[[Any], Any]) -> None:
-        """Expose ``factory(octo)`` as ``octo.<name>`` in the DSL."""
+    def add_collection(self, name: str, factory: Callable[[Any], Any] | str) -> None:
+        """Expose ``factory(octo)`` as ``octo.<name>`` in the DSL.
+
+        ``factory`` is best given as ``"package.module:Selection"``: the module is imported
+        when a run first uses ``octo.<name>``, and the class instantiated without
+        arguments, so a run pays only for the collections it uses.
+        """
+        if isinstance(factory, str):
+            who = f"plugin {self.current_plugin!r} registered the collection {name!r} as"
+            _check_path(factory, who)
+            factory = _LazyCollection(factory, self.current_plugin)
         self._add("collection", name, factory)
 
     def add_resource_kind(self, kind: ResourceKind) -> None:
@@ -145,11 +154,7 @@ class Registry:
         if not isinstance(area, str):
             self._add("sandbox area", area.name, area)
             return
-        if not AREA_PATH.fullmatch(area):
-            raise PluginError(
-                f"plugin {self.current_plugin!r} registered the sandbox area {area!r}: "
-                "give a path such as 'my_plugin.sandbox:MyArea' (module, colon, attribute)"
-            )
+        _check_path(area, f"plugin {self.current_plugin!r} registered the sandbox area")
         self._add("sandbox area", name or self.current_plugin, area)
 
     def add_recipe(self, name: str, path: Path) -> None:
@@ -214,6 +219,33 @@ class Registry:
             return self._tables[table][name].value
         except KeyError:
             raise UsageError(unknown_name_message(table, name, self._tables[table])) from None
+
+
+def _check_path(path: str, who: str) -> None:
+    if not IMPORT_PATH.fullmatch(path):
+        raise PluginError(
+            f"{who} {path!r}: give a path such as 'my_plugin.module:Name' "
+            "(module, colon, attribute)"
+        )
+
+
+@attrs.frozen
+class _LazyCollection:
+    """A collection factory named by ``module:Class``, imported on first use."""
+
+    path: str
+    plugin: str
+
+    def __call__(self, octo: Any) -> Any:
+        module_name, _, attribute = self.path.partition(":")
+        try:
+            found = getattr(importlib.import_module(module_name), attribute)
+        except Exception as exc:
+            raise PluginError(
+                f"plugin {self.plugin!r} registered a collection as {self.path!r}, which "
+                f"does not load: {type(exc).__name__}: {exc}"
+            ) from exc
+        return found()
 
 
 def _load_area(name: str, entry: Entry) -> SandboxArea:

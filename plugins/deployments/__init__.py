@@ -21,15 +21,13 @@ RECIPES = (
 def octoflow_register(registry: Registry) -> None:
     from octoflow_plugins.deployments.actions import ACTIONS
     from octoflow_plugins.deployments.actions_runbooks import ACTIONS as RUN_ACTIONS
-    from octoflow_plugins.deployments.collection import Deployments
-    from octoflow_plugins.deployments.interventions import Interventions
-    from octoflow_plugins.deployments.releases import Releases
-    from octoflow_plugins.deployments.runbooks import Runbooks
 
-    registry.add_collection("releases", lambda octo: Releases())
-    registry.add_collection("deployments", lambda octo: Deployments())
-    registry.add_collection("runbooks", lambda octo: Runbooks())
-    registry.add_collection("interventions", lambda octo: Interventions())
+    registry.add_collection("releases", "octoflow_plugins.deployments.releases:Releases")
+    registry.add_collection("deployments", "octoflow_plugins.deployments.collection:Deployments")
+    registry.add_collection("runbooks", "octoflow_plugins.deployments.runbooks:Runbooks")
+    registry.add_collection(
+        "interventions", "octoflow_plugins.deployments.interventions:Interventions"
+    )
     for name, fn in {**ACTIONS, **RUN_ACTIONS}.items():
         registry.add_action(name, fn)
     registry.add_sandbox_area("octoflow_plugins.deployments.sandbox:DeploymentsArea")

@@ -16,11 +16,10 @@ RECIPES = (
 
 @hookimpl
 def octoflow_register(registry: Registry) -> None:
-    from octoflow_plugins.processes.collection import Projects
     from octoflow_plugins.processes.intents import INTENTS
     from octoflow_plugins.processes.kinds import KINDS
 
-    registry.add_collection("projects", lambda octo: Projects())
+    registry.add_collection("projects", "octoflow_plugins.processes.collection:Projects")
     for kind in KINDS:
         registry.add_resource_kind(kind)
     for name, fn in INTENTS.items():

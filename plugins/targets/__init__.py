@@ -12,13 +12,11 @@ RECIPES = ("targets-update",)
 
 @hookimpl
 def octoflow_register(registry: Registry) -> None:
-    from octoflow_plugins.targets.collection import Targets
     from octoflow_plugins.targets.intents import INTENTS
     from octoflow_plugins.targets.kinds import KINDS
-    from octoflow_plugins.targets.workers import Workers
 
-    registry.add_collection("targets", lambda octo: Targets())
-    registry.add_collection("workers", lambda octo: Workers())
+    registry.add_collection("targets", "octoflow_plugins.targets.collection:Targets")
+    registry.add_collection("workers", "octoflow_plugins.targets.workers:Workers")
     for kind in KINDS:
         registry.add_resource_kind(kind)
     for name, fn in INTENTS.items():

@@ -11,11 +11,10 @@ RECIPES = ("tenants-add-project", "tenants-remove-project", "tenants-tag")
 
 @hookimpl
 def octoflow_register(registry: Registry) -> None:
-    from octoflow_plugins.tenants.collection import Tenants
     from octoflow_plugins.tenants.intents import INTENTS
     from octoflow_plugins.tenants.kinds import KINDS
 
-    registry.add_collection("tenants", lambda octo: Tenants())
+    registry.add_collection("tenants", "octoflow_plugins.tenants.collection:Tenants")
     for kind in KINDS:
         registry.add_resource_kind(kind)
     for name, fn in INTENTS.items():

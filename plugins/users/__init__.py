@@ -14,11 +14,9 @@ def octoflow_register(registry: Registry) -> None:
     from octoflow_plugins.users.intents import APPLY_TIME_INTENTS, INTENTS
     from octoflow_plugins.users.kinds import KINDS
     from octoflow_plugins.users.passwords import SETTLE, settle_passwords
-    from octoflow_plugins.users.teams import Teams
-    from octoflow_plugins.users.users import Users
 
-    registry.add_collection("users", lambda octo: Users())
-    registry.add_collection("teams", lambda octo: Teams())
+    registry.add_collection("users", "octoflow_plugins.users.users:Users")
+    registry.add_collection("teams", "octoflow_plugins.users.teams:Teams")
     for kind in KINDS:
         registry.add_resource_kind(kind)
     for name, fn in INTENTS.items():

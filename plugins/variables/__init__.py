@@ -12,11 +12,10 @@ RECIPES = ("octopus-register-instance",)
 
 @hookimpl
 def octoflow_register(registry: Registry) -> None:
-    from octoflow_plugins.variables.collection import Variables
     from octoflow_plugins.variables.intents import APPLY_TIME_INTENTS, INTENTS
     from octoflow_plugins.variables.kinds import KINDS
 
-    registry.add_collection("variables", lambda octo: Variables())
+    registry.add_collection("variables", "octoflow_plugins.variables.collection:Variables")
     for kind in KINDS:
         registry.add_resource_kind(kind)
     for name, fn in INTENTS.items():

@@ -118,6 +118,10 @@ def test_planning_through_the_cli_imports_no_sandbox_module(real_server, tmp_pat
     assert "Plan: 0 to add, 360 to change, 0 to delete." in done.stdout
     assert sandbox_modules(report["modules"]) == []
     assert "jinja2" not in report["modules"]  # no template in this recipe
+    # Collections load on first use: this run uses tenants, not teams or processes.
+    assert "octoflow_plugins.tenants.collection" in report["modules"]
+    assert "octoflow_plugins.users.teams" not in report["modules"]
+    assert "octoflow_plugins.processes.collection" not in report["modules"]
 
 
 def test_the_help_loads_no_engine(tmp_path) -> None:
