@@ -14,9 +14,8 @@ RECIPES = ("resources-set", "resources-delete")
 def octoflow_register(registry: Registry) -> None:
     from octoflow_plugins.resources.intents import INTENTS
     from octoflow_plugins.resources.kinds import KINDS
-    from octoflow_plugins.resources.selection import Resources
 
-    registry.add_collection("resources", lambda octo: Resources())
+    registry.add_collection("resources", "octoflow_plugins.resources.selection:Resources")
     for kind in KINDS:
         registry.add_resource_kind(kind)
     for name, fn in INTENTS.items():
