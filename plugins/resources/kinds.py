@@ -14,15 +14,16 @@ from octoflow.provider import ResourceKind
 
 #: Link name → (URL segment, space-scoped) for collections of named documents that
 #: are read with ``/all`` and ``?ids=``, and written with ``PUT``/``DELETE`` by id.
-#: Feeds are unscoped here because the sandbox links them from ``/api/feeds``;
-#: UNCONFIRMED: Octopus 2020.5+ links them under the space (``/api/Spaces-1/feeds``).
+#: Feeds live in a space (``/api/{spaceId}/feeds``) although root documents link the
+#: unscoped ``/api/feeds`` alias, which means the default space; so the table, not the
+#: link's form, says where a collection lives.
 COLLECTIONS: dict[str, tuple[str, bool]] = {
     "Accounts": ("accounts", True),
     "ActionTemplates": ("actiontemplates", True),
     "Certificates": ("certificates", True),
     "Channels": ("channels", True),
     "Environments": ("environments", True),
-    "Feeds": ("feeds", False),
+    "Feeds": ("feeds", True),
     "LibraryVariables": ("libraryvariablesets", True),
     "Lifecycles": ("lifecycles", True),
     "MachinePolicies": ("machinepolicies", True),

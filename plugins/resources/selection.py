@@ -150,15 +150,7 @@ def collection_ref(ctx: PlanContext, link: str) -> str | None:
         )
         return None
     segment, scoped = COLLECTIONS[link]
-    if _is_scoped(links[link]) != scoped:
-        where = "inside" if _is_scoped(links[link]) else "outside"
-        ctx.problem(f"this server links {link} {where} a space, which octoflow does not expect")
-        return None
     return segment if scoped else f"/api/{segment}"
-
-
-def _is_scoped(href: str) -> bool:
-    return href.startswith("/api/Spaces-") or href.startswith("/api/{spaceId}")
 
 
 def _having(

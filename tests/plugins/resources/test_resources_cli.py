@@ -122,7 +122,7 @@ def test_a_phase_by_name_and_a_member_of_its_list(server_api, cli) -> None:
             "Description",
             "Emergency fixes",
         ),
-        ("/api/feeds", "NuGet.org", "set=DownloadAttempts=3", "DownloadAttempts", 3),
+        (f"{SPACE}/feeds", "NuGet.org", "set=DownloadAttempts=3", "DownloadAttempts", 3),
         (
             f"{SPACE}/environments",
             "Staging,Production",
@@ -189,7 +189,7 @@ def test_a_list_item_field_on_tag_sets(server_api, cli) -> None:
 
 def test_delete_removes_only_the_named_documents(server, server_api, cli) -> None:
     sandbox, _srv = server
-    before = documents(server_api, "/api/feeds")
+    before = documents(server_api, f"{SPACE}/feeds")
     args = ("-p", "collection=Feeds", "-p", "where=GitHub Container Registry")
     sandbox.clear_requests()
 
@@ -197,8 +197,8 @@ def test_delete_removes_only_the_named_documents(server, server_api, cli) -> Non
 
     assert code == 0, err
     gone = name_to_id(before, "GitHub Container Registry")
-    assert [(w.method, w.path) for w in writes(sandbox)] == [("DELETE", f"/api/feeds/{gone}")]
-    assert documents(server_api, "/api/feeds") == {i: d for i, d in before.items() if i != gone}
+    assert [(w.method, w.path) for w in writes(sandbox)] == [("DELETE", f"{SPACE}/feeds/{gone}")]
+    assert documents(server_api, f"{SPACE}/feeds") == {i: d for i, d in before.items() if i != gone}
     code, out, err = cli("plan", "resources-delete", *args)
     assert code == 2 and "unknown Feed name 'GitHub Container Registry'" in err
 
