@@ -147,6 +147,9 @@ class Recipe:
     ref: str = ""
     #: When the recipe's plan is a wide change (its module's ``WIDE_ABOVE``, e.g. ``"80%,500"``).
     wide_above: WidePolicy = DEFAULT_WIDE
+    #: A policy check (its module's ``CHECK_ONLY = True``): ``check`` and ``apply --check``
+    #: run it, ``apply`` refuses to.
+    check_only: bool = False
 
     @classmethod
     def load(cls, path: Path, name: str | None = None) -> Recipe:
@@ -172,6 +175,7 @@ class Recipe:
             build,
             ref=name or str(path),
             wide_above=_wide_above(module, path),
+            check_only=getattr(module, "CHECK_ONLY", False) is True,
         )
 
     def bind(self, raw: Mapping[str, str | list[str]]) -> dict[str, Any]:
@@ -215,6 +219,15 @@ class Recipe:
         """Parameter values as plans and reports may show them (sensitive ones masked)."""
         sensitive = {p.name for p in self.params if p.sensitive}
         return {k: ("********" if k in sensitive else _jsonable(v)) for k, v in values.items()}
+
+
+def refuse_applying(recipe: Recipe) -> None:
+    """A policy check (``CHECK_ONLY``) is never applied, by the CLI or a step."""
+    if recipe.check_only:
+        raise UsageError(
+            f"{recipe.name} is a policy check and is never applied: run `octoflow check "
+            f"{recipe.name} …`, or give it to a staged apply as --check {recipe.name}"
+        )
 
 
 def find_recipe(name_or_path: str, shipped: Mapping[str, Path]) -> Recipe:

@@ -26,6 +26,14 @@ import attrs
 
 from octoflow.apply.executor import ApplyReport, Executor, OperationResult
 from octoflow.apply.journal import Journal
+from octoflow.apply.stages import (
+    Resumption,
+    Rollout,
+    RolloutReport,
+    StagedApply,
+    ask_on_terminal,
+    check_prompt_possible,
+)
 from octoflow.client import OctopusClient
 from octoflow.config import Connection
 from octoflow.errors import OctoflowError, UsageError
@@ -226,6 +234,53 @@ class Octoflow:
         report = executor.run(plan, preflight=preflight)
         self.host.apply_done(report)
         return report
+
+    def roll_out(
+        self,
+        plan: Plan,
+        rollout: Rollout,
+        *,
+        concurrency: int = 8,
+        journal: Path | None = None,
+        resumption: Resumption | None = None,
+        on_result: Callable[[OperationResult], None] | None = None,
+        on_progress: Callable[[Operation, str], None] | None = None,
+        on_stage: Callable[[str], None] | None = None,
+        ask: Callable[[str], bool] | None = None,
+        preflight: bool = False,
+        allow_wide: bool = False,
+    ) -> RolloutReport:
+        """Apply ``plan`` in stages, checking after each (see :mod:`octoflow.apply.stages`).
+
+        Everything that can be refused is refused before the first write: another
+        server's plan, a wide one without ``allow_wide``, a check that cannot be planned,
+        ``Pause(prompt=True)`` without ``ask`` off a terminal.
+
+        :param resumption: what an earlier run did (``read_rollout(journal).resumption``).
+        :param on_stage: called with a line saying which stage runs, and each check's result.
+        :param ask: asked a yes/no question between stages for a prompt pause (default:
+            on the terminal).
+        """
+        self.check_target(plan)
+        check_wide(plan, allow_wide)
+        if ask is None:
+            check_prompt_possible(rollout)
+        for check in rollout.checks:
+            check.validate(self)
+        staged = StagedApply(
+            self,
+            plan,
+            rollout,
+            journal=journal,
+            concurrency=concurrency,
+            allow_wide=allow_wide,
+            preflight=preflight,
+            on_result=on_result,
+            on_progress=on_progress,
+            on_stage=on_stage,
+            ask=ask or ask_on_terminal,
+        )
+        return staged.run(resumption)
 
     def plan_undo(self, journal: Path | str | RecordedApply) -> UndoPlan:
         """The inverse of the apply ``journal`` records, planned against the server as it

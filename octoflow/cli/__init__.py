@@ -109,7 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=_command("check"))
 
     apply = sub.add_parser("apply", help="plan a recipe (or load a saved plan) and apply it")
-    apply.add_argument("recipe", help="a recipe name, a recipe .py file, or a saved plan .json")
+    apply.add_argument(
+        "recipe",
+        nargs="?",
+        help="a recipe name, a recipe .py file, or a saved plan .json (none with --resume)",
+    )
     _recipe_options(apply)
     _connection_options(apply)
     _output_options(apply)
@@ -120,20 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="apply a wide change (a plan marked WIDE); without it apply refuses one",
     )
-    apply.add_argument(
-        "--yes", action="store_true", help="apply without asking (needed off a terminal)"
-    )
-    apply.add_argument(
-        "--concurrency",
-        type=_positive_int,
-        default=8,
-        help="operations applied (and reads made while planning) at once (default 8)",
-    )
-    apply.add_argument(
-        "--journal",
-        metavar="FILE",
-        help="write the JSON-lines journal here (default ~/.octoflow/journal/PLAN-ID.jsonl)",
-    )
+    _applying_options(apply, "operations applied (and reads made while planning) at once")
     apply.add_argument(
         "--expect-digest",
         type=_digest,
@@ -141,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="apply only if the plan's digest is DIGEST (as `octoflow plan` printed it for the "
         "plan you reviewed); otherwise show the plan and write nothing",
     )
+    _rollout_options(apply)
     apply.set_defaults(handler=_command("apply"))
     _undo_parser(sub)
 
@@ -270,6 +262,62 @@ def _narrowing_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _rollout_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group('staged rollout (docs/getting-started.md, "Staged rollout")')
+    group.add_argument(
+        "--canary", type=_positive_int, metavar="N", help="apply the first N operations first"
+    )
+    group.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        metavar="M",
+        help="then apply the rest in stages of M operations",
+    )
+    group.add_argument(
+        "--check",
+        action="append",
+        default=[],
+        metavar="CHECK",
+        help="after every stage: a recipe that must plan no change (NAME, or "
+        '"recipe:NAME -p name=value …"), cmd:COMMAND (must exit 0), health:ENVIRONMENT '
+        '(a health task must succeed) or "runbook:-p project=P -p runbook=R -p environment=E" '
+        "(its runs must succeed); repeatable",
+    )
+    group.add_argument(
+        "--pause",
+        type=_checked("Pause"),
+        metavar="30s|prompt",
+        help="between stages: wait this long, or ask on the terminal (default: no pause)",
+    )
+    group.add_argument(
+        "--max-failures",
+        type=_checked("FailureLimit"),
+        metavar="N|P%",
+        help="stop after the stage where failed operations exceed N, or P%% of those "
+        "attempted (default 0: the first failure stops the rollout)",
+    )
+    group.add_argument(
+        "--resume",
+        metavar="JOURNAL",
+        help="carry on with the stopped rollout this journal records (its plan and settings)",
+    )
+
+
+def _checked(setting: str) -> Callable[[str], str]:
+    """An argparse type that refuses what ``octoflow.apply.stages.<setting>.parse``
+    refuses, and keeps the text (the module is imported when the option is given)."""
+
+    def check(text: str) -> str:
+        stages = importlib.import_module("octoflow.apply.stages")
+        try:
+            getattr(stages, setting).parse(text)
+        except UsageError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return text
+
+    return check
+
+
 def _undo_parser(sub: Any) -> None:
     undo = sub.add_parser(
         "undo",
@@ -286,21 +334,25 @@ def _undo_parser(sub: Any) -> None:
         action="store_true",
         help="show the undo plan and stop (with --out, save it for `octoflow apply FILE.json`)",
     )
-    undo.add_argument(
+    _applying_options(undo, "operations applied at once", "the undo's own journal")
+    undo.set_defaults(handler=_command("undo", "octoflow.cli.undo"), allow_wide=True)
+
+
+def _applying_options(
+    parser: argparse.ArgumentParser, concurrency: str, journal: str = "the JSON-lines journal"
+) -> None:
+    """``--yes``, ``--concurrency`` and ``--journal``: what every command that writes takes."""
+    parser.add_argument(
         "--yes", action="store_true", help="apply without asking (needed off a terminal)"
     )
-    undo.add_argument(
-        "--concurrency",
-        type=_positive_int,
-        default=8,
-        help="operations applied at once (default 8)",
+    parser.add_argument(
+        "--concurrency", type=_positive_int, default=8, help=f"{concurrency} (default 8)"
     )
-    undo.add_argument(
+    parser.add_argument(
         "--journal",
         metavar="FILE",
-        help="write the undo's own journal here (default ~/.octoflow/journal/PLAN-ID.jsonl)",
+        help=f"write {journal} here (default ~/.octoflow/journal/PLAN-ID.jsonl)",
     )
-    undo.set_defaults(handler=_command("undo", "octoflow.cli.undo"), allow_wide=True)
 
 
 def _connection_options(parser: argparse.ArgumentParser, all_spaces: bool = True) -> None:

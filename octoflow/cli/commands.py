@@ -27,7 +27,7 @@ from octoflow.plan.model import Plan
 from octoflow.plan.narrow import Narrowing
 from octoflow.plan.wide import check_wide
 from octoflow.plugin import PluginHost
-from octoflow.recipe import Recipe, find_recipe
+from octoflow.recipe import Recipe, find_recipe, refuse_applying
 from octoflow.secrets import redact
 from octoflow.session import Octoflow, build_sandbox
 
@@ -107,14 +107,26 @@ def _drift_code(plans: Sequence[Plan]) -> int:
 
 
 def apply(args: argparse.Namespace) -> int:
+    from octoflow.cli import rollout
+
     _check_out(args)
+    if args.resume:
+        return rollout.resume(args)
+    if not args.recipe:
+        raise UsageError("apply needs a RECIPE, a saved plan .json, or --resume JOURNAL")
     _check_expect_digest_alone(args)
+    rollout.check_early(args)
     sessions = _sessions(args)
     _check_narrowing_alone(args, sessions)
     if len(sessions) > 1:
+        if rollout.wanted(args):
+            raise UsageError("a staged rollout applies the plan of one space: give one --space")
         return _apply_spaces(sessions, args)
     octo = sessions[0]
     saved = args.recipe.endswith(".json")
+    staged = None
+    if rollout.wanted(args):
+        staged = rollout.settings(args, octo, parse_params(args.param))
     if saved:
         if args.param:
             raise UsageError("-p parameters belong to recipes; a saved plan has its values already")
@@ -122,6 +134,7 @@ def apply(args: argparse.Namespace) -> int:
         octo.check_target(the_plan)
         the_plan = octo.narrow(the_plan, _narrowing(args), args.concurrency)
     else:
+        refuse_applying(find_recipe(args.recipe, octo.registry.recipes))
         the_plan = _plan_recipe(octo, args)
     if args.format == "text":
         _show_plan(the_plan, args, write_out=False)
@@ -136,6 +149,9 @@ def apply(args: argparse.Namespace) -> int:
         return 0
     Journal(_journal_path(args, the_plan))  # a journal that cannot be written stops us here
     _confirm(the_plan.summary, args)
+    if staged is not None:
+        journal = _journal_path(args, the_plan)
+        return rollout.run(octo, the_plan, staged, args, journal, preflight=saved)
     report, journal = _apply_one(octo, the_plan, args, preflight=saved)
     _show_report(the_plan, report, args, journal)
     return _exit_code(report)

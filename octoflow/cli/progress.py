@@ -56,6 +56,11 @@ class Progress:
         with self._lock:
             self._line(f"{op.kind} {op.name!r}: {message}")
 
+    def say(self, text: str) -> None:
+        """A line of its own (which stage of a rollout runs)."""
+        with self._lock:
+            self._line(text)
+
     def finish(self) -> None:
         """End the bar; if apply stopped short, say where."""
         with self._lock:

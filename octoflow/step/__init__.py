@@ -35,6 +35,7 @@ from octoflow.plan.digest import check_digest
 from octoflow.plan.junit import junit_xml
 from octoflow.plan.model import Plan
 from octoflow.plan.render import render_plan, summary_line
+from octoflow.recipe import find_recipe, refuse_applying
 from octoflow.session import Octoflow
 from octoflow.step.inputs import StepInputs
 from octoflow.step.messages import ServiceMessages
@@ -76,6 +77,8 @@ def run(
 
 
 def _run(octo: Octoflow, inputs: StepInputs, messages: ServiceMessages, workdir: Path) -> int:
+    if inputs.apply:
+        refuse_applying(find_recipe(inputs.recipe, octo.registry.recipes))
     plan = octo.plan_recipe(inputs.recipe, inputs.params)
     messages.highlight(f"octoflow {plan.title}: {summary_line(plan)}")
     messages.verbose(render_plan(plan, verbose=True))

@@ -6,7 +6,7 @@ from importlib import resources
 
 from octoflow.provider import Registry, hookimpl
 
-RECIPES = ("tenants-add-project", "tenants-remove-project", "tenants-tag")
+RECIPES = ("tenants-add-project", "tenants-remove-project", "tenants-tag", "tenants-check-eu")
 
 
 @hookimpl

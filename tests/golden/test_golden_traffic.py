@@ -26,7 +26,9 @@ import vcr
 import yaml
 
 from octoflow.cli import main
+from octoflow.cli.commands import EXIT_DRIFT
 from octoflow.plugin import REQUIRED_PROVIDERS, PluginHost
+from octoflow.recipe import find_recipe
 from octoflow.sandbox import Sandbox, SandboxServer
 
 CASSETTES = Path(__file__).parent / "cassettes"
@@ -63,6 +65,12 @@ CASES: dict[str, dict[str, str]] = {
         "environments": "Test,Production",
     },
     "tenants-remove-project": {"tag": "Region/EU", "project": "Customer Portal"},
+    # A policy check: recorded as `octoflow check`, it reads and never writes.
+    "tenants-check-eu": {
+        "tag": "Tier/Gold",
+        "project": "Customer Portal",
+        "environments": "Test,Production",
+    },
     "tenants-tag": {"tag": "Tier/Gold", "add": "Tier/Silver", "remove": "Tier/Gold"},
     "targets-update": {
         "role": "web",
@@ -156,9 +164,12 @@ def test_recipe_traffic_matches_the_golden_cassette(recipe, tmp_path, monkeypatc
     recorded = tmp_path / f"{recipe}.yaml"
     recorded.write_text(dump(golden_form(load(raw))), encoding="utf-8")
     assert KEY_PLACEHOLDER in recorded.read_text(encoding="utf-8")
-    assert load(recorded)["metadata"]["writes"] > 0, (
-        f"{recipe} with {CASES[recipe]} wrote nothing: choose parameters that change tenants"
-    )
+    if check_only(recipe):
+        assert load(recorded)["metadata"]["writes"] == 0, f"the check {recipe} wrote"
+    else:
+        assert load(recorded)["metadata"]["writes"] > 0, (
+            f"{recipe} with {CASES[recipe]} wrote nothing: choose parameters that change tenants"
+        )
     golden = CASSETTES / recorded.name
     if os.environ.get(UPDATE_VARIABLE):
         shutil.copyfile(recorded, golden)
@@ -217,8 +228,15 @@ def record(recipe: str, params: dict[str, str], cassette: Path, monkeypatch, cap
             for arg in ("-p", f"{name}={value.format(**places)}")
         ]
         with recorder(server.url).use_cassette(str(cassette)):
-            code = main(["apply", recipe, *args, "--yes", "--concurrency", "1"])
+            if check_only(recipe):
+                code = main(["check", recipe, *args, "--concurrency", "1"]) - EXIT_DRIFT
+            else:
+                code = main(["apply", recipe, *args, "--yes", "--concurrency", "1"])
     assert code == 0, capsys.readouterr().err
+
+
+def check_only(recipe: str) -> bool:
+    return find_recipe(recipe, REGISTRY.recipes).check_only
 
 
 def recorder(server_url: str) -> vcr.VCR:

@@ -230,3 +230,17 @@ def test_the_drift_check_template_fails_on_drift_and_passes_once_applied(
     assert clean.code == 0, clean.stdout + clean.stderr
     assert 'failures="0"' in next((tmp_path / "clean").glob("octoflow-*.junit.xml")).read_text()
     assert_no_key(drift, tmp_path / "drift")
+
+
+def test_a_policy_check_recipe_is_never_applied_by_a_step(server, variables, tmp_path) -> None:
+    sandbox, _srv = server
+    sandbox.clear_requests()
+    eu = {"Octoflow.Param.tag": "Region/EU", "Octoflow.Param.project": "Customer Portal"}
+
+    run = run_step(
+        body("tenants-check-eu"), {**variables, **eu, "Octoflow.Apply": "True"}, tmp_path
+    )
+
+    assert run.code == 2
+    assert "tenants-check-eu is a policy check and is never applied" in run.stdout
+    assert writes(sandbox) == []

@@ -149,4 +149,5 @@ def test_plugins_lists_the_tenants_provider(capsys) -> None:
     code, out, _ = run_cli("plugins", capsys=capsys)
     assert code == 0
     assert "tenants  octoflow-octopus 0.1.0" in out
-    assert "recipes: tenants-add-project, tenants-remove-project, tenants-tag" in out
+    recipes = "tenants-add-project, tenants-check-eu, tenants-remove-project, tenants-tag"
+    assert f"recipes: {recipes}" in out
