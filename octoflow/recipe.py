@@ -33,7 +33,7 @@ from octoflow.plan.wide import DEFAULT as DEFAULT_WIDE
 from octoflow.plan.wide import WidePolicy
 from octoflow.registry import unknown_name_message
 
-KINDS = ("str", "list", "bool", "int", "file")
+KINDS = ("str", "list", "bool", "int", "file", "repeat")
 
 
 class _Required:
@@ -50,7 +50,8 @@ class Param:
 
     :param name: the ``-p name=value`` key (also the keyword passed to ``statements``).
     :param help: one sentence for ``octoflow recipes`` and step-template help text.
-    :param kind: ``str``, ``list`` (comma-separated), ``bool``, ``int`` or ``file`` (a path).
+    :param kind: ``str``, ``list`` (comma-separated), ``bool``, ``int``, ``file`` (a path)
+        or ``repeat`` (``-p`` given once per value, or one value per line; a list).
     :param default: the value when not given; ``REQUIRED`` makes it mandatory.
     :param label: a short title for UIs (default: the name, capitalised).
     :param sensitive: never shown in plans, journals or reports.
@@ -79,7 +80,15 @@ class Param:
     def title(self) -> str:
         return self.label or self.name.replace("_", " ").capitalize()
 
-    def parse(self, raw: str) -> Any:
+    def parse(self, raw: str | list[str]) -> Any:
+        if isinstance(raw, list) and self.kind != "repeat":
+            raise UsageError(f"parameter {self.name!r} given twice")
+        if self.kind == "repeat":
+            values = raw if isinstance(raw, list) else raw.splitlines() or [raw]
+            for value in values:
+                if not value.strip():
+                    raise UsageError(self.blank_message(value))
+            return list(values)
         if self.kind == "list":
             items = [item.strip() for item in raw.split(",") if item.strip()]
             if not items:
@@ -169,8 +178,11 @@ class Recipe:
             check_only=getattr(module, "CHECK_ONLY", False) is True,
         )
 
-    def bind(self, raw: Mapping[str, str]) -> dict[str, Any]:
-        """Parse ``-p`` values; every unknown, missing or malformed one is reported at once."""
+    def bind(self, raw: Mapping[str, str | list[str]]) -> dict[str, Any]:
+        """Parse ``-p`` values; every unknown, missing or malformed one is reported at once.
+
+        A value given more than once arrives as a list: a ``repeat`` parameter takes it,
+        any other refuses it."""
         known = {p.name: p for p in self.params}
         problems = [unknown_name_message("parameter", k, known) for k in raw if k not in known]
         values: dict[str, Any] = {}

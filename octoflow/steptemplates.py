@@ -31,6 +31,7 @@ CONTROL_TYPES = {
     "list": "SingleLineText",
     "int": "SingleLineText",
     "file": "SingleLineText",
+    "repeat": "MultiLineText",  # one value per line
 }
 
 _BODY = """# Written by `octoflow step-templates export`; runs on a worker with octoflow installed.

@@ -623,16 +623,22 @@ def _plain(text: str) -> str:
     return text.replace("``", "").replace("`", "")
 
 
-def parse_params(pairs: Sequence[str]) -> dict[str, str]:
-    """``["tag=Region/EU", ...]`` → ``{"tag": "Region/EU"}``; malformed pairs are a usage error."""
-    values: dict[str, str] = {}
+def parse_params(pairs: Sequence[str]) -> dict[str, str | list[str]]:
+    """``["tag=Region/EU", ...]`` → ``{"tag": "Region/EU"}``; malformed pairs are a usage error.
+
+    A name given more than once maps to the list of its values (the recipe refuses that
+    unless the parameter is a ``repeat`` one)."""
+    values: dict[str, str | list[str]] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
             raise UsageError(f"malformed parameter {pair!r}: write -p NAME=VALUE")
-        if name.strip() in values:
-            raise UsageError(f"parameter {name.strip()!r} given twice")
-        values[name.strip()] = value
+        name = name.strip()
+        if name in values:
+            earlier = values[name]
+            values[name] = [*(earlier if isinstance(earlier, list) else [earlier]), value]
+        else:
+            values[name] = value
     return values
 
 

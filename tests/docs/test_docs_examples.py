@@ -512,6 +512,35 @@ def _(run: Run) -> str:
     return out
 
 
+@check("resources_lifecycles.py")
+def _(run: Run) -> str:
+    ns, out = run("resources_lifecycles.py")
+    assert ns["report"].recap == {"ok": 0, "changed": 3, "failed": 0, "skipped": 0}
+    state = ns["octo"].sandbox.dump()["collections"]
+    default = state["Lifecycles"]["Lifecycles-1"]
+    assert default["ReleaseRetentionPolicy"] == {
+        "Unit": "Days",
+        "QuantityToKeep": 30,
+        "ShouldKeepForever": False,
+        "Strategy": "Count",
+    }
+    phases = {p["Name"]: p for p in default["Phases"]}
+    assert phases["Production"]["MinimumEnvironmentsBeforePromotion"] == 1
+    assert phases["Test"]["MinimumEnvironmentsBeforePromotion"] == 0
+    guided = {e["Name"]: e["UseGuidedFailure"] for e in state["Environments"].values()}
+    assert guided == {"Development": False, "Test": False, "Staging": True, "Production": True}
+    return out
+
+
+@check("resources_errors.py")
+def _(run: Run) -> str:
+    ns, out = run("resources_errors.py")
+    assert len(out.splitlines()) == 5
+    assert "s3cret" not in out
+    assert not [r for r in ns["octo"].sandbox.requests if r.method != "GET"]
+    return out
+
+
 @check("targets_workers.py")
 def _(run: Run) -> str:
     ns, out = run("targets_workers.py")

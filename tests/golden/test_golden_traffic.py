@@ -125,6 +125,12 @@ CASES: dict[str, dict[str, str]] = {
         "notes": "Golden approval",
         "wait": "true",
     },
+    "resources-set": {
+        "collection": "Lifecycles",
+        "where": "Default Lifecycle",
+        "set": "Phases[Name=Production].MinimumEnvironmentsBeforePromotion=1",
+    },
+    "resources-delete": {"collection": "Feeds", "where": "GitHub Container Registry"},
     "octopus-register-instance": {
         "name": "octopus-golden",
         "environments": "Production",

@@ -68,6 +68,7 @@ def test_wheel_declares_console_script_and_providers(wheel) -> None:
     assert dict(entry_points["octoflow.providers"]) == {
         "deployments": "octoflow_plugins.deployments",
         "processes": "octoflow_plugins.processes",
+        "resources": "octoflow_plugins.resources",
         "targets": "octoflow_plugins.targets",
         "tenants": "octoflow_plugins.tenants",
         "users": "octoflow_plugins.users",

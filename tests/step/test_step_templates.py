@@ -85,6 +85,13 @@ def test_recipe_parameters_become_template_parameters(exported) -> None:
     assert "'tenants-add-project'" in template["Properties"]["Octopus.Action.Script.ScriptBody"]
 
 
+def test_a_repeat_parameter_is_a_multi_line_field(exported) -> None:
+    template = exported["octoflow-resources-set.json"]
+    params = {p["Name"]: p for p in template["Parameters"]}
+    control = params["Octoflow.Param.set"]["DisplaySettings"]["Octopus.ControlType"]
+    assert control == "MultiLineText"
+
+
 def test_exports_are_stable(exported, tmp_path) -> None:
     assert main(["step-templates", "export", str(tmp_path)]) == 0
     again = json.loads((tmp_path / "octoflow-tenants-tag.json").read_text())

@@ -77,3 +77,19 @@ def test_unknown_recipe_names_suggest_close_ones() -> None:
 def test_param_kind_is_validated() -> None:
     with pytest.raises(ValueError):
         Param("x", "y", kind="colour")
+
+
+def test_a_repeat_parameter_takes_each_value_given_and_one_per_line(tmp_path) -> None:
+    text = GOOD.replace(
+        'Param("force", "force it", kind="bool", default=False),',
+        'Param("force", "force it", kind="bool", default=False),\n'
+        '    Param("set", "PATH=VALUE", kind="repeat", default=[]),',
+    ).replace("names, force):", "names, force, set):")
+    recipe = Recipe.load(write(tmp_path, text))
+    assert recipe.bind({"tag": "a", "set": ["A=1", "B=2"]})["set"] == ["A=1", "B=2"]
+    assert recipe.bind({"tag": "a", "set": "A=1\nB=2"})["set"] == ["A=1", "B=2"]  # a step field
+    assert recipe.bind({"tag": "a"})["set"] == []
+    with pytest.raises(UsageError, match="parameter 'set' is empty"):
+        recipe.bind({"tag": "a", "set": ["A=1", " "]})
+    with pytest.raises(UsageError, match="parameter 'tag' given twice"):
+        recipe.bind({"tag": ["a", "b"]})

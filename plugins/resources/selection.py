@@ -1,0 +1,182 @@
+"""``octo.resources("Lifecycles")``: any collection the server links, by its link name.
+
+Examples::
+
+    octo.resources("Lifecycles").set("ReleaseRetentionPolicy.QuantityToKeep", 30)
+    octo.resources("Lifecycles").where(name="Default Lifecycle").add(
+        "Phases[Name=Test].OptionalDeploymentTargets", "Environments-3")
+    octo.resources("Feeds").where(partial_name="Docker").delete()
+
+Selections: ``name`` (names, each must exist), ``partial_name`` (any case),
+``ids`` (each must exist) and a ``predicate`` on the document (a dict). No ``where``
+selects every document (the wide-change guard applies).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+import attrs
+from octoflow_plugins.resources.intents import INTENTS
+from octoflow_plugins.resources.kinds import COLLECTIONS, NOT_WRITABLE
+from octoflow_plugins.resources.paths import PathError
+from octoflow_plugins.resources.verbs import AddMember, Delete, PathVerb, RemoveMember, SetValue
+
+from octoflow.provider import (
+    Edit,
+    PlanContext,
+    Selection,
+    UsageError,
+    as_names,
+    clone,
+    unknown_name_message,
+)
+
+Doc = dict[str, Any]
+
+
+class Resources:
+    """``octo.resources``: call it with a link name to get a selection."""
+
+    def __call__(self, link: str) -> ResourceSelection:
+        if not isinstance(link, str) or not link.strip():
+            raise UsageError(
+                "octo.resources() needs a collection's link name, e.g. octo.resources('Lifecycles')"
+            )
+        return ResourceSelection(link=link.strip())
+
+
+@attrs.frozen
+class ResourceSelection(Selection):
+    criteria_keys: ClassVar[frozenset[str]] = frozenset({"name", "partial_name", "ids"})
+
+    link: str = ""
+
+    @property
+    def collection(self) -> str:  # type: ignore[override]
+        return f"resources({self.link!r})"
+
+    # -- verbs -----------------------------------------------------------------
+
+    def set(self, path: str, value: Any) -> ResourceSelection:
+        """Set the field at ``path`` (``Phases[Name=Test].IsOptionalPhase``) to ``value``."""
+        return self._with_verb(SetValue(path, value))
+
+    def add(self, path: str, value: Any) -> ResourceSelection:
+        """Add ``value`` to the list at ``path`` unless it is there already."""
+        return self._with_verb(AddMember(path, value))
+
+    def remove(self, path: str, value: Any) -> ResourceSelection:
+        """Remove ``value`` from the list at ``path``."""
+        return self._with_verb(RemoveMember(path, value))
+
+    def delete(self) -> ResourceSelection:
+        """Delete the selected documents."""
+        if self.verbs:
+            raise UsageError(f"{self.collection}.delete() cannot follow other changes")
+        return self._with_verb(Delete())
+
+    # -- selecting -------------------------------------------------------------
+
+    def select(self, ctx: PlanContext) -> list[Doc]:
+        """The selected documents (as listed; treat as read-only)."""
+        path = collection_ref(ctx, self.link)
+        return self._narrow(ctx, ctx.documents(path)) if path else []
+
+    def _narrow(self, ctx: PlanContext, every: list[Doc]) -> list[Doc]:
+        selected = list(every)
+        for names in self.criteria_for("name"):
+            selected = _having(ctx, self.link, selected, every, as_names(names, "name"), "Name")
+        for ids in self.criteria_for("ids"):
+            selected = _having(ctx, self.link, selected, every, as_names(ids, "ids"), "Id")
+        for part in self.criteria_for("partial_name"):
+            if not isinstance(part, str):
+                raise UsageError(f"{self.collection}.where(partial_name=…) takes text")
+            text = part.strip().lower()
+            selected = [d for d in selected if text in str(d.get("Name", "")).lower()]
+        for predicate in self.criteria_for("predicate"):
+            selected = [d for d in selected if predicate(clone(d))]
+        return selected
+
+    # -- planning --------------------------------------------------------------
+
+    def plan(self, ctx: PlanContext) -> Iterable[Edit]:
+        if not self.verbs:
+            return []
+        path = collection_ref(ctx, self.link)
+        if path is None:
+            return []
+        total = ctx.documents(path)
+        selected = self._narrow(ctx, total)
+        ctx.selected(noun(self.link), len(selected), len(total))
+        if isinstance(self.verbs[0], Delete):
+            intent = self.verbs[0].intent()
+            return [
+                Edit(self.link, d["Id"], _label(d), {}, (intent,), action="delete")
+                for d in selected
+            ]
+        intents = tuple(v.intent() for v in self.verbs if isinstance(v, PathVerb))
+        return [
+            Edit(self.link, d["Id"], _label(d), d, intents)
+            for d in selected
+            if self._fits(ctx, d, intents)
+        ]
+
+    def _fits(self, ctx: PlanContext, document: Doc, intents: tuple[Any, ...]) -> bool:
+        """Whether every path operation works on this document; a problem when not."""
+        trial, fits = clone(document), True
+        for intent in intents:
+            try:
+                INTENTS[intent.name](trial, intent.args)
+            except PathError as exc:
+                ctx.problem(f"{self.link} {_label(document)!r}: {exc}")
+                fits = False
+        return fits
+
+
+def collection_ref(ctx: PlanContext, link: str) -> str | None:
+    """What ``ctx.documents`` lists for ``link``; None (and a problem) when octoflow
+    cannot write that collection on this server."""
+    links = ctx.client.capabilities.links
+    writable = sorted(name for name in COLLECTIONS if name in links)
+    if link in NOT_WRITABLE:
+        ctx.problem(f"octoflow does not write {link} through resources: {NOT_WRITABLE[link]}")
+        return None
+    if link not in COLLECTIONS or link not in links:
+        ctx.problem(
+            unknown_name_message("collection", link, writable),
+            "the names are the links of the server's root document, e.g. Lifecycles",
+        )
+        return None
+    segment, scoped = COLLECTIONS[link]
+    return segment if scoped else f"/api/{segment}"
+
+
+def _having(
+    ctx: PlanContext,
+    link: str,
+    docs: list[Doc],
+    every: list[Doc],
+    wanted: tuple[str, ...],
+    field: str,
+) -> list[Doc]:
+    """Those of ``docs`` whose ``field`` is one of ``wanted`` (any case); a problem for
+    each wanted value no document of the collection (``every``) has."""
+    known = list(dict.fromkeys(str(d.get(field, "")) for d in every))
+    lowered = {w.lower() for w in wanted}
+    for want in wanted:
+        if want.lower() not in {k.lower() for k in known}:
+            ctx.problem(unknown_name_message(f"{noun(link)} {field.lower()}", want, known))
+    return [d for d in docs if str(d.get(field, "")).lower() in lowered]
+
+
+def _label(document: Doc) -> str:
+    return str(document.get("Name") or document.get("Id"))
+
+
+def noun(link: str) -> str:
+    """``MachinePolicies`` → ``MachinePolicy``: how plans name one document."""
+    if link.endswith("ies"):
+        return link[:-3] + "y"
+    return link[:-1] if link.endswith("s") else link

@@ -1,0 +1,78 @@
+"""The verbs of ``octo.resources(...)``: path operations, and delete."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+import attrs
+from octoflow_plugins.resources import intents
+from octoflow_plugins.resources.paths import PathError, parse
+
+from octoflow.provider import Intent, UsageError, Verb
+
+
+@attrs.frozen
+class PathVerb(Verb):
+    """A verb on one document path; the path is checked when the verb is made."""
+
+    intent_name: ClassVar[str] = ""
+    path: str
+    value: Any
+
+    def __attrs_post_init__(self) -> None:
+        try:
+            json.dumps(self.value)
+        except (TypeError, ValueError):
+            raise UsageError(
+                f"resources.{self.name}({self.path!r}, …): the value must be JSON data "
+                f"(text, a number, true/false, null, a list or an object), "
+                f"not {type(self.value).__name__}"
+            ) from None
+        try:
+            parse(self.path)
+        except PathError as exc:  # said at the call site, before any request
+            raise UsageError(f"resources.{self.name}(): {exc}") from None
+
+    def intent(self) -> Intent:
+        shown = json.dumps(self.value)
+        summary, noop = self.wording(shown)
+        return Intent(self.intent_name, {"path": self.path, "value": self.value}, summary, noop)
+
+    def wording(self, shown: str) -> tuple[str, str]:
+        raise NotImplementedError
+
+
+@attrs.frozen
+class SetValue(PathVerb):
+    name: ClassVar[str] = "set"
+    intent_name: ClassVar[str] = intents.SET
+
+    def wording(self, shown: str) -> tuple[str, str]:
+        return f"set {self.path} = {shown}", f"{self.path} already {shown}"
+
+
+@attrs.frozen
+class AddMember(PathVerb):
+    name: ClassVar[str] = "add"
+    intent_name: ClassVar[str] = intents.ADD
+
+    def wording(self, shown: str) -> tuple[str, str]:
+        return f"add {shown} to {self.path}", f"{self.path} already has {shown}"
+
+
+@attrs.frozen
+class RemoveMember(PathVerb):
+    name: ClassVar[str] = "remove"
+    intent_name: ClassVar[str] = intents.REMOVE
+
+    def wording(self, shown: str) -> tuple[str, str]:
+        return f"remove {shown} from {self.path}", f"{self.path} has no {shown}"
+
+
+@attrs.frozen
+class Delete(Verb):
+    name: ClassVar[str] = "delete"
+
+    def intent(self) -> Intent:
+        return Intent(intents.DELETE, {}, "delete")
