@@ -24,17 +24,24 @@ def undo(args: argparse.Namespace) -> int:
     if args.plan_only:
         return 0
     if the_plan.is_empty:
+        if undone.refused:
+            _say_not_undone(undone.refused)
+            return 1
         print("Nothing to undo: every recorded change is already taken back.", file=sys.stderr)
-        return 1 if undone.refused else 0
+        return 0
     Journal(commands._journal_path(args, the_plan))
     commands._confirm(the_plan.summary, args)
     report, journal = commands._apply_one(octo, the_plan, args)
     commands._show_report(the_plan, report, args, journal)
     code = commands._exit_code(report)
     if undone.refused:
-        print(
-            f"octoflow: {len(undone.refused)} change(s) were not undone: see the notes above",
-            file=sys.stderr,
-        )
+        _say_not_undone(undone.refused)
         code = code or 1
     return code
+
+
+def _say_not_undone(refused: tuple[str, ...]) -> None:
+    print(
+        f"octoflow: {len(refused)} change(s) were not undone: see the notes above",
+        file=sys.stderr,
+    )

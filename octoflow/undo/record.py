@@ -15,9 +15,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from octoflow.plan.diff import SERVER_FIELDS, diff, scrub
+from octoflow.plan.diff import SERVER_FIELDS, diff
 from octoflow.registry import ResourceKind
 from octoflow.undo.paths import ABSENT, locate
+
+#: What stands for a sensitive value in a journal (as in plans).
+MASK = "********"
 
 #: Fields the server keeps for itself (besides a kind's own concurrency token).
 _BOOKKEEPING = SERVER_FIELDS | {"ConcurrencyToken"}
@@ -82,5 +85,17 @@ def secrets_sent(document: Any, path: tuple[str, ...] = ()) -> list[list[str]]:
 
 
 def document_image(document: Any) -> dict[str, Any]:
-    """A created or deleted document as the journal keeps it (sensitive values masked)."""
-    return dict(scrub(document)) if isinstance(document, Mapping) else {}
+    """A created or deleted document as the journal keeps it: a ``SensitiveValue`` keeps
+    ``HasValue`` as the server said, and its ``NewValue`` is masked when it is set."""
+    return _masked(document) if isinstance(document, Mapping) else {}
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        masked = {k: _masked(v) for k, v in value.items()}
+        if value.get("NewValue") is not None:
+            masked["NewValue"] = MASK
+        return masked
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return value

@@ -19,11 +19,11 @@ import attrs
 
 from octoflow.plan.diff import diff, scrub
 from octoflow.undo.paths import ABSENT, assign, locate
+from octoflow.undo.record import MASK
 
 RESTORE, ALREADY, REFUSED = "restore", "already", "refused"
 #: The intent undo plans replay on each document (registered by the plugin host).
 RESTORE_INTENT = "octoflow.restore"
-_MASKED = "********"
 
 
 @attrs.frozen
@@ -129,11 +129,17 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def holds_secret(value: Any) -> bool:
-    """Whether a recorded value had a sensitive part (recorded masked, so lost)."""
-    if value is ABSENT:
-        return False
-    text = json.dumps(value, default=str)
-    return _MASKED in text or '"IsSensitive": true' in text
+    """Whether a recorded value had a sensitive part, which the journal could not keep: a
+    masked value, a ``SensitiveValue`` the server said is set, or a sensitive variable."""
+    if value == MASK:
+        return True
+    if isinstance(value, Mapping):
+        if value.get("HasValue") is True or value.get("IsSensitive") is True:
+            return True
+        return any(holds_secret(v) for v in value.values())
+    if isinstance(value, list):
+        return any(holds_secret(v) for v in value)
+    return False
 
 
 def _show(value: Any) -> str:

@@ -291,3 +291,43 @@ def test_a_created_document_someone_changed_since_is_not_deleted(octo, tmp_path)
         "(Description) (last changed by "
     )
     assert any(t["Name"] == "Night Shift" for t in octo.client.get("/api/teams/all"))
+
+
+def feed(api, name: str) -> dict[str, Any] | None:
+    return next((f for f in api.get(f"{SPACE}/feeds/all") if f["Name"] == name), None)
+
+
+def test_a_deleted_feed_without_a_password_is_created_again(server_api, cli, tmp_path) -> None:
+    before = feed(server_api, "NuGet.org")
+    journal = tmp_path / "delete.jsonl"
+    args = ("resources-delete", "-p", "collection=Feeds", "-p", "where=NuGet.org")
+    code, _out, err = cli("apply", *args, "--yes", "--journal", str(journal))
+    assert code == 0, err
+
+    code, out, err, _own = undo(cli, journal)
+
+    assert code == 0, err
+    assert "1 to add" in out
+    again = feed(server_api, "NuGet.org")
+    kept = ("FeedType", "FeedUri", "Password", "Username")
+    assert {k: again.get(k) for k in kept} == {k: before.get(k) for k in kept}
+
+
+def test_a_deleted_feed_whose_password_was_set_is_not_created_without_it(
+    server_api, cli, tmp_path
+) -> None:
+    docker = feed(server_api, "Docker Hub")
+    docker["Password"] = {"HasValue": True, "NewValue": "s3cret-feed-password"}
+    server_api.put(f"{SPACE}/feeds/{docker['Id']}", docker)
+    journal = tmp_path / "delete.jsonl"
+    args = ("resources-delete", "-p", "collection=Feeds", "-p", "where=Docker Hub")
+    code, _out, err = cli("apply", *args, "--yes", "--journal", str(journal))
+    assert code == 0, err
+
+    code, out, err, _own = undo(cli, journal)
+
+    assert code == 1
+    assert "cannot be created again: it held a sensitive value" in out
+    assert "1 change(s) were not undone" in err and "Nothing to undo" not in err
+    assert feed(server_api, "Docker Hub") is None
+    assert "s3cret-feed-password" not in journal.read_text() + out + err
