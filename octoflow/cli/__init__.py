@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(or OCTOPUS_ACCESS_TOKEN); --space or OCTOPUS_SPACE (name, slug or id).",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
-    parser.add_argument("--version", action="version", version=_version_text())
+    parser.add_argument("--version", action=_ShowVersion)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
@@ -454,6 +454,23 @@ def _positive_seconds(text: str) -> float:
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {text!r}")
     return value
+
+
+class _ShowVersion(argparse.Action):
+    """``--version``, worked out only when asked for (it reads the installed metadata)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(
+            option_strings,
+            argparse.SUPPRESS,
+            nargs=0,
+            default=argparse.SUPPRESS,
+            help="show program's version number and exit",
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        print(_version_text())
+        parser.exit()
 
 
 def _version_text() -> str:

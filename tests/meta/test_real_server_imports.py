@@ -54,8 +54,9 @@ except SystemExit as exc:
     print(json.dumps({"code": exc.code, "modules": sorted(sys.modules)}), file=sys.stderr)
 """
 #: What ``octoflow --help`` must not load: the HTTP client, the plugin host, templates,
-#: the engine, and OpenSSL (the plan digest's hashlib).
+#: the engine, OpenSSL (the plan digest's hashlib) and the installed metadata (--version's).
 NOT_FOR_HELP = (
+    "importlib.metadata",
     "requests",
     "pluggy",
     "jinja2",
