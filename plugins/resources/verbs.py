@@ -17,6 +17,10 @@ class PathVerb(Verb):
     """A verb on one document path; the path is checked when the verb is made."""
 
     intent_name: ClassVar[str] = ""
+    #: What the intent does, and why nothing needs doing: formatted with the path and
+    #: the value as JSON (``{path}``, ``{shown}``).
+    done: ClassVar[str] = ""
+    noop: ClassVar[str] = ""
     path: str
     value: Any
 
@@ -35,39 +39,37 @@ class PathVerb(Verb):
             raise UsageError(f"resources.{self.name}(): {exc}") from None
 
     def intent(self) -> Intent:
-        shown = json.dumps(self.value)
-        summary, noop = self.wording(shown)
-        return Intent(self.intent_name, {"path": self.path, "value": self.value}, summary, noop)
-
-    def wording(self, shown: str) -> tuple[str, str]:
-        raise NotImplementedError
+        words = {"path": self.path, "shown": json.dumps(self.value)}
+        return Intent(
+            self.intent_name,
+            {"path": self.path, "value": self.value},
+            self.done.format(**words),
+            self.noop.format(**words),
+        )
 
 
 @attrs.frozen
 class SetValue(PathVerb):
     name: ClassVar[str] = "set"
     intent_name: ClassVar[str] = intents.SET
-
-    def wording(self, shown: str) -> tuple[str, str]:
-        return f"set {self.path} = {shown}", f"{self.path} already {shown}"
+    done: ClassVar[str] = "set {path} = {shown}"
+    noop: ClassVar[str] = "{path} already {shown}"
 
 
 @attrs.frozen
 class AddMember(PathVerb):
     name: ClassVar[str] = "add"
     intent_name: ClassVar[str] = intents.ADD
-
-    def wording(self, shown: str) -> tuple[str, str]:
-        return f"add {shown} to {self.path}", f"{self.path} already has {shown}"
+    done: ClassVar[str] = "add {shown} to {path}"
+    noop: ClassVar[str] = "{path} already has {shown}"
 
 
 @attrs.frozen
 class RemoveMember(PathVerb):
     name: ClassVar[str] = "remove"
     intent_name: ClassVar[str] = intents.REMOVE
-
-    def wording(self, shown: str) -> tuple[str, str]:
-        return f"remove {shown} from {self.path}", f"{self.path} has no {shown}"
+    done: ClassVar[str] = "remove {shown} from {path}"
+    noop: ClassVar[str] = "{path} has no {shown}"
 
 
 @attrs.frozen

@@ -207,7 +207,7 @@ def test_the_control_api_and_keyless_requests_are_not_limited(limited):
     settings(url, limit(60, 1))
     for _ in range(5):
         assert settings(url, {}).status_code == 200
-        assert call(url, "API-NOTAKEYOFTHISSANDBOX0000").status_code == 401
+        assert call(url, "API-EXAMPLENOTTHISSANDBOXS0").status_code == 401
         assert requests.get(url + "/api", timeout=30).status_code == 200
         assert call(url, SANDBOX_API_KEY, "/app").status_code == 200
     assert call(url, SANDBOX_API_KEY).status_code == 200
