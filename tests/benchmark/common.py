@@ -96,11 +96,13 @@ def require(condition: bool, message: str) -> None:
 
 
 @contextmanager
-def server_process(key: str, latency_ms: int, state_path: Path | None = None) -> Iterator[str]:
-    """``octoflow sandbox serve`` in a child process (the demo seed, or a copy of the
-    state file); yields its URL."""
+def server_process(
+    key: str, latency_ms: int, state_path: Path | None = None, seed: str = "demo"
+) -> Iterator[str]:
+    """``octoflow sandbox serve`` in a child process (``seed``, or a copy of the state
+    file); yields its URL."""
     with tempfile.TemporaryDirectory() as tmp:
-        source = ["--seed", "demo"]
+        source = ["--seed", seed]
         if state_path is not None:
             copied = Path(tmp) / "state.json"
             copied.write_bytes(state_path.read_bytes())
