@@ -17,7 +17,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from octoflow.cli.exitcodes import (
     EXIT_CHECK_FAILED,
@@ -27,11 +27,13 @@ from octoflow.cli.exitcodes import (
 )
 from octoflow.errors import OctoflowError, UsageError
 from octoflow.interrupts import sigterm_interrupts, terminated
+from octoflow.plan.defaults import COMPACT_ABOVE
 from octoflow.plan.digest import parse_digest
-from octoflow.plan.render import COMPACT_ABOVE
-from octoflow.plan.wide import WidePolicy
 from octoflow.secrets import redact
 from octoflow.serverversions import SANDBOX_PROFILES
+
+if TYPE_CHECKING:
+    from octoflow.plan.wide import WidePolicy
 
 
 def _command(name: str, module: str = "octoflow.cli.commands") -> Callable[[Any], int]:
@@ -245,6 +247,8 @@ def _wide_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _wide_policy(text: str) -> WidePolicy:
+    from octoflow.plan.wide import WidePolicy  # attrs: not for --help
+
     try:
         return WidePolicy.parse(text)
     except UsageError as exc:

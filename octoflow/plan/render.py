@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from octoflow.plan.defaults import COMPACT_ABOVE
 from octoflow.plan.model import Operation, Plan
 from octoflow.plan.paint import Paint
 from octoflow.plan.render_compact import compact_lines
@@ -30,8 +31,6 @@ __all__ = [
     "summary_text",
 ]
 
-#: Plans with more operations than this are shown compact by default.
-COMPACT_ABOVE = 20
 #: Width of the compact view's name lines when the caller does not know better.
 DEFAULT_WIDTH = 100
 
