@@ -87,9 +87,9 @@ def _read_only(what: str) -> PathError:
 
 def _secret(where: str) -> PathError:
     return PathError(
-        f"{where} is a secret: octoflow does not set secrets "
-        "through resources yet (they would have to come from the environment at "
-        "apply time), so set it in Octopus or with a provider that handles secrets"
+        f"{where} is a secret: plans never hold secrets, so give it with "
+        f"set_secret({where!r}, from_env='NAME') (or -p secret={where}=$NAME), and "
+        "apply reads the value from that environment variable right before writing"
     )
 
 
@@ -98,11 +98,14 @@ def is_sensitive(value: Any) -> bool:
     return isinstance(value, dict) and {"HasValue", "NewValue"} <= set(value)
 
 
-def walk(document: dict[str, Any], steps: tuple[Step, ...]) -> tuple[Any, str]:
+def walk(
+    document: dict[str, Any], steps: tuple[Step, ...], secret: bool = False
+) -> tuple[Any, str]:
     """The container holding the last step's field and that field's name.
 
     Every step but the last must lead to an object (through ``[Key=Value]`` for a list);
-    the last field must exist. A SensitiveValue or a secret field on the way is refused.
+    the last field must exist. A SensitiveValue or a secret field on the way is refused,
+    unless ``secret`` asks for the last field to be one (and it is).
     """
     node: Any = document
     where = ""
@@ -115,9 +118,16 @@ def walk(document: dict[str, Any], steps: tuple[Step, ...]) -> tuple[Any, str]:
                     f"field {'in ' + where if where else ''}".strip(), step.field, node
                 )
             )
-        if step.field in SECRET_FIELDS or is_sensitive(node[step.field]):
-            raise _secret(_join(where, step.field))
         last = index == len(steps) - 1
+        is_secret = step.field in SECRET_FIELDS or is_sensitive(node[step.field])
+        if secret and last and step.key is None:
+            if not is_secret:
+                raise PathError(
+                    f"{_join(where, step.field)} is not a secret: use set() for plain fields"
+                )
+            return node, step.field
+        if is_secret:
+            raise _secret(_join(where, step.field))
         if last and step.key is None:
             return node, step.field
         value = node[step.field]

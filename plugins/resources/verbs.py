@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, ClassVar
 
 import attrs
@@ -113,4 +114,36 @@ class Ensure(Verb):
             {"fields": fields},
             f"ensure {shown}",
             f"{shown} already so",
+        )
+
+
+#: What an environment variable's name may be.
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@attrs.frozen
+class SetSecret(Verb):
+    """A secret field takes the value of an environment variable at apply time."""
+
+    name: ClassVar[str] = "set_secret"
+    path: str
+    from_env: str
+    rotate: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        try:
+            parse(self.path)
+        except PathError as exc:
+            raise UsageError(f"resources.set_secret(): {exc}") from None
+        if not isinstance(self.from_env, str) or not ENV_NAME.fullmatch(self.from_env):
+            raise UsageError(
+                f"resources.set_secret({self.path!r}, from_env=…) needs the name of the "
+                f"environment variable apply reads the secret from, not {self.from_env!r}"
+            )
+
+    def intent(self) -> Intent:
+        return Intent(
+            intents.SET_SECRET,
+            {"path": self.path, "env": self.from_env},
+            f"set {self.path} (secret, read from ${self.from_env} at apply)",
         )
