@@ -60,6 +60,8 @@ _NORMALISE = (
     (re.compile(r"\b[0-9a-f]{12}\b"), "<id>"),  # plan ids
     (re.compile(r"\d+\.\d+s\)"), "<t>s)"),  # timings
     (re.compile(r"127\.0\.0\.1:\d+"), "127.0.0.1:<port>"),  # served ports
+    # operations applied side by side take task ids in whichever order they start
+    (re.compile(r"ServerTasks-\d+"), "ServerTasks-<n>"),
     (re.compile(r"Python \d+\.\d+\.\d+"), "Python <version>"),  # whichever runs the docs
 )
 
