@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from octoflow_plugins.processes.sandbox import (
     feeds,
+    git_processes,
     library,
     library_views,
     processes,
@@ -95,6 +96,7 @@ class ProcessesArea:
             release.runbook_process_template,
         )
         runbooks.register_routes(router)
+        git_processes.register_routes(router)
         feeds.register_routes(router)
         library.register_routes(router)
         library_views.register_routes(router)

@@ -8,7 +8,10 @@ Every seed has the built-in feed. The ``demo`` seed adds, deterministically
   ``Services`` (56: "<Noun> API", "<Noun> Worker"), ``Data Pipelines`` (36: "<Noun> ETL",
   "<Noun> Reports") and ``Infrastructure`` (34: "<Noun> Network", "<Noun> Cluster");
 * six version-controlled (Config as Code) projects, with no database process:
-  ``VERSION_CONTROLLED``; four disabled projects: ``DISABLED``;
+  ``VERSION_CONTROLLED``; each has a Git repository whose ``main`` holds two commits
+  (the second adds the process's last step), a ``v1.0`` tag at the first, and, for
+  even project ids, a ``develop`` branch; ``main`` is protected on ``PROTECTED_MAIN``;
+  four disabled projects: ``DISABLED``;
 * a deployment process for each of the other 194 projects. Every one has a step
   named ``Deploy``; web projects run "Run database migrations" (PowerShell),
   "Deploy" (``Octopus.TentaclePackage`` to ``web-server``) and "Smoke test"
@@ -52,6 +55,7 @@ from octoflow.sandbox.area import (
     Doc,
     State,
     create_default_channel,
+    git,
     new_process,
     slugify,
 )
@@ -107,6 +111,8 @@ VERSION_CONTROLLED = (
     "Tax Worker",
     "Risk Reports",
 )
+#: Version-controlled projects whose default branch (and ``release/*``) is protected.
+PROTECTED_MAIN = ("Garnet Admin", "Ledger API", "Risk Reports")
 DISABLED = ("Umber Web", "Xenon Admin", "Wishlist Worker", "Usage Reports")
 RUNBOOKS_BY_ARCHETYPE = {
     "web": ("Restart App Pool", "Purge CDN Cache"),
@@ -141,6 +147,10 @@ def seed_demo_processes(state: State) -> None:
         )
         if n % 5 == 0:
             _seed_runbooks(state, builder, project, archetype)
+    for project, archetype in projects:
+        if project["IsVersionControlled"]:
+            b = StepBuilder(_git_rng(project), env, feeds)
+            _seed_repository(state, b, project, archetype, templates)
 
 
 # -- projects -------------------------------------------------------------------------
@@ -190,14 +200,46 @@ def _project_fields(
             "Url": f"https://github.com/octoflow-demo/{slug}.git",
             "DefaultBranch": "main",
             "BasePath": ".octopus",
-            "ProtectedDefaultBranch": False,
-            "ProtectedBranchNamePatterns": [],
+            "ProtectedDefaultBranch": name in PROTECTED_MAIN,
+            "ProtectedBranchNamePatterns": ["release/*"] if name in PROTECTED_MAIN else [],
             "Credentials": {"Type": "Anonymous"},
+            "ConversionState": {"VariablesAreInGit": False, "RunbooksAreInGit": False},
         }
     return fields
 
 
 # -- processes ------------------------------------------------------------------------
+
+
+def _git_rng(project: Doc) -> random.Random:
+    """A version-controlled project's own generator: seeding its repository after every
+    other project leaves their ids and choices as they were."""
+    return random.Random(f"octoflow-demo-git/{project['Slug']}")
+
+
+def _seed_repository(
+    state: State, b: StepBuilder, project: Doc, archetype: str, templates: dict[str, Doc]
+) -> None:
+    """Two commits on ``main`` (the conversion without the last step, then that step),
+    a ``v1.0`` tag at the first, and a ``develop`` branch at the head of every other one."""
+    steps = _process_steps(b, state, project, archetype, templates)
+    first = git.initial_documents(project, steps[:-1])
+    second = git.initial_documents(project, steps)
+    second["DeploymentProcess"]["Version"] = 2
+    for documents in (first, second):
+        state.stamp(documents["DeploymentProcess"])
+    repo = git.new_repository(
+        state,
+        project,
+        [
+            (first, "Initial version (converted to Config as Code)"),
+            (second, f"Add the step '{steps[-1]['Name']}'"),
+        ],
+    )
+    history = git.history(state, project, repo["Branches"]["main"])
+    git.add_tag(state, project, "v1.0", history[-1]["Id"])
+    if project["Id"][-1] in "02468":
+        git.create_branch(state, project, "develop", git.resolve(state, project, "main"))
 
 
 def package_id(project: Doc) -> str:
