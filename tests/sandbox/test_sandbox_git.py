@@ -235,3 +235,44 @@ def test_an_older_server_has_no_git_routes(areas):
     at = base(old, "Atlas Web")
     assert old.get(f"{at}/main/deploymentprocesses").status_code == 404
     assert old.get(f"{at}/git/branches").status_code == 404
+
+
+def test_runbooks_kept_in_git_are_read_and_written_under_a_ref(fresh_api):
+    atlas = project(fresh_api, "Atlas Web")
+    assert atlas["PersistenceSettings"]["ConversionState"]["RunbooksAreInGit"] is True
+    assert atlas["Links"]["Runbooks"].endswith("/{gitRef}/runbooks{?skip,take,partialName}")
+    at = base(fresh_api, "Atlas Web")
+    listing = fresh_api.json(f"{at}/main/runbooks")
+    assert [r["Name"] for r in listing["Items"]] == ["Purge CDN Cache", "Restart App Pool"]
+    runbook = fresh_api.json(f"{at}/main/runbooks/restart-app-pool")
+    process_link = runbook["Links"]["RunbookProcesses"]
+    process = fresh_api.json(process_link)
+    assert process["RunbookId"] == "restart-app-pool" and process["Steps"]
+    body = edit(process, "Check health twice")
+    saved = fresh_api.put(process_link, body)
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["Version"] == process["Version"] + 1
+    assert head(fresh_api, "Atlas Web")["Message"] == "Check health twice"
+    stale = fresh_api.put(process_link, body)
+    assert stale.status_code == 409
+    renamed = fresh_api.put(
+        f"{at}/main/runbooks/restart-app-pool",
+        dict(runbook, Description="Recycles the pool.", ChangeDescription="Describe it"),
+    )
+    assert renamed.status_code == 200, renamed.text
+    assert fresh_api.json(f"{at}/main/runbooks/restart-app-pool")["Description"] == (
+        "Recycles the pool."
+    )
+    assert fresh_api.json(f"{at}/v1.0/runbooks/restart-app-pool")["Description"] != (
+        "Recycles the pool."
+    )
+    assert len(history(fresh_api, "Atlas Web")) == 4
+
+
+def test_runbooks_not_in_git_are_refused_under_a_ref(api):
+    garnet = project(api, "Garnet Admin")
+    assert garnet["Links"]["Runbooks"].endswith(
+        f"/projects/{garnet['Id']}/runbooks{{?skip,take,partialName}}"
+    )
+    response = api.get(f"{base(api, 'Garnet Admin')}/main/runbooks")
+    assert response.status_code == 400 and "not stored in Git" in response.text

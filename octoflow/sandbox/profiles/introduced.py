@@ -30,6 +30,7 @@ _CAC = "2021.3"
 # UNCONFIRMED: creating a branch from octoflow's API; go-octopusdeploy's v2 route is the
 # only form found. Built-in branch protection came in 2022.4 (help.octopus.com, 2023).
 _CAC_BRANCH_CREATE = "2022.4"
+_CAC_RUNBOOKS = "2025.1"
 _TENANT_VARIABLES_V2 = FEATURES["tenant common and project variable routes"]  # GO cd949c93
 _FREEZES = FEATURES["deployment freezes"]
 
@@ -65,6 +66,12 @@ INTRODUCED: dict[str, str] = {
     "GET /projects/{id}/git/commits": _CAC,
     "GET /projects/{id}/git/commits/{id}": _CAC,
     "POST /projects/{id}/git/branches/v2": _CAC_BRANCH_CREATE,
+    # DOC runbooks/config-as-code-runbooks: "rolling out to Octopus Cloud as of Q1 2025".
+    "GET /projects/{id}/{gitRef}/runbooks": _CAC_RUNBOOKS,
+    "GET /projects/{id}/{gitRef}/runbooks/{id}": _CAC_RUNBOOKS,
+    "PUT /projects/{id}/{gitRef}/runbooks/{id}": _CAC_RUNBOOKS,
+    "GET /projects/{id}/{gitRef}/runbookProcesses/{id}": _CAC_RUNBOOKS,
+    "PUT /projects/{id}/{gitRef}/runbookProcesses/{id}": _CAC_RUNBOOKS,
     # Tenant variables, one document per kind. UNCONFIRMED: GO added them 2025-02; scoping
     # of common variables shipped in 2025.2 (OctopusDeploy/Issues#9414); GO deprecated the
     # single /tenants/{id}/variables route for them in 2026-01 (38f04ffd).

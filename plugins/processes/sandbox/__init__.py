@@ -12,6 +12,7 @@ from __future__ import annotations
 from octoflow_plugins.processes.sandbox import (
     feeds,
     git_processes,
+    git_runbooks,
     library,
     library_views,
     processes,
@@ -97,6 +98,7 @@ class ProcessesArea:
         )
         runbooks.register_routes(router)
         git_processes.register_routes(router)
+        git_runbooks.register_routes(router)
         feeds.register_routes(router)
         library.register_routes(router)
         library_views.register_routes(router)

@@ -17,6 +17,7 @@ from octoflow_plugins.processes.sandbox.steps import StepChecker, new_guid
 from octoflow.sandbox.area import (
     DEPLOYMENT,
     Doc,
+    ProcessKind,
     Request,
     Router,
     SandboxError,
@@ -60,11 +61,11 @@ def put_git_process(req: Request) -> Doc:
     body = req.json_object()
     message = git.change_description(body)
     old = documents["DeploymentProcess"]
-    documents["DeploymentProcess"] = replaced(req, old, body)
+    documents["DeploymentProcess"] = replaced(req, DEPLOYMENT, old, body)
     return commit_documents(req, project, ref, documents, message, process_at, "DeploymentProcess")
 
 
-def replaced(req: Request, old: Doc, body: Doc) -> Doc:
+def replaced(req: Request, kind: ProcessKind, old: Doc, body: Doc) -> Doc:
     """``old`` with the body's ``Steps``, checked against the ``Version`` that was read."""
     version = body.get("Version")
     if version is None:
@@ -72,7 +73,7 @@ def replaced(req: Request, old: Doc, body: Doc) -> Doc:
     if not isinstance(version, int) or isinstance(version, bool):
         raise invalid("Version must be a number.")
     if version != old["Version"]:
-        raise SandboxError(STALE_STATUS, DEPLOYMENT.conflict, errors=[DEPLOYMENT.conflict])
+        raise SandboxError(STALE_STATUS, kind.conflict, errors=[kind.conflict])
     checker = StepChecker(req.state, req.space_id, old["ProjectId"], new_guid)
     steps = checker.steps(body.get("Steps", []))
     if checker.errors:

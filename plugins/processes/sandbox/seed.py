@@ -11,6 +11,7 @@ Every seed has the built-in feed. The ``demo`` seed adds, deterministically
   ``VERSION_CONTROLLED``; each has a Git repository whose ``main`` holds two commits
   (the second adds the process's last step), a ``v1.0`` tag at the first, and, for
   even project ids, a ``develop`` branch; ``main`` is protected on ``PROTECTED_MAIN``;
+  ``RUNBOOKS_IN_GIT`` keep their runbooks (with processes) in Git too;
   four disabled projects: ``DISABLED``;
 * a deployment process for each of the other 194 projects. Every one has a step
   named ``Deploy``; web projects run "Run database migrations" (PowerShell),
@@ -34,6 +35,7 @@ from __future__ import annotations
 import random
 
 from octoflow_plugins.processes.sandbox import seed_steps as archetypes
+from octoflow_plugins.processes.sandbox.git_runbooks import new_git_runbook
 from octoflow_plugins.processes.sandbox.runbooks import (
     RUNBOOKS,
     SNAPSHOTS,
@@ -113,6 +115,8 @@ VERSION_CONTROLLED = (
 )
 #: Version-controlled projects whose default branch (and ``release/*``) is protected.
 PROTECTED_MAIN = ("Garnet Admin", "Ledger API", "Risk Reports")
+#: Version-controlled projects whose runbooks are kept in Git too.
+RUNBOOKS_IN_GIT = ("Atlas Web", "Ledger API", "Risk Reports")
 DISABLED = ("Umber Web", "Xenon Admin", "Wishlist Worker", "Usage Reports")
 RUNBOOKS_BY_ARCHETYPE = {
     "web": ("Restart App Pool", "Purge CDN Cache"),
@@ -203,7 +207,10 @@ def _project_fields(
             "ProtectedDefaultBranch": name in PROTECTED_MAIN,
             "ProtectedBranchNamePatterns": ["release/*"] if name in PROTECTED_MAIN else [],
             "Credentials": {"Type": "Anonymous"},
-            "ConversionState": {"VariablesAreInGit": False, "RunbooksAreInGit": False},
+            "ConversionState": {
+                "VariablesAreInGit": False,
+                "RunbooksAreInGit": name in RUNBOOKS_IN_GIT,
+            },
         }
     return fields
 
@@ -226,6 +233,11 @@ def _seed_repository(
     first = git.initial_documents(project, steps[:-1])
     second = git.initial_documents(project, steps)
     second["DeploymentProcess"]["Version"] = 2
+    if project["PersistenceSettings"]["ConversionState"]["RunbooksAreInGit"]:
+        runbooks = _git_runbooks(b, project, archetype)
+        for documents in (first, second):
+            documents["Runbooks"] = {r["Id"]: r for r, _ in runbooks}
+            documents["RunbookProcesses"] = {p["Id"]: p for _, p in runbooks}
     for documents in (first, second):
         state.stamp(documents["DeploymentProcess"])
     repo = git.new_repository(
@@ -316,6 +328,15 @@ def _slack(b: StepBuilder, project: Doc, template: Doc) -> Doc:
 
 
 # -- runbooks ---------------------------------------------------------------------------
+
+
+def _git_runbooks(b: StepBuilder, project: Doc, archetype: str) -> list[tuple[Doc, Doc]]:
+    out = []
+    for name in RUNBOOKS_BY_ARCHETYPE[archetype]:
+        description = f"{name} for {project['Name']}."
+        steps = _runbook_steps(b, project, name)
+        out.append(new_git_runbook(project, name, steps, Description=description))
+    return out
 
 
 def _seed_runbooks(state: State, b: StepBuilder, project: Doc, archetype: str) -> None:
