@@ -245,8 +245,10 @@ def test_runbooks_kept_in_git_are_read_and_written_under_a_ref(fresh_api):
     listing = fresh_api.json(f"{at}/main/runbooks")
     assert [r["Name"] for r in listing["Items"]] == ["Purge CDN Cache", "Restart App Pool"]
     runbook = fresh_api.json(f"{at}/main/runbooks/restart-app-pool")
+    validate("RunbookResource", runbook)
     process_link = runbook["Links"]["RunbookProcesses"]
     process = fresh_api.json(process_link)
+    validate("RunbookProcessResource", process)
     assert process["RunbookId"] == "restart-app-pool" and process["Steps"]
     body = edit(process, "Check health twice")
     saved = fresh_api.put(process_link, body)
@@ -276,3 +278,73 @@ def test_runbooks_not_in_git_are_refused_under_a_ref(api):
     )
     response = api.get(f"{base(api, 'Garnet Admin')}/main/runbooks")
     assert response.status_code == 400 and "not stored in Git" in response.text
+
+
+def test_a_runbook_run_from_a_commit_runs_the_process_committed_there(fresh_api):
+    at = base(fresh_api, "Atlas Web")
+    before = head(fresh_api, "Atlas Web")["Name"]
+    link = f"{at}/main/runbookProcesses/restart-app-pool"
+    old = fresh_api.json(link)
+    assert fresh_api.put(link, edit(old, "Add a smoke test")).status_code == 200
+    runs = {}
+    for ref in ("main", before):
+        response = fresh_api.post(
+            f"{at}/{ref}/runbooks/restart-app-pool/run/v1",
+            {"Runs": [{"EnvironmentId": "Environments-1"}]},
+        )
+        assert response.status_code == 201, response.text
+        (runs[ref],) = response.json()["Resources"]
+    assert runs[before]["GitReference"] == {"GitRef": before, "GitCommit": before}
+    assert runs["main"]["GitReference"]["GitRef"] == "refs/heads/main"
+    frozen = {
+        ref: fresh_api.json(f"{SPACE}/runbookProcesses/{run['FrozenRunbookProcessId']}")
+        for ref, run in runs.items()
+    }
+    assert frozen[before]["Steps"] == old["Steps"]
+    assert frozen["main"]["Steps"][-1]["Name"] == "Smoke test (git)"
+    for run in runs.values():
+        validate("RunbookRunResource", run)
+        assert run["RunbookSnapshotId"] is None
+        assert fresh_api.get(run["Links"]["Runbook"]).status_code == 200
+        assert fresh_api.json(run["Links"]["Task"])["State"]
+
+
+def test_the_executions_api_runs_a_runbook_from_a_git_ref(fresh_api):
+    body = {
+        "spaceIdOrName": "Spaces-1",
+        "ProjectName": "Atlas Web",
+        "RunbookName": "Restart App Pool",
+        "EnvironmentNames": ["Development", "Test"],
+        "GitRef": "refs/heads/main",
+    }
+    response = fresh_api.post(f"{SPACE}/runbook-runs/git/create/v1", body)
+    assert response.status_code == 201, response.text
+    tasks = response.json()["RunbookRunServerTasks"]
+    assert len(tasks) == 2
+    run = fresh_api.json(f"{SPACE}/runbookRuns/{tasks[0]['RunbookRunId']}")
+    assert run["GitReference"]["GitCommit"] == head(fresh_api, "Atlas Web")["Name"]
+    missing = fresh_api.post(f"{SPACE}/runbook-runs/git/create/v1", dict(body, GitRef=None))
+    assert missing.status_code == 400 and "gitRef field is required" in missing.text
+
+
+def test_a_project_created_version_controlled_gets_a_repository(fresh_api):
+    body = {
+        "Name": "Git Born",
+        "ProjectGroupId": "ProjectGroups-1",
+        "LifecycleId": "Lifecycles-1",
+        "IsVersionControlled": True,
+        "PersistenceSettings": {
+            "Type": "VersionControlled",
+            "Url": "https://github.com/octoflow-demo/git-born.git",
+            "DefaultBranch": "trunk",
+            "BasePath": ".octopus",
+            "Credentials": {"Type": "Anonymous"},
+        },
+    }
+    created = fresh_api.post(f"{SPACE}/projects", body)
+    assert created.status_code == 201, created.text
+    at = f"{SPACE}/projects/{created.json()['Id']}"
+    assert fresh_api.json(f"{at}/trunk/deploymentprocesses")["Steps"] == []
+    assert [b["Name"] for b in fresh_api.json(f"{at}/git/branches")["Items"]] == ["trunk"]
+    assert fresh_api.delete(at).status_code == 200
+    assert fresh_api.get(f"{at}/git/branches").status_code == 404

@@ -186,7 +186,19 @@ def commit_documents(
     return view(project, head, documents[key])
 
 
+def follow_projects(req: Request, old: Doc | None, new: Doc | None) -> None:
+    """A project created version controlled gets a repository whose one commit holds an
+    empty process and its settings; a deleted project's repository goes with it.
+    UNCONFIRMED: converting a database project (``…/git/convert``) is not modelled."""
+    if new is None and old is not None:
+        req.state.remove(git.COLLECTION, git.repo_id(old))
+    elif old is None and new is not None and new.get("IsVersionControlled"):
+        documents = git.initial_documents(new, [])
+        git.new_repository(req.state, new, [(documents, "Initial commit")])
+
+
 def register_routes(router: Router) -> None:
+    router.on_change("Projects", follow_projects)
     router.space("GET", "/projects/{id}/git/branches", list_branches)
     router.space("GET", "/projects/{id}/git/branches/{name}", get_branch)
     router.space("POST", "/projects/{id}/git/branches/v2", create_branch)

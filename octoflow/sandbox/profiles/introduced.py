@@ -72,6 +72,8 @@ INTRODUCED: dict[str, str] = {
     "PUT /projects/{id}/{gitRef}/runbooks/{id}": _CAC_RUNBOOKS,
     "GET /projects/{id}/{gitRef}/runbookProcesses/{id}": _CAC_RUNBOOKS,
     "PUT /projects/{id}/{gitRef}/runbookProcesses/{id}": _CAC_RUNBOOKS,
+    "POST /projects/{id}/{gitRef}/runbooks/{id}/run/v1": _CAC_RUNBOOKS,
+    "POST /runbook-runs/git/create/v1": _CAC_RUNBOOKS,
     # Tenant variables, one document per kind. UNCONFIRMED: GO added them 2025-02; scoping
     # of common variables shipped in 2025.2 (OctopusDeploy/Issues#9414); GO deprecated the
     # single /tenants/{id}/variables route for them in 2026-01 (38f04ffd).
