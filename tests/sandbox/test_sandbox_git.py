@@ -348,3 +348,18 @@ def test_a_project_created_version_controlled_gets_a_repository(fresh_api):
     assert [b["Name"] for b in fresh_api.json(f"{at}/git/branches")["Items"]] == ["trunk"]
     assert fresh_api.delete(at).status_code == 200
     assert fresh_api.get(f"{at}/git/branches").status_code == 404
+
+
+def test_a_branch_matching_a_protected_pattern_refuses_writes(fresh_api):
+    at = base(fresh_api, "Ledger API")
+    created = fresh_api.post(
+        f"{at}/git/branches/v2", {"BaseGitRef": "main", "NewBranchName": "release/1.0"}
+    )
+    assert created.status_code == 200 and created.json()["IsProtected"] is True
+    process = fresh_api.json(f"{at}/release%2F1.0/deploymentprocesses")
+    refused = fresh_api.put(f"{at}/release%2F1.0/deploymentprocesses", edit(process))
+    assert refused.status_code == 400 and "'release/1.0' is protected" in refused.text
+    again = fresh_api.post(
+        f"{at}/git/branches/v2", {"BaseGitRef": "main", "NewBranchName": "release/1.0"}
+    )
+    assert again.status_code == 400 and "already exists" in again.text

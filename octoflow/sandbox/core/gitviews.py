@@ -16,7 +16,7 @@ from octoflow.sandbox.core import git
 from octoflow.sandbox.core.deploymentsettings import FIELDS
 from octoflow.sandbox.core.projects import GUIDED_FAILURE_MODES, PROJECTS
 from octoflow.sandbox.crud import Doc
-from octoflow.sandbox.errors import invalid
+from octoflow.sandbox.errors import SandboxError, invalid
 from octoflow.sandbox.paging import page
 from octoflow.sandbox.request import Request
 from octoflow.sandbox.router import Router
@@ -81,7 +81,7 @@ def _named(req: Request, kind: str) -> Doc:
     project = _cac_project(req)
     ref = git.resolve(req.state, project, req.path_params["name"])
     if ref.kind != kind:
-        raise git.SandboxError(404, git.UNKNOWN_REF.format(ref=req.path_params["name"]))
+        raise SandboxError(404, git.UNKNOWN_REF.format(ref=req.path_params["name"]))
     return ref_resource(project, ref)
 
 
