@@ -363,3 +363,21 @@ def test_a_branch_matching_a_protected_pattern_refuses_writes(fresh_api):
         f"{at}/git/branches/v2", {"BaseGitRef": "main", "NewBranchName": "release/1.0"}
     )
     assert again.status_code == 400 and "already exists" in again.text
+
+
+def test_commits_survive_a_save_and_reload(fresh, fresh_api, areas, tmp_path):
+    at = base(fresh_api, "Atlas Web")
+    process = fresh_api.json(f"{at}/main/deploymentprocesses")
+    assert fresh_api.put(f"{at}/main/deploymentprocesses", edit(process)).status_code == 200
+    fresh.save(tmp_path / "state.json")
+    reloaded = in_process(Sandbox(areas, seed=tmp_path / "state.json"))
+    assert head(reloaded, "Atlas Web") == head(fresh_api, "Atlas Web")
+    assert reloaded.json(f"{at}/main/deploymentprocesses")["Steps"][-1]["Name"] == (
+        "Smoke test (git)"
+    )
+
+
+def test_two_demo_builds_have_identical_repositories(areas):
+    first, second = (Sandbox(areas, seed="demo").dump() for _ in range(2))
+    assert first["collections"]["GitRepositories"] == second["collections"]["GitRepositories"]
+    assert len(first["collections"]["GitRepositories"]) == 6
