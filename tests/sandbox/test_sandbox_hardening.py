@@ -56,6 +56,8 @@ def _path(sandbox: Sandbox, segments) -> str:
                 and not p["PersistenceSettings"]["ProtectedDefaultBranch"]
             )
             parts.append("main")
+        elif "main" in parts:  # a runbook kept in Git, by its slug (Atlas Web's)
+            parts.append("restart-app-pool")
         else:
             parts.append(_first_id(sandbox, parts[-1]))
     return "/" + "/".join(parts)
