@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from octoflow_plugins.processes.sandbox import (
     feeds,
+    git_processes,
+    git_runbooks,
     library,
     library_views,
     processes,
@@ -106,6 +108,8 @@ class ProcessesArea:
             release.runbook_process_template,
         )
         runbooks.register_routes(router)
+        git_processes.register_routes(router)
+        git_runbooks.register_routes(router)
         feeds.register_routes(router)
         library.register_routes(router)
         library_views.register_routes(router)
