@@ -91,10 +91,9 @@ def two_spaces(areas, tmp_path) -> str:
     (lifecycle,) = api.get(f"{base}/lifecycles/all")  # a new space has one
     group = post(f"{base}/projectgroups", {"Name": "Customer Apps"})
     other = post(f"{base}/projectgroups", {"Name": "Ops"})
-    for name, group_id in (("Berlin Portal", group["Id"]), ("Paris Portal", group["Id"])) + (
-        ("Ops Tools", other["Id"]),
-    ):
-        body = {"Name": name, "ProjectGroupId": group_id, "LifecycleId": lifecycle["Id"]}
+    members = [("Berlin Portal", group), ("Paris Portal", group), ("Ops Tools", other)]
+    for name, project_group in members:
+        body = {"Name": name, "ProjectGroupId": project_group["Id"], "LifecycleId": lifecycle["Id"]}
         assert "Id" in post(f"{base}/projects", body)
     path = tmp_path / "two-spaces.json"
     sandbox.save(path)
