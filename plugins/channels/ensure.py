@@ -8,7 +8,7 @@ in Git: with rules asked for, it is skipped and the plan says so.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 import attrs
 from octoflow_plugins.channels import intents
@@ -17,7 +17,6 @@ from octoflow_plugins.channels.rules import Rule
 
 from octoflow.provider import (
     Edit,
-    Ensure,
     Intent,
     Lifecycle,
     PlanContext,
@@ -30,9 +29,10 @@ Doc = dict[str, Any]
 
 
 @attrs.frozen
-class EnsureChannel(Ensure):
-    collection: ClassVar[str] = "channels"
-    kind: ClassVar[str] = CHANNEL
+class EnsureChannel:
+    """One channel per selected project, so not an ``Ensure`` (whose contract is one named
+    document another provider may refer to while it does not exist yet)."""
+
     projects: Selection
     name: str
     lifecycle: str | None = None

@@ -10,7 +10,7 @@ sandbox does; the reference names the ``CronExpressionSchedule`` filter and its
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import Any
 
 import attrs
 from octoflow_plugins.triggers import intents
@@ -18,7 +18,6 @@ from octoflow_plugins.triggers.kinds import TRIGGER
 
 from octoflow.provider import (
     Edit,
-    Ensure,
     Intent,
     PlanContext,
     Project,
@@ -35,9 +34,10 @@ ACTIONS = {"deploy-latest-release": "DeployLatestRelease", "deploy-new-release":
 
 
 @attrs.frozen
-class EnsureTrigger(Ensure):
-    collection: ClassVar[str] = "triggers"
-    kind: ClassVar[str] = TRIGGER
+class EnsureTrigger:
+    """One trigger per selected project, so not an ``Ensure`` (whose contract is one named
+    document another provider may refer to while it does not exist yet)."""
+
     projects: Selection
     name: str
     cron: str
