@@ -118,3 +118,24 @@ def test_channels_ensure_in_several_spaces(areas, two_spaces, capsys) -> None:
         p["Id"] for p in api.get(f"{SPACE}/projects/all") if p["ProjectGroupId"] == default_group
     }
     assert default <= set(hotfix_channels(api))
+
+
+def test_undo_takes_the_channels_back(server_api, cli, tmp_path) -> None:
+    """A created channel is deleted again and a changed one gets its rules back."""
+    before = {c["Id"]: c for c in server_api.get(f"{SPACE}/channels/all")}
+    journal = tmp_path / "channels.jsonl"
+    args = ("-p", "project=Aspen Web,Customer Portal", "-p", "name=Hotfix")
+    code, out, err = cli(
+        "apply", "channels-ensure", *args, "-p", "prerelease=^hotfix", "--yes",
+        "--journal", str(journal),
+    )  # fmt: skip
+    assert code == 0, err
+    assert "1 to add, 1 to change" in out
+
+    code, out, err = cli("undo", str(journal), "--yes", "--journal", str(tmp_path / "u.jsonl"))
+
+    assert code == 0, err
+    after = {c["Id"]: c for c in server_api.get(f"{SPACE}/channels/all")}
+    assert set(after) == set(before)
+    for channel_id, channel in before.items():
+        assert after[channel_id]["Rules"] == channel["Rules"]
