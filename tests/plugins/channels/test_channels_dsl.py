@@ -109,6 +109,9 @@ def test_rules_given_are_exact_and_rules_left_out_are_untouched(octo) -> None:
 def test_projects_can_be_an_octo_projects_selection(octo) -> None:
     smoke = octo.projects.where(group="Apps", has_step="Smoke test")
     plan = octo.plan(octo.channels.where(project=smoke).ensure("Beta"))
+    assert plan.notes[0].startswith(
+        "channels.where(project=projects.where(group='Apps', has_step='Smoke test'))"
+    )
     chosen = {op.name.split(" / ")[0] for op in plan.operations}
     expected = set()
     for project in group_projects(octo, "Apps").values():
