@@ -165,8 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--seed",
         default="demo",
-        choices=("demo", "empty"),
-        help="initial state, ignored when --state names an existing file (default demo)",
+        choices=("demo", "demo-large", "empty"),
+        help="initial state, ignored when --state names an existing file (default demo; "
+        "demo-large adds a large customer's volume: 10,000 tenants, 1,000 targets, "
+        "1,000 projects, 500 users)",
     )
     serve.add_argument(
         "--state",
@@ -383,7 +385,7 @@ def _connection_options(parser: argparse.ArgumentParser, all_spaces: bool = True
     group.add_argument(
         "--sandbox",
         metavar="SEED",
-        help="use the embedded sandbox instead of a server: demo, empty, or a "
+        help="use the embedded sandbox instead of a server: demo, demo-large, empty, or a "
         "JSON state FILE (loaded, and saved back after apply)",
     )
     group.add_argument(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from octoflow_plugins.resources.paths import PathError, check_type, parse, walk
+from octoflow_plugins.resources.paths import PathError, check_type, merge, parse, walk
 
 Doc = dict[str, Any]
 Args = Mapping[str, Any]
@@ -20,6 +20,7 @@ SET = "resources.set"
 ADD = "resources.add"
 REMOVE = "resources.remove"
 DELETE = "resources.delete"
+MERGE = "resources.merge"
 
 
 def set_value(doc: Doc, args: Args) -> None:
@@ -44,6 +45,10 @@ def remove_member(doc: Doc, args: Args) -> None:
         container[field] = [item for item in items if item != args["value"]]
 
 
+def merge_fields(doc: Doc, args: Args) -> None:
+    merge(doc, args["fields"])
+
+
 def _list(path: str, value: Any) -> list[Any]:
     if value is None:
         return []
@@ -52,4 +57,4 @@ def _list(path: str, value: Any) -> list[Any]:
     return value
 
 
-INTENTS = {SET: set_value, ADD: add_member, REMOVE: remove_member}
+INTENTS = {SET: set_value, ADD: add_member, REMOVE: remove_member, MERGE: merge_fields}

@@ -21,7 +21,14 @@ import attrs
 from octoflow_plugins.resources.intents import INTENTS
 from octoflow_plugins.resources.kinds import COLLECTIONS, NOT_WRITABLE
 from octoflow_plugins.resources.paths import PathError
-from octoflow_plugins.resources.verbs import AddMember, Delete, PathVerb, RemoveMember, SetValue
+from octoflow_plugins.resources.verbs import (
+    AddMember,
+    Delete,
+    Ensure,
+    PathVerb,
+    RemoveMember,
+    SetValue,
+)
 
 from octoflow.provider import (
     Edit,
@@ -71,6 +78,16 @@ class ResourceSelection(Selection):
         """Remove ``value`` from the list at ``path``."""
         return self._with_verb(RemoveMember(path, value))
 
+    def ensure(self, fields: dict[str, Any]) -> ResourceSelection:
+        """The document named ``fields["Name"]`` exists with ``fields``: created when
+        missing, else converged (an object merges into the field's object field by field)."""
+        if self.verbs or self.criteria:
+            raise UsageError(
+                f"{self.collection}.ensure() finds its document by the Name it is given: "
+                "use it on octo.resources(...) alone, without where() or other changes"
+            )
+        return self._with_verb(Ensure(fields))
+
     def delete(self) -> ResourceSelection:
         """Delete the selected documents."""
         if self.verbs:
@@ -108,6 +125,8 @@ class ResourceSelection(Selection):
         if path is None:
             return []
         total = ctx.documents(path)
+        if isinstance(self.verbs[0], Ensure):
+            return self._ensure(ctx, self.verbs[0], total, scoped=not path.startswith("/"))
         selected = self._narrow(ctx, total)
         ctx.selected(noun(self.link), len(selected), len(total))
         if isinstance(self.verbs[0], Delete):
@@ -122,6 +141,17 @@ class ResourceSelection(Selection):
             for d in selected
             if self._fits(ctx, d, intents)
         ]
+
+    def _ensure(self, ctx: PlanContext, verb: Ensure, total: list[Doc], scoped: bool) -> list[Edit]:
+        intent = verb.intent()
+        wanted = verb.document_name.lower()
+        found = [d for d in total if str(d.get("Name", "")).strip().lower() == wanted]
+        if found:
+            doc = found[0]
+            fits = self._fits(ctx, doc, (intent,))
+            return [Edit(self.link, doc["Id"], _label(doc), doc, (intent,))] if fits else []
+        body = clone(verb.fields) | ({"SpaceId": ctx.client.space_id} if scoped else {})
+        return [Edit(self.link, None, verb.document_name, body, (intent,), action="create")]
 
     def _fits(self, ctx: PlanContext, document: Doc, intents: tuple[Any, ...]) -> bool:
         """Whether every path operation works on this document; a problem when not."""

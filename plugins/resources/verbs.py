@@ -78,3 +78,39 @@ class Delete(Verb):
 
     def intent(self) -> Intent:
         return Intent(intents.DELETE, {}, "delete")
+
+
+@attrs.frozen
+class Ensure(Verb):
+    """A document named ``fields["Name"]`` exists, with these fields."""
+
+    name: ClassVar[str] = "ensure"
+    fields: dict[str, Any]
+
+    def __attrs_post_init__(self) -> None:
+        name = self.fields.get("Name") if isinstance(self.fields, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            raise UsageError(
+                "resources.ensure() takes the document's fields, with its Name, e.g. "
+                "ensure({'Name': 'Payments', 'Description': '…'})"
+            )
+        try:
+            json.dumps(self.fields)
+        except (TypeError, ValueError):
+            raise UsageError("resources.ensure(): the fields must be JSON data") from None
+
+    @property
+    def document_name(self) -> str:
+        return str(self.fields["Name"]).strip()
+
+    def intent(self) -> Intent:
+        """Merges the fields but the name (the document was found by it in any case, and
+        is never renamed; a new one gets the name in its body)."""
+        fields = {k: v for k, v in self.fields.items() if k != "Name"}
+        shown = ", ".join(sorted(fields)) or "its name"
+        return Intent(
+            intents.MERGE,
+            {"fields": fields},
+            f"ensure {shown}",
+            f"{shown} already so",
+        )
