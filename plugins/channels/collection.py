@@ -65,7 +65,7 @@ class Channels(Selection):
         the flag away: make another channel the default instead)."""
         if not isinstance(name, str) or not name.strip():
             raise UsageError("channels.ensure() needs the channel's name")
-        if self.criteria_for("name") or self.criteria_for("partial_name") or self._predicate():
+        if any(self.criteria_for(k) for k in ("name", "partial_name", "predicate")):
             raise UsageError(
                 "channels.ensure() names its channel itself: select projects with "
                 "where(project=…, group=…), not channels by name"
@@ -113,9 +113,6 @@ class Channels(Selection):
         for channel in channels:
             ctx.labels[channel["Id"]] = label(ctx, channel)
         return channels
-
-    def _predicate(self) -> bool:
-        return bool(self.criteria_for("predicate"))
 
     # -- planning --------------------------------------------------------------
 

@@ -6,6 +6,9 @@ deployment actions (``Action`` for all of its packages, ``Action:Reference`` for
 package reference) or ``*``: every package of the project's deployment process. Per
 project, it becomes the wire rule ``{ActionPackages: [{DeploymentAction,
 PackageReference}], VersionRange, Tag}`` (REFERENCE §6.4).
+
+UNCONFIRMED: that ``DeploymentAction`` holds the action's name (as the sandbox's demo
+rules do) rather than its id; the reference gives only the field names.
 """
 
 from __future__ import annotations
@@ -30,8 +33,6 @@ class Rule:
     @classmethod
     def of(cls, given: Any) -> Rule:
         """A rule from the user's dict; a malformed one is a UsageError."""
-        if isinstance(given, Rule):
-            return given
         if not isinstance(given, Mapping):
             raise UsageError(
                 "a channel rule is a dict such as {'steps': '*', 'tag': '^hotfix'}, "
