@@ -543,6 +543,43 @@ def _(run: Run) -> str:
     return out
 
 
+
+@check("channels_hotfix.py")
+def _(run: Run) -> str:
+    ns, out = run("channels_hotfix.py")
+    assert ns["report"].recap == {"ok": 0, "changed": 4, "failed": 0, "skipped": 0}
+    state = ns["octo"].sandbox.dump()["collections"]
+    hotfix = [c for c in state["Channels"].values() if c["Name"] == "Hotfix"]
+    customer_apps = {
+        p["Id"] for p in state["Projects"].values() if p["ProjectGroupId"] == "ProjectGroups-2"
+    }
+    made = [c for c in hotfix if c["ProjectId"] in customer_apps]
+    assert len(made) == 4
+    for channel in made:
+        assert channel["LifecycleId"] == "Lifecycles-2"
+        assert channel["TenantTags"] == ["Tier/Gold"]
+        assert [r["Tag"] for r in channel["Rules"]] == ["^hotfix"]
+        assert channel["Rules"][0]["ActionPackages"] == [
+            {"DeploymentAction": "Deploy", "PackageReference": ""}
+        ]
+    return out
+
+
+@check("triggers_freeze.py")
+def _(run: Run) -> str:
+    ns, out = run("triggers_freeze.py")
+    triggers = {
+        t["Name"]: t for t in ns["octo"].sandbox.dump()["collections"]["ProjectTriggers"].values()
+    }
+    disabled = {name for name, t in triggers.items() if t["IsDisabled"]}
+    assert disabled == {"Nightly promotion to Test", "Weekly rebuild", "Nightly to Test"}
+    assert not triggers["Deploy to new web servers"]["IsDisabled"]
+    nightly = triggers["Nightly to Test"]
+    assert nightly["Filter"]["CronExpression"] == "0 0 2 * * *"
+    assert nightly["Action"]["ActionType"] == "DeployLatestRelease"
+    assert nightly["Action"]["DestinationEnvironmentId"] == "Environments-2"
+    return out
+
 @check("targets_workers.py")
 def _(run: Run) -> str:
     ns, out = run("targets_workers.py")

@@ -131,6 +131,14 @@ CASES: dict[str, dict[str, str]] = {
         "set": "Phases[Name=Production].MinimumEnvironmentsBeforePromotion=1",
     },
     "resources-delete": {"collection": "Feeds", "where": "GitHub Container Registry"},
+    # Four projects without a Hotfix channel: every write is a create with its rule.
+    "channels-ensure": {
+        "group": "Customer Apps",
+        "name": "Hotfix",
+        "lifecycle": "Dev and Test Only",
+        "prerelease": "^hotfix",
+    },
+    "triggers-toggle": {"type": "scheduled", "enabled": "false"},
     "octopus-register-instance": {
         "name": "octopus-golden",
         "environments": "Production",
