@@ -325,14 +325,14 @@ def _(run: Run) -> str:
     ns, out = run("environments_provider.py")
     import environments_provider  # docs/examples is on sys.path while checks run
 
-    host = PluginHost.from_entry_points([("environments", environments_provider)])
+    host = PluginHost.from_entry_points([("guided_environments", environments_provider)])
     registry = host.build_registry()
-    assert registry.has_collection("environments")
-    assert registry.contributed_by("intent", "environment.set_guided_failure") == "environments"
+    assert registry.has_collection("guided_environments")
+    assert registry.contributed_by("intent", "environment.set_guided_failure") == "guided_environments"
     assert "environments-guided-failure" in registry.recipes
-    octo = Octoflow.with_sandbox("demo", plugins=[("environments", environments_provider)])
+    octo = Octoflow.with_sandbox("demo", plugins=[("guided_environments", environments_provider)])
     with pytest.raises(PlanError, match="unknown environment 'Prod': did you mean 'Production'"):
-        octo.plan(octo.environments.where(name="Prod").use_guided_failure())
+        octo.plan(octo.guided_environments.where(name="Prod").use_guided_failure())
     return out
 
 
@@ -340,7 +340,7 @@ def _(run: Run) -> str:
 def _(run: Run) -> str:
     import environments_provider  # docs/examples is on sys.path while checks run
 
-    octo = Octoflow.with_sandbox("demo", plugins=[("environments", environments_provider)])
+    octo = Octoflow.with_sandbox("demo", plugins=[("guided_environments", environments_provider)])
     plan = octo.plan_recipe(str(EXAMPLES / "guided_failure.py"), {"environments": "Test"})
     assert plan.summary == {"add": 0, "change": 1, "delete": 0, "run": 0}
     octo.apply(plan)
