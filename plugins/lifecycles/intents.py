@@ -8,6 +8,7 @@ nothing is written for that lifecycle.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,7 +46,10 @@ def ensure_phase(doc: Doc, args: Args) -> None:
     if args.get("after"):
         position = phases.index(phase(doc, args["after"])) + 1
     new = {
-        "Id": None,  # the server gives a new phase its id (UNCONFIRMED on real servers)
+        # A deterministic id, so plans diff the phase as one new item and a replay at
+        # apply makes the same one. UNCONFIRMED: that a real server keeps a client's
+        # phase id (the sandbox does; a server that replaces it changes nothing else).
+        "Id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"octoflow:{doc.get('Id')}:{args['phase']}")),
         "Name": args["phase"],
         "AutomaticDeploymentTargets": [],
         "OptionalDeploymentTargets": [],

@@ -541,6 +541,35 @@ def _(run: Run) -> str:
     return out
 
 
+@check("environments_add.py")
+def _(run: Run) -> str:
+    ns, out = run("environments_add.py")
+    assert ns["report"].recap["failed"] == 0
+    state = ns["octo"].sandbox.dump()["collections"]
+    envs = sorted(state["Environments"].values(), key=lambda e: e["SortOrder"])
+    assert [e["Name"] for e in envs] == ["Development", "Test", "UAT", "Staging", "Production"]
+    uat = envs[2]
+    assert uat["UseGuidedFailure"] is True and envs[4]["UseGuidedFailure"] is True
+    for lifecycle in state["Lifecycles"].values():
+        test = next(p for p in lifecycle["Phases"] if p["Name"] == "Test")
+        assert test["OptionalDeploymentTargets"] == ["Environments-2", uat["Id"]]
+    return out
+
+
+@check("lifecycles_phases.py")
+def _(run: Run) -> str:
+    ns, out = run("lifecycles_phases.py")
+    assert ns["report"].recap == {"ok": 0, "changed": 1, "failed": 0, "skipped": 0}
+    default = ns["octo"].sandbox.dump()["collections"]["Lifecycles"]["Lifecycles-1"]
+    phases = {p["Name"]: p for p in default["Phases"]}
+    assert list(phases) == ["Development", "Test", "Staging", "Production", "Hotfix"]
+    assert phases["Test"]["AutomaticDeploymentTargets"] == ["Environments-3"]
+    assert phases["Staging"]["OptionalDeploymentTargets"] == []
+    assert phases["Hotfix"]["MinimumEnvironmentsBeforePromotion"] == 1
+    assert default["TentacleRetentionPolicy"]["QuantityToKeep"] == 10
+    return out
+
+
 @check("targets_workers.py")
 def _(run: Run) -> str:
     ns, out = run("targets_workers.py")

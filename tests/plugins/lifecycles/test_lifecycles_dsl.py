@@ -98,7 +98,7 @@ def test_ensure_phase_adds_it_after_the_one_named_and_converges(octo) -> None:
         "Staging",
         "Production",
     ]
-    assert phases(doc)["Hotfix"]["Id"]  # the server gave it one
+    assert phases(doc)["Hotfix"]["Id"]  # made from the lifecycle and the name: stable
     assert phases(doc)["Hotfix"]["MinimumEnvironmentsBeforePromotion"] == 1
 
 
