@@ -328,7 +328,8 @@ def _(run: Run) -> str:
     host = PluginHost.from_entry_points([("guided_environments", environments_provider)])
     registry = host.build_registry()
     assert registry.has_collection("guided_environments")
-    assert registry.contributed_by("intent", "environment.set_guided_failure") == "guided_environments"
+    intent = "environment.set_guided_failure"
+    assert registry.contributed_by("intent", intent) == "guided_environments"
     assert "environments-guided-failure" in registry.recipes
     octo = Octoflow.with_sandbox("demo", plugins=[("guided_environments", environments_provider)])
     with pytest.raises(PlanError, match="unknown environment 'Prod': did you mean 'Production'"):
