@@ -128,3 +128,17 @@ def test_adds_the_environment_in_every_space(areas, tmp_path, capsys) -> None:
     for space_id in ("Spaces-1", space["Id"]):
         names = [e["Name"] for e in after.get(f"/api/{space_id}/environments/all")]
         assert names[names.index("Test") + 1] == "UAT"
+
+
+def test_a_saved_plan_fills_in_the_new_id_when_applied_later(server, server_api, cli, tmp_path):
+    saved = tmp_path / "uat.json"
+    code, _out, err = cli("plan", *ADD_UAT, "--out", str(saved))
+    assert code == 0, err
+    assert "octoflow:created:Environment/new:UAT" in saved.read_text()
+
+    code, _out, err = cli("apply", str(saved), "--yes")
+
+    assert code == 0, err
+    uat_id, test_id = uat_and_test(server_api)
+    assert variables_scoped_to(server_api, uat_id) == variables_scoped_to(server_api, test_id)
+    assert "octoflow:created" not in json.dumps(server_api.tenants())

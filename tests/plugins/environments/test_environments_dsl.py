@@ -109,3 +109,29 @@ def test_like_never_narrows_an_unscoped_variable() -> None:
         [],
         ["Environments-2"],
     ]
+
+
+def test_like_coalesces_with_other_edits_of_a_lifecycle(octo, octo_requests) -> None:
+    statements = [
+        octo.environments.ensure("UAT", like="Test"),
+        octo.lifecycles.where(name="Default Lifecycle").phase("Production").min_environments(1),
+    ]
+    plan = octo.plan(*statements)
+    lifecycle = [op for op in plan.operations if op.resource_id == "Lifecycles-1"]
+    assert len(lifecycle) == 1 and len(lifecycle[0].intents) == 2
+    octo_requests.clear()
+    apply_and_replan(octo, plan, *statements)
+    assert octo_requests.count("PUT", "/lifecycles/Lifecycles-1") == 1
+
+
+def test_like_leaves_a_lifecycle_that_has_it_in_another_phase(octo) -> None:
+    octo.apply(octo.plan(octo.environments.ensure("UAT")))
+    phase = octo.lifecycles.where(name="Default Lifecycle").phase("Production")
+    octo.apply(octo.plan(phase.add_environments("UAT")))
+
+    plan = octo.plan(octo.environments.ensure("UAT", like="Test"))
+
+    assert "lifecycle 'Default Lifecycle' has UAT in phase 'Production' already" in " ".join(
+        plan.notes
+    )
+    assert {op.name for op in plan.operations if op.kind == "Lifecycle"} == {"Dev and Test Only"}

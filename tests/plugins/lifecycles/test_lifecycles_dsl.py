@@ -64,6 +64,11 @@ def test_bad_retention_is_refused_at_the_call(octo, kwargs, message) -> None:
         octo.lifecycles.retention(**kwargs)
 
 
+def test_a_negative_minimum_is_refused_at_the_call(octo) -> None:
+    with pytest.raises(UsageError, match="give a whole number, 0 for all"):
+        octo.lifecycles.phase("Test").min_environments(-1)
+
+
 def test_phase_verbs_add_remove_and_min_environments(octo) -> None:
     default = octo.lifecycles.where(name=DEFAULT)
     statements = [
