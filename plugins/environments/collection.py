@@ -20,15 +20,16 @@ from typing import Any, ClassVar
 import attrs
 from octoflow_plugins.environments.ensure import FIELDS, EnsureEnvironment
 from octoflow_plugins.environments.kinds import ENVIRONMENT
-from octoflow_plugins.resources.selection import ResourceSelection
 
 from octoflow.provider import (
     Edit,
+    Environment,
     Intent,
     PlanContext,
     Selection,
     UsageError,
     Verb,
+    lookups,
     parse_bool,
 )
 
@@ -103,8 +104,7 @@ class Environments(Selection):
 
     def select(self, ctx: PlanContext) -> list[Doc]:
         """The selected environments (as listed; treat as read-only)."""
-        narrowing = ResourceSelection(criteria=self.criteria, link="Environments")
-        return narrowing._narrow(ctx, ctx.documents("environments"))
+        return lookups.selected(ctx, "environments", Environment, self.criteria, "environment")
 
     def plan(self, ctx: PlanContext) -> Iterable[Edit]:
         if not self.verbs:

@@ -110,5 +110,10 @@ class EnsureEnvironment(Ensure):
             {"environment_id": env_id, "after_id": str(neighbour.id)},
             f"sort {self.name} right after {neighbour.name}",
         )
+        # After every edit of an environment in the plan: such a PUT sends the
+        # SortOrder it read, and would undo the new order if it came later.
+        every = tuple(f"{ENVIRONMENT}/{i}" for i in ids)
         name = f"{self.name} after {neighbour.name}"
-        return Edit(SORT_ORDER, None, name, {}, (intent,), action="run", after=after, done=done)
+        return Edit(
+            SORT_ORDER, None, name, {}, (intent,), action="run", after=after + every, done=done
+        )

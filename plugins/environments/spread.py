@@ -16,17 +16,20 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
-from octoflow_plugins.environments.kinds import ENVIRONMENT
-from octoflow_plugins.lifecycles.intents import holding_phase
-from octoflow_plugins.lifecycles.kinds import LIFECYCLE
-from octoflow_plugins.lifecycles.verbs import add_intent
-from octoflow_plugins.tenants.kinds import TENANT
-from octoflow_plugins.users.kinds import SCOPED_ROLE
-from octoflow_plugins.variables.kinds import VARIABLE_SET
 
-from octoflow.provider import Edit, Intent, PlanContext
+from octoflow.provider import Edit, Intent, PlanContext, lookups
 
 Doc = dict[str, Any]
+#: The kinds and intents of the providers that write these documents (lifecycles,
+#: tenants, users, variables), by the names they register; a provider never imports
+#: another. ``variable.add_environment`` is this provider's own.
+LIFECYCLE, TENANT, SCOPED_ROLE, VARIABLE_SET = (
+    "Lifecycle",
+    "Tenant",
+    "ScopedUserRole",
+    "VariableSet",
+)
+TARGET_LISTS = ("AutomaticDeploymentTargets", "OptionalDeploymentTargets")
 
 
 @attrs.frozen
@@ -72,10 +75,20 @@ class Spread:
                     f"already, not with {self.like} in {phase['Name']!r}: left as it is"
                 )
                 continue
-            automatic = self.like_id in (phase.get("AutomaticDeploymentTargets") or [])
-            intent = add_intent(ctx, str(phase["Name"]), [self.env_id], automatic)
-            edits.append(self._edit(LIFECYCLE, doc, doc["Name"], [intent]))
+            automatic = self.like_id in (phase.get(TARGET_LISTS[0]) or [])
+            edits.append(
+                self._edit(LIFECYCLE, doc, doc["Name"], [self._join(ctx, phase, automatic)])
+            )
         return edits
+
+    def _join(self, ctx: PlanContext, phase: Doc, automatic: bool) -> Intent:
+        name, shown = str(phase["Name"]), lookups.labels(ctx, [self.env_id])
+        return Intent(
+            "lifecycle.add_environments",
+            {"phase": name, "environment_ids": [self.env_id], "automatic": automatic},
+            f"phase {name!r}: add {shown} ({'automatic' if automatic else 'manual'})",
+            f"phase {name!r} already has {shown}",
+        )
 
     def tenants(self, ctx: PlanContext) -> list[Edit]:
         projects = {p["Id"]: p["Name"] for p in ctx.documents("projects")}
@@ -147,8 +160,15 @@ _NOUNS = {
     TENANT: "tenant",
     SCOPED_ROLE: "team role",
     VARIABLE_SET: "variable set",
-    ENVIRONMENT: "environment",
 }
+
+
+def holding_phase(doc: Doc, env_id: str) -> Doc | None:
+    """The phase of a lifecycle that has ``env_id`` in one of its lists, if any."""
+    for item in doc.get("Phases") or []:
+        if any(env_id in (item.get(field) or []) for field in TARGET_LISTS):
+            return item  # type: ignore[no-any-return]
+    return None
 
 
 def _names(ctx: PlanContext, collection: str) -> Callable[[str], str]:

@@ -29,9 +29,17 @@ from octoflow_plugins.lifecycles.verbs import (
     Retention,
     environment_names,
 )
-from octoflow_plugins.resources.selection import ResourceSelection
 
-from octoflow.provider import Edit, Intent, PlanContext, Selection, UsageError, clone
+from octoflow.provider import (
+    Edit,
+    Intent,
+    Lifecycle,
+    PlanContext,
+    Selection,
+    UsageError,
+    clone,
+    lookups,
+)
 
 Doc = dict[str, Any]
 
@@ -90,8 +98,7 @@ class Lifecycles(Selection):
 
     def select(self, ctx: PlanContext) -> list[Doc]:
         """The selected lifecycles (as listed; treat as read-only)."""
-        narrowing = ResourceSelection(criteria=self.criteria, link="Lifecycles")
-        return narrowing._narrow(ctx, ctx.documents("lifecycles"))
+        return lookups.selected(ctx, "lifecycles", Lifecycle, self.criteria, "lifecycle")
 
     def plan(self, ctx: PlanContext) -> Iterable[Edit]:
         if not self.verbs:

@@ -154,7 +154,7 @@ class MinEnvironments(PhaseVerb):
 
 
 def add_intent(ctx: PlanContext, phase: str, env_ids: list[str], automatic: bool) -> Intent:
-    """Add environments to a phase (also what ``environments.ensure(like=…)`` plans)."""
+    """Add environments to a phase."""
     shown = lookups.labels(ctx, env_ids)
     how = "automatic" if automatic else "manual"
     return Intent(

@@ -73,6 +73,8 @@ def test_wheel_declares_console_script_and_providers(wheel) -> None:
         "tenants": "octoflow_plugins.tenants",
         "users": "octoflow_plugins.users",
         "variables": "octoflow_plugins.variables",
+        "environments": "octoflow_plugins.environments",
+        "lifecycles": "octoflow_plugins.lifecycles",
     }
 
 

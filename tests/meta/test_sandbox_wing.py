@@ -117,8 +117,9 @@ def test_a_provider_registers_its_area_by_dotted_path(provider: str) -> None:
     assert len(paths) == 1 and paths[0].startswith(f"octoflow_plugins.{provider}.sandbox:")
 
 
-def test_only_the_resources_provider_has_no_sandbox_wing() -> None:
-    assert sorted(set(PROVIDERS) - set(WINGED)) == ["resources"]
+def test_only_providers_of_core_collections_have_no_sandbox_wing() -> None:
+    # The core area serves environments (with their sort order) and lifecycles.
+    assert sorted(set(PROVIDERS) - set(WINGED)) == ["environments", "lifecycles", "resources"]
 
 
 def test_the_checks_see_every_spelling_of_an_import() -> None:

@@ -135,3 +135,13 @@ def test_like_leaves_a_lifecycle_that_has_it_in_another_phase(octo) -> None:
         plan.notes
     )
     assert {op.name for op in plan.operations if op.kind == "Lifecycle"} == {"Dev and Test Only"}
+
+
+def test_the_sort_order_waits_for_every_edit_of_an_environment(octo) -> None:
+    """A PUT of an environment sends the SortOrder it read: sorting first would be undone."""
+    plan = octo.plan(
+        octo.environments.ensure("Production", after="Development", guided_failure=True),
+        octo.environments.where(name="Test").allow_dynamic_infrastructure(),
+    )
+    run = next(op for op in plan.operations if op.action == "run")
+    assert set(run.depends_on) == {"Environment/Environments-4", "Environment/Environments-2"}

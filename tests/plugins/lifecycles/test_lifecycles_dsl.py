@@ -120,7 +120,7 @@ def test_an_environment_in_another_phase_is_a_plan_error(octo, octo_requests) ->
 
 
 def test_unknown_names_are_plan_errors(octo) -> None:
-    with pytest.raises(PlanError, match="unknown Lifecycle name 'Defualt'"):
+    with pytest.raises(PlanError, match="unknown lifecycle 'Defualt'"):
         octo.plan(octo.lifecycles.where(name="Defualt").retention(releases=3))
     with pytest.raises(PlanError, match="unknown environment 'Stagin'"):
         octo.plan(octo.lifecycles.phase("Test").add_environments("Stagin"))

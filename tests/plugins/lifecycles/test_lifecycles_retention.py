@@ -61,7 +61,7 @@ def test_bad_input_exits_2_and_writes_nothing(server, cli) -> None:
     sandbox.clear_requests()
     code, _out, err = cli("apply", "lifecycles-retention", "-p", "lifecycle=Defualt", "--yes")
     assert code == 2
-    assert "unknown Lifecycle name 'Defualt'; known: Default Lifecycle, Dev and Test Only" in err
+    assert "unknown lifecycle 'Defualt'; known: Default Lifecycle, Dev and Test Only" in err
     code, _out, err = cli("apply", "lifecycles-retention", "-p", "lifecycle=*", "-p", "days=0")
     assert code == 2
     assert "give a whole number above 0" in err
