@@ -145,3 +145,21 @@ def test_the_sort_order_waits_for_every_edit_of_an_environment(octo) -> None:
     )
     run = next(op for op in plan.operations if op.action == "run")
     assert set(run.depends_on) == {"Environment/Environments-4", "Environment/Environments-2"}
+
+
+def test_where_name_partial_name_ids_and_predicate_narrow_together(octo) -> None:
+    guided = octo.environments.use_guided_failure()
+
+    def names(selection) -> list[str]:
+        return [op.name for op in octo.plan(selection).operations]
+
+    assert names(guided.where(name="test, PRODUCTION")) == ["Test", "Production"]
+    assert names(guided.where(ids="Environments-1")) == ["Development"]
+    assert names(guided.where(partial_name="ST")) == ["Test", "Staging"]
+    assert names(guided.where(predicate=lambda doc: doc["SortOrder"] >= 2)) == [
+        "Staging",
+        "Production",
+    ]
+    assert names(guided.where(partial_name="t").where(ids=["Environments-2"])) == ["Test"]
+    with pytest.raises(PlanError, match="unknown environment 'Environments-99'"):
+        octo.plan(guided.where(ids="Environments-99"))
