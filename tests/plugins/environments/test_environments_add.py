@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from octoflow.sandbox import Sandbox
+from octoflow.testing import apply_and_replan, plan_recipe
 from tests.e2e.support import api_for, api_of_state, run_cli, writes
 
 SPACE = "/api/Spaces-1"
@@ -142,3 +145,12 @@ def test_a_saved_plan_fills_in_the_new_id_when_applied_later(server, server_api,
     uat_id, test_id = uat_and_test(server_api)
     assert variables_scoped_to(server_api, uat_id) == variables_scoped_to(server_api, test_id)
     assert "octoflow:created" not in json.dumps(server_api.tenants())
+
+
+@pytest.mark.parametrize("octoflow_server_version", ["2020.5"])
+def test_on_a_2020_5_server_too(octo, octoflow_server_version) -> None:
+    plan = plan_recipe(octo, "environments-add", name="UAT", after="Test")
+    assert plan.server_version == "2020.5.0" and plan.summary["add"] == 1
+    apply_and_replan(octo, plan)
+    names = [e["Name"] for e in octo.client.get(f"{SPACE}/environments/all")]
+    assert names == ["Development", "Test", "UAT", "Staging", "Production"]

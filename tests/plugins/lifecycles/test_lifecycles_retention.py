@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from octoflow.testing import apply_and_replan, plan_recipe
 from tests.e2e.support import writes
 
 SPACE = "/api/Spaces-1"
@@ -69,3 +72,12 @@ def test_bad_input_exits_2_and_writes_nothing(server, cli) -> None:
     assert code == 2
     assert "write -p lifecycle=* to select every lifecycle on purpose" in err
     assert writes(sandbox) == []
+
+
+@pytest.mark.parametrize("octoflow_server_version", ["2020.5"])
+def test_on_a_2020_5_server_too(octo, octoflow_server_version) -> None:
+    plan = plan_recipe(octo, "lifecycles-retention", lifecycle=["Default Lifecycle"], days=9)
+    assert plan.server_version == "2020.5.0"
+    apply_and_replan(octo, plan)
+    doc = octo.client.get(f"{SPACE}/lifecycles/Lifecycles-1")
+    assert doc["ReleaseRetentionPolicy"]["QuantityToKeep"] == 9
