@@ -154,3 +154,19 @@ def test_on_a_2020_5_server_too(octo, octoflow_server_version) -> None:
     apply_and_replan(octo, plan)
     names = [e["Name"] for e in octo.client.get(f"{SPACE}/environments/all")]
     assert names == ["Development", "Test", "UAT", "Staging", "Production"]
+
+
+def test_undo_takes_uat_out_everywhere_but_keeps_the_sorted_environment(server_api, cli, tmp_path):
+    journal = tmp_path / "uat.jsonl"
+    code, _out, err = cli("apply", *ADD_UAT, "--yes", "--journal", str(journal))
+    assert code == 0, err
+    uat_id, test_id = uat_and_test(server_api)
+
+    code, out, err = cli("undo", str(journal), "--yes", "--journal", str(tmp_path / "u.jsonl"))
+
+    assert code == 1 and "1 change(s) were not undone" in err
+    assert "not undone: Environment 'UAT' (" in out and "changed since the apply" in out
+    assert "not undoable: EnvironmentSortOrder 'UAT after Test'" in out
+    assert connections(server_api.tenants(), uat_id) == set()
+    assert variables_scoped_to(server_api, uat_id) == []
+    assert all(uat_id not in str(lc["Phases"]) for lc in server_api.get(f"{SPACE}/lifecycles/all"))
