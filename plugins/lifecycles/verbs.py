@@ -64,14 +64,13 @@ class Retention(LifecycleVerb):
         ]
 
     def _policy(self, field: str, count: int | None, what: str) -> Intent:
-        if self.keep_forever:
-            policy: dict[str, Any] = {"QuantityToKeep": 0, "ShouldKeepForever": True}
-            policy.update(Unit="Days", Strategy="Forever")
-            shown = "forever"
-        else:
-            policy = {"QuantityToKeep": count, "ShouldKeepForever": False}
-            policy.update(Unit=self.unit, Strategy="Count")
-            shown = f"{count} {self.unit.lower()}"
+        policy: dict[str, Any] = {
+            "Unit": "Days" if self.keep_forever else self.unit,
+            "QuantityToKeep": 0 if self.keep_forever else count,
+            "ShouldKeepForever": self.keep_forever,
+            "Strategy": "Forever" if self.keep_forever else "Count",
+        }
+        shown = "forever" if self.keep_forever else f"{count} {self.unit.lower()}"
         summary = f"keep {what} {shown}"
         return Intent(
             "lifecycle.set_retention",
