@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from octoflow.dsl.selection import Selection, as_names
+from octoflow.jsondata import clone
 from octoflow.models import Environment, Lifecycle, Model, Project, ProjectGroup, TagSet, Tenant
 from octoflow.plan.context import PlanContext
 from octoflow.registry import unknown_name_message
@@ -22,6 +23,25 @@ def named(ctx: PlanContext, collection: str, cls: type[M], names: Any, what: str
     """The documents called ``names`` (comma-separated or a list), by name or id."""
     found = [ctx.find(collection, cls, name, what) for name in as_names(names, what)]
     return [item for item in found if item is not None]
+
+
+def selected(
+    ctx: PlanContext, collection: str, cls: type[Model], criteria: Iterable[Any], what: str
+) -> list[dict[str, Any]]:
+    """The documents of ``collection`` that every criterion selects (as listed; treat as
+    read-only): ``name`` and ``ids`` as :func:`named` finds them (unknown ones are
+    problems), ``partial_name`` in any case, ``predicate`` on a copy of the document."""
+    docs = ctx.documents(collection)
+    keep = {d["Id"] for d in docs}
+    for criterion in criteria:
+        if criterion.key in ("name", "ids"):
+            keep &= {m.id for m in named(ctx, collection, cls, criterion.value, what)}
+        elif criterion.key == "partial_name":
+            part = str(criterion.value).strip().lower()
+            keep &= {d["Id"] for d in docs if part in str(d.get("Name", "")).lower()}
+        elif criterion.key == "predicate":
+            keep &= {d["Id"] for d in docs if criterion.value(clone(d))}
+    return [d for d in docs if d["Id"] in keep]
 
 
 def environments(ctx: PlanContext, names: Any) -> list[Environment]:

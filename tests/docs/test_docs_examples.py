@@ -327,14 +327,15 @@ def _(run: Run) -> str:
     ns, out = run("environments_provider.py")
     import environments_provider  # docs/examples is on sys.path while checks run
 
-    host = PluginHost.from_entry_points([("environments", environments_provider)])
+    host = PluginHost.from_entry_points([("guided_environments", environments_provider)])
     registry = host.build_registry()
-    assert registry.has_collection("environments")
-    assert registry.contributed_by("intent", "environment.set_guided_failure") == "environments"
+    assert registry.has_collection("guided_environments")
+    intent = "environment.set_guided_failure"
+    assert registry.contributed_by("intent", intent) == "guided_environments"
     assert "environments-guided-failure" in registry.recipes
-    octo = Octoflow.with_sandbox("demo", plugins=[("environments", environments_provider)])
+    octo = Octoflow.with_sandbox("demo", plugins=[("guided_environments", environments_provider)])
     with pytest.raises(PlanError, match="unknown environment 'Prod': did you mean 'Production'"):
-        octo.plan(octo.environments.where(name="Prod").use_guided_failure())
+        octo.plan(octo.guided_environments.where(name="Prod").use_guided_failure())
     return out
 
 
@@ -342,7 +343,7 @@ def _(run: Run) -> str:
 def _(run: Run) -> str:
     import environments_provider  # docs/examples is on sys.path while checks run
 
-    octo = Octoflow.with_sandbox("demo", plugins=[("environments", environments_provider)])
+    octo = Octoflow.with_sandbox("demo", plugins=[("guided_environments", environments_provider)])
     plan = octo.plan_recipe(str(EXAMPLES / "guided_failure.py"), {"environments": "Test"})
     assert plan.summary == {"add": 0, "change": 1, "delete": 0, "run": 0}
     octo.apply(plan)
@@ -543,7 +544,6 @@ def _(run: Run) -> str:
     return out
 
 
-
 @check("channels_hotfix.py")
 def _(run: Run) -> str:
     ns, out = run("channels_hotfix.py")
@@ -579,6 +579,36 @@ def _(run: Run) -> str:
     assert nightly["Action"]["ActionType"] == "DeployLatestRelease"
     assert nightly["Action"]["DestinationEnvironmentId"] == "Environments-2"
     return out
+
+
+@check("environments_add.py")
+def _(run: Run) -> str:
+    ns, out = run("environments_add.py")
+    assert ns["report"].recap["failed"] == 0
+    state = ns["octo"].sandbox.dump()["collections"]
+    envs = sorted(state["Environments"].values(), key=lambda e: e["SortOrder"])
+    assert [e["Name"] for e in envs] == ["Development", "Test", "UAT", "Staging", "Production"]
+    uat = envs[2]
+    assert uat["UseGuidedFailure"] is True and envs[4]["UseGuidedFailure"] is True
+    for lifecycle in state["Lifecycles"].values():
+        test = next(p for p in lifecycle["Phases"] if p["Name"] == "Test")
+        assert test["OptionalDeploymentTargets"] == ["Environments-2", uat["Id"]]
+    return out
+
+
+@check("lifecycles_phases.py")
+def _(run: Run) -> str:
+    ns, out = run("lifecycles_phases.py")
+    assert ns["report"].recap == {"ok": 0, "changed": 1, "failed": 0, "skipped": 0}
+    default = ns["octo"].sandbox.dump()["collections"]["Lifecycles"]["Lifecycles-1"]
+    phases = {p["Name"]: p for p in default["Phases"]}
+    assert list(phases) == ["Development", "Test", "Staging", "Production", "Hotfix"]
+    assert phases["Test"]["AutomaticDeploymentTargets"] == ["Environments-3"]
+    assert phases["Staging"]["OptionalDeploymentTargets"] == []
+    assert phases["Hotfix"]["MinimumEnvironmentsBeforePromotion"] == 1
+    assert default["TentacleRetentionPolicy"]["QuantityToKeep"] == 10
+    return out
+
 
 @check("targets_workers.py")
 def _(run: Run) -> str:

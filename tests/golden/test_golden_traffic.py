@@ -145,6 +145,8 @@ CASES: dict[str, dict[str, str]] = {
         "url": "https://golden.octopus.example.com",
         "project": "Ops Dashboard",
     },
+    "lifecycles-retention": {"lifecycle": "Default Lifecycle", "days": "30", "files": "7"},
+    "environments-add": {"name": "UAT", "after": "Test"},
 }
 #: The key of the instance ``octopus-register-instance`` registers, read from the
 #: environment at apply time; no cassette may contain it either.

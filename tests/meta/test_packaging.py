@@ -75,6 +75,8 @@ def test_wheel_declares_console_script_and_providers(wheel) -> None:
         "triggers": "octoflow_plugins.triggers",
         "users": "octoflow_plugins.users",
         "variables": "octoflow_plugins.variables",
+        "environments": "octoflow_plugins.environments",
+        "lifecycles": "octoflow_plugins.lifecycles",
     }
 
 

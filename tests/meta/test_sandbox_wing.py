@@ -119,8 +119,15 @@ def test_a_provider_registers_its_area_by_dotted_path(provider: str) -> None:
 
 
 def test_only_providers_of_core_collections_have_no_sandbox_wing() -> None:
-    """resources, channels and triggers write what the core sandbox serves."""
-    assert sorted(set(PROVIDERS) - set(WINGED)) == ["channels", "resources", "triggers"]
+    """These providers write what the core sandbox serves (environments with their sort
+    order, lifecycles, channels, triggers, any collection)."""
+    assert sorted(set(PROVIDERS) - set(WINGED)) == [
+        "channels",
+        "environments",
+        "lifecycles",
+        "resources",
+        "triggers",
+    ]
 
 
 def test_the_checks_see_every_spelling_of_an_import() -> None:
