@@ -82,7 +82,9 @@ class Credentials(Selection):
         unless ``field`` names another)."""
         env = env_name(from_env, f"{self.collection}.rotate()")
         if field is not None and (not isinstance(field, str) or not field.strip()):
-            raise UsageError(f"{self.collection}.rotate(field=…) names a secret field, e.g. Password")
+            raise UsageError(
+                f"{self.collection}.rotate(field=…) names a secret field, e.g. Password"
+            )
         return self._with_verb(Rotate(env, field))
 
     def select(self, ctx: PlanContext) -> list[Doc]:
@@ -104,7 +106,9 @@ class Credentials(Selection):
         known = {t.lower(): t for t in self.of.secrets}
         for name in names:
             if name.lower() not in known:
-                ctx.problem(unknown_name_message(f"{self.of.noun} type", name, list(known.values())))
+                ctx.problem(
+                    unknown_name_message(f"{self.of.noun} type", name, list(known.values()))
+                )
         return {known[n.lower()] for n in names if n.lower() in known}
 
     def plan(self, ctx: PlanContext) -> list[Edit]:
@@ -116,9 +120,7 @@ class Credentials(Selection):
         return [e for doc in chosen for e in self._edits(ctx, doc)]
 
     def _edits(self, ctx: PlanContext, doc: Doc) -> list[Edit]:
-        intents = [
-            self._rotate(ctx, doc, verb) for verb in self.verbs if isinstance(verb, Rotate)
-        ]
+        intents = [self._rotate(ctx, doc, verb) for verb in self.verbs if isinstance(verb, Rotate)]
         found = [i for i in intents if i is not None]
         return [Edit(self.of.kind, doc["Id"], doc["Name"], doc, tuple(found))] if found else []
 
@@ -187,7 +189,11 @@ class EnsureCredential(Ensure):
             return []
         what = f"{self.of.noun} {self.name!r}"
         existing = next(
-            (d for d in ctx.documents(self.of.collection) if d["Name"].lower() == self.name.lower()),
+            (
+                d
+                for d in ctx.documents(self.of.collection)
+                if d["Name"].lower() == self.name.lower()
+            ),
             None,
         )
         if existing is not None and existing.get(self.of.type_field) != kind:
@@ -207,7 +213,9 @@ class EnsureCredential(Ensure):
             create = Intent(SET_FIELDS, {"fields": body}, f"create {kind} {self.name!r}")
             return [Edit(self.kind, None, self.name, {}, (create, *secrets), action="create")]
         shown = ", ".join(f"{k} = {v!r}" for k, v in fields.items())
-        intents = [Intent(SET_FIELDS, {"fields": fields}, shown, f"already {shown}")] if fields else []
+        intents = (
+            [Intent(SET_FIELDS, {"fields": fields}, shown, f"already {shown}")] if fields else []
+        )
         intents += secrets
         if not intents:
             return []
@@ -217,7 +225,9 @@ class EnsureCredential(Ensure):
         known = {t.lower(): t for t in self.of.secrets}
         kind = known.get(self.type.lower())
         if kind is None:
-            ctx.problem(unknown_name_message(f"{self.of.noun} type", self.type, list(known.values())))
+            ctx.problem(
+                unknown_name_message(f"{self.of.noun} type", self.type, list(known.values()))
+            )
             return None
         allowed = self.of.secrets[kind]
         every_secret = {f for fields in self.of.secrets.values() for f in fields}

@@ -89,7 +89,9 @@ def _process_edits(
     ctx: PlanContext, projects: list[Project], account: Doc, target: Doc, args: Doc
 ) -> list[Edit]:
     processes = planner.processes_to_edit(ctx, projects, None)
-    processes += planner.processes_to_edit(ctx, [p for p in projects if not p.is_version_controlled], ())
+    processes += planner.processes_to_edit(
+        ctx, [p for p in projects if not p.is_version_controlled], ()
+    )
     out: list[Edit] = []
     for process in processes:
         steps = process_uses(process.document, account["Id"])
@@ -108,7 +110,9 @@ def _variable_edits(
     target: Doc,
     args: Doc,
 ) -> list[Edit]:
-    owners = [(p.name, p.extra.get("VariableSetId")) for p in projects if not p.is_version_controlled]
+    owners = [
+        (p.name, p.extra.get("VariableSetId")) for p in projects if not p.is_version_controlled
+    ]
     if libraries:
         sets = ctx.models("libraryvariablesets", LibraryVariableSet)
         owners += [(s.name, s.extra.get("VariableSetId")) for s in sets]
