@@ -119,7 +119,7 @@ def _variable_edits(
     owners = [(name, str(set_id)) for name, set_id in owners if set_id]
     documents = ctx.get_each([f"variables/{i}" for _, i in owners])
     out = []
-    for (owner, set_id), doc in zip(owners, documents):
+    for (owner, set_id), doc in zip(owners, documents, strict=True):
         names = variables_using(doc, account["Id"])
         if names:
             summary = f"{_quoted(names)}: account {account['Name']} → {target['Name']}"
