@@ -23,6 +23,7 @@ import attrs
 from octoflow_plugins.processes.intents import append_missing_steps
 from octoflow_plugins.processes.kinds import DEPLOYMENT_PROCESS, PROJECT
 from octoflow_plugins.processes.planner import ProcessToEdit, edits, process_id, read_processes
+from octoflow_plugins.processes.resolve import Names
 from octoflow_plugins.processes.settings import SET
 
 from octoflow.provider import (
@@ -113,10 +114,17 @@ class EnsureProject(Ensure):
         if strategy:
             strategy["DonorPackageStepId"] = None  # the source's action id; DonorPackage names it
             out["VersioningStrategy"] = strategy
-        group = self.group or source.name_of("projectgroups", doc["ProjectGroupId"])
-        lifecycle = self.lifecycle or source.name_of("lifecycles", doc["LifecycleId"])
-        out["ProjectGroupId"] = target_id(ctx, "projectgroups", group, "project group", self.like)
-        out["LifecycleId"] = target_id(ctx, "lifecycles", lifecycle, "lifecycle", self.like)
+        names = Names(ctx)
+        for field, given, found, collection, what in (
+            ("ProjectGroupId", self.group, names.group, "projectgroups", "project group"),
+            ("LifecycleId", self.lifecycle, names.lifecycle, "lifecycles", "lifecycle"),
+        ):
+            if given:  # named here: unknown names get close matches
+                model = found(given)
+                out[field] = model.id if model is not None else None
+            else:
+                name = source.name_of(collection, doc[field])
+                out[field] = target_id(ctx, collection, name, what, self.like)
         out["IncludedLibraryVariableSetIds"] = [
             target_id(
                 ctx,
