@@ -131,6 +131,7 @@ CASES: dict[str, dict[str, str]] = {
         "set": "Phases[Name=Production].MinimumEnvironmentsBeforePromotion=1",
     },
     "resources-delete": {"collection": "Feeds", "where": "GitHub Container Registry"},
+    "projects-clone": {"from": "Customer Portal", "names": "Portal EU,Portal US,Portal APAC"},
     # AWS Legacy: the demo's Billing.AwsAccount variable still uses it.
     "accounts-replace": {"from": "AWS Legacy", "to": "AWS Deployments"},
     "octopus-register-instance": {
