@@ -77,8 +77,13 @@ class EnsureProject(Ensure):
     lifecycle: str | None = None
 
     def describe(self) -> str:
-        space = f", like_space={self.like_space!r}" if self.like_space else ""
-        return f"projects.ensure({self.name!r}, like={self.like!r}{space})"
+        given = (
+            ("like_space", self.like_space),
+            ("group", self.group),
+            ("lifecycle", self.lifecycle),
+        )
+        more = "".join(f", {k}={v!r}" for k, v in given if v)
+        return f"projects.ensure({self.name!r}, like={self.like!r}{more})"
 
     @classmethod
     def checked(cls, name: Any, like: Any, like_space: Any, group: Any, lifecycle: Any) -> Any:
