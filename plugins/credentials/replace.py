@@ -20,9 +20,9 @@ from octoflow_plugins.credentials.intents import (
     process_uses,
     variables_using,
 )
-from octoflow_plugins.processes import planner
 
 from octoflow.provider import (
+    IDS_PER_REQUEST,
     Edit,
     Intent,
     LibraryVariableSet,
@@ -33,8 +33,11 @@ from octoflow.provider import (
 )
 
 Doc = dict[str, Any]
-#: The variables provider's kind (it owns variable sets); ``account.replace_in_variables``
-#: edits them the same way.
+Owned = list[tuple[str, str, Doc]]  # (kind, name as plans show it, document)
+#: The kinds of the processes provider (it owns processes) and of the variables provider
+#: (it owns variable sets); these intents edit their documents the same way.
+DEPLOYMENT_PROCESS = "DeploymentProcess"
+RUNBOOK_PROCESS = "RunbookProcess"
 VARIABLE_SET = "VariableSet"
 
 
@@ -52,12 +55,14 @@ def replace_edits(ctx: PlanContext, accounts: list[Doc], verb: ReplaceWith) -> l
     if target is None or len(ctx.problems) > known_problems:
         return []
     ctx.labels[target["Id"]] = target["Name"]
+    processes = _processes(ctx, projects)
+    sets = _variable_sets(ctx, projects, libraries=verb.projects is None)
     out: list[Edit] = []
     for account in accounts:
         ctx.labels[account["Id"]] = account["Name"]
         args = {"from": account["Id"], "to": target["Id"]}
-        out += _process_edits(ctx, projects, account, target, args)
-        out += _variable_edits(ctx, projects, verb.projects is None, account, target, args)
+        out += _process_edits(processes, account, target, args)
+        out += _variable_edits(sets, account, target, args)
     return out
 
 
@@ -85,46 +90,78 @@ def _projects(ctx: PlanContext, verb: ReplaceWith) -> list[Project]:
     return list(verb.projects.select(ctx))
 
 
-def _process_edits(
-    ctx: PlanContext, projects: list[Project], account: Doc, target: Doc, args: Doc
-) -> list[Edit]:
-    processes = planner.processes_to_edit(ctx, projects, None)
-    processes += planner.processes_to_edit(
-        ctx, [p for p in projects if not p.is_version_controlled], ()
-    )
+def _process_edits(processes: Owned, account: Doc, target: Doc, args: Doc) -> list[Edit]:
     out: list[Edit] = []
-    for process in processes:
-        steps = process_uses(process.document, account["Id"])
+    for kind, name, doc in processes:
+        steps = process_uses(doc, account["Id"])
         if steps:
             summary = f"{_quoted(steps)}: account {account['Name']} → {target['Name']}"
             intent = Intent(REPLACE_IN_PROCESS, args, summary, f"no step uses {account['Name']}")
-            out += planner.edits(ctx, process, [intent], False)
+            out.append(Edit(kind, doc["Id"], name, doc, (intent,)))
     return out
 
 
-def _variable_edits(
-    ctx: PlanContext,
-    projects: list[Project],
-    libraries: bool,
-    account: Doc,
-    target: Doc,
-    args: Doc,
-) -> list[Edit]:
+def _processes(ctx: PlanContext, projects: list[Project]) -> Owned:
+    """(kind, name, document) of the deployment and runbook processes of ``projects``
+    stored in the database, read in ``?ids=`` batches once per plan."""
+    database = {p.id: p for p in projects if not p.is_version_controlled}
+    cac = sorted(p.name for p in projects if p.is_version_controlled)
+    if cac:
+        ctx.note(
+            f"skips {len(cac)} version-controlled (Config as Code) project(s), whose processes "
+            "live in Git: " + ", ".join(cac)
+        )
+    wanted = [
+        (DEPLOYMENT_PROCESS, "deploymentprocesses", p.name, str(p.extra.get("DeploymentProcessId")))
+        for p in database.values()
+        if p.extra.get("DeploymentProcessId")
+    ]
+    wanted += [
+        (RUNBOOK_PROCESS, "runbookProcesses", f"{database[r['ProjectId']].name} / {r['Name']}",
+         str(r["RunbookProcessId"]))
+        for r in ctx.documents("runbooks")
+        if r.get("ProjectId") in database and r.get("RunbookProcessId")
+    ]  # fmt: skip
+    found = []
+    for kind, segment in (
+        (DEPLOYMENT_PROCESS, "deploymentprocesses"),
+        (RUNBOOK_PROCESS, "runbookProcesses"),
+    ):
+        mine = [w for w in wanted if w[0] == kind]
+        ids = [w[3] for w in mine]
+        docs: dict[str, Doc] = {}
+        for start in range(0, len(ids), IDS_PER_REQUEST):
+            chunk = ids[start : start + IDS_PER_REQUEST]
+            docs.update(
+                (d["Id"], d) for d in ctx.client.get_many(ctx.client.space_path(segment), chunk)
+            )
+        found += [(kind, name, docs[i]) for _, _, name, i in mine if i in docs]
+    return found
+
+
+def _variable_sets(ctx: PlanContext, projects: list[Project], libraries: bool) -> Owned:
     owners = [
         (p.name, p.extra.get("VariableSetId")) for p in projects if not p.is_version_controlled
     ]
     if libraries:
         sets = ctx.models("libraryvariablesets", LibraryVariableSet)
         owners += [(s.name, s.extra.get("VariableSetId")) for s in sets]
-    owners = [(name, str(set_id)) for name, set_id in owners if set_id]
-    documents = ctx.get_each([f"variables/{i}" for _, i in owners])
+    chosen = [(name, str(set_id)) for name, set_id in owners if set_id]
+    documents = ctx.get_each([f"variables/{i}" for _, i in chosen])
+    return [
+        (VARIABLE_SET, f"{name} variables", doc)
+        for (name, _), doc in zip(chosen, documents, strict=True)
+    ]
+
+
+def _variable_edits(sets: Owned, account: Doc, target: Doc, args: Doc) -> list[Edit]:
     out = []
-    for (owner, set_id), doc in zip(owners, documents, strict=True):
+    for kind, name, doc in sets:
         names = variables_using(doc, account["Id"])
         if names:
             summary = f"{_quoted(names)}: account {account['Name']} → {target['Name']}"
             intent = Intent(REPLACE_IN_VARIABLES, args, summary)
-            out.append(Edit(VARIABLE_SET, set_id, f"{owner} variables", doc, (intent,)))
+            out.append(Edit(kind, doc["Id"], name, doc, (intent,)))
     return out
 
 

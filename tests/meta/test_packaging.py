@@ -73,6 +73,7 @@ def test_wheel_declares_console_script_and_providers(wheel) -> None:
         "tenants": "octoflow_plugins.tenants",
         "users": "octoflow_plugins.users",
         "variables": "octoflow_plugins.variables",
+        "credentials": "octoflow_plugins.credentials",
     }
 
 
