@@ -8,7 +8,7 @@ from importlib import resources
 
 from octoflow.provider import Registry, hookimpl
 
-RECIPES = ("accounts-replace",)
+RECIPES = ("accounts-replace", "credentials-rotate")
 
 
 @hookimpl
