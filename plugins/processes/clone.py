@@ -93,7 +93,8 @@ class EnsureProject(Ensure):
         for value, what in ((like_space, "like_space"), (group, "group"), (lifecycle, "lifecycle")):
             if value is not None and (not isinstance(value, str) or not value.strip()):
                 raise UsageError(f"projects.ensure({name!r}): {what} is blank; leave it out")
-        return cls(name.strip(), like.strip(), like_space, group, lifecycle)
+        given = (v.strip() if isinstance(v, str) else None for v in (like_space, group, lifecycle))
+        return cls(name.strip(), like.strip(), *given)
 
     def plan(self, ctx: PlanContext) -> list[Edit]:
         known_problems = len(ctx.problems)
