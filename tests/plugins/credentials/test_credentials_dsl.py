@@ -169,3 +169,16 @@ def test_bad_input_is_a_plan_error(octo, secret_env, statement, message) -> None
 def test_blank_or_malformed_arguments_are_refused_at_the_call(octo, make) -> None:
     with pytest.raises(UsageError):
         make(octo)
+
+
+def test_ensure_sends_a_secret_already_set_only_with_rotate(octo, secret_env) -> None:
+    def ensure(rotate: bool):
+        secrets = {"SecretKey": secret_env}
+        return octo.accounts.ensure(
+            "AWS Deployments", "AmazonWebServicesAccount", secrets=secrets, rotate=rotate
+        )
+
+    assert octo.plan(ensure(False)).is_empty
+    plan = octo.plan(ensure(True))
+    assert [(op.action, op.name) for op in plan.operations] == [("update", "AWS Deployments")]
+    assert "SecretKey (secret, read from $NEW_SECRET at apply)" in render_plan(plan)
