@@ -68,14 +68,19 @@ class Accounts(Credentials):
             raise UsageError("accounts.replace_with() needs the name of the account to use")
         if projects is not None and getattr(projects, "collection", None) != "projects":
             raise UsageError("accounts.replace_with(projects=…) takes octo.projects.where(…)")
+        if self.verbs:
+            raise UsageError("accounts.replace_with() cannot follow other changes")
         return self._with_verb(ReplaceWith(account.strip(), projects))
+
+    def rotate(self, from_env: str, field: str | None = None) -> Accounts:
+        if any(isinstance(v, ReplaceWith) for v in self.verbs):
+            raise UsageError("accounts.replace_with() cannot be followed by other changes")
+        return super().rotate(from_env, field)  # type: ignore[return-value]
 
     def plan(self, ctx: PlanContext) -> list[Edit]:
         replacing = [v for v in self.verbs if isinstance(v, ReplaceWith)]
         if not replacing:
             return super().plan(ctx)
-        if len(self.verbs) > 1:
-            raise UsageError("accounts.replace_with() cannot be combined with other changes")
         chosen = self.select(ctx)
         ctx.selected("account", len(chosen), len(ctx.documents("accounts")))
         return replace_edits(ctx, chosen, replacing[0])

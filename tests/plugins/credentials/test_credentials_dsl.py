@@ -164,6 +164,8 @@ def test_bad_input_is_a_plan_error(octo, secret_env, statement, message) -> None
         lambda o: o.accounts.ensure("A", "Token", secrets={"Token": "$X"}),
         lambda o: o.accounts.ensure("A", "Token", fields={"Id": "Accounts-1"}),
         lambda o: o.accounts.where(name="AWS Legacy").replace_with(" "),
+        lambda o: o.accounts.where(name="AWS Legacy").rotate("X").replace_with("AWS Deployments"),
+        lambda o: o.accounts.where(name="AWS Legacy").replace_with("AWS Deployments").rotate("X"),
     ],
 )
 def test_blank_or_malformed_arguments_are_refused_at_the_call(octo, make) -> None:
