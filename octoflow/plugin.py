@@ -32,7 +32,7 @@ ENTRY_POINT_GROUP = "octoflow.providers"
 #: The built-in providers; a missing one means octoflow was not installed properly.
 REQUIRED_PROVIDERS = frozenset(
     {"deployments", "processes", "resources", "targets", "tenants", "users", "variables"}
-    | {"channels", "triggers", "environments", "lifecycles"}
+    | {"channels", "credentials", "environments", "lifecycles", "triggers"}
 )
 #: Comma-separated plugin names not to load.
 BLOCK_ENV = "OCTOFLOW_BLOCK_PLUGINS"

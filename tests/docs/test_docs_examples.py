@@ -535,6 +535,41 @@ def _(run: Run) -> str:
     return out
 
 
+@check("processes_clone.py")
+def _(run: Run) -> str:
+    ns, out = run("processes_clone.py")
+    assert ns["report"].recap == {"ok": 0, "changed": 3, "failed": 0, "skipped": 0}
+    state = ns["octo"].sandbox.dump()["collections"]
+    projects = {p["Name"]: p for p in state["Projects"].values()}
+    source, copy = projects["Customer Portal"], projects["Portal EU"]
+    processes = state["DeploymentProcesses"]
+    names = [
+        [s["Name"] for s in processes[p["DeploymentProcessId"]]["Steps"]] for p in (source, copy)
+    ]
+    assert names[0] == names[1] and len(names[0]) == 4
+    billing = projects["Billing API"]
+    assert (billing["TenantedDeploymentMode"], billing["DiscreteChannelRelease"]) == (
+        "Tenanted",
+        True,
+    )
+    assert billing["VersioningStrategy"]["Template"] == "2.0.#{Octopus.Version.NextPatch}"
+    return out
+
+
+@check("credentials_replace.py")
+def _(run: Run) -> str:
+    ns, out = run("credentials_replace.py")
+    assert ns["report"].recap == {"ok": 0, "changed": 2, "failed": 0, "skipped": 0}
+    state = ns["octo"].sandbox.dump()["collections"]
+    accounts = {a["Name"]: a["Id"] for a in state["Accounts"].values()}
+    feed = next(f for f in state["Feeds"].values() if f["Name"] == "Partner NuGet")
+    assert feed["FeedUri"] == "https://nuget.partner.example/v3/index.json"
+    billing = state["VariableSets"]["variableset-Projects-2"]["Variables"]
+    used = {v["Name"]: v["Value"] for v in billing}
+    assert used["Billing.AwsAccount"] == accounts["AWS Deployments"]
+    return out
+
+
 @check("resources_errors.py")
 def _(run: Run) -> str:
     ns, out = run("resources_errors.py")

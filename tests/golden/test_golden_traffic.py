@@ -139,6 +139,14 @@ CASES: dict[str, dict[str, str]] = {
         "prerelease": "^hotfix",
     },
     "triggers-toggle": {"type": "scheduled", "enabled": "false"},
+    "projects-clone": {"from": "Customer Portal", "names": "Portal EU,Portal US,Portal APAC"},
+    "credentials-rotate": {
+        "account": "Registry Login",
+        "feed": "Docker Hub",
+        "password_env": "OCTOFLOW_GOLDEN_PASSWORD",
+    },
+    # AWS Legacy: the demo's Billing.AwsAccount variable still uses it.
+    "accounts-replace": {"from": "AWS Legacy", "to": "AWS Deployments"},
     "octopus-register-instance": {
         "name": "octopus-golden",
         "environments": "Production",
@@ -154,6 +162,7 @@ INSTANCE_KEY = "API-EXAMPLEGOLDENINSTANCE00000"
 #: Environment variables a recipe's case needs, set while recording.
 ENVIRONMENT: dict[str, dict[str, str]] = {
     "octopus-register-instance": {"OCTOFLOW_INSTANCE_API_KEY": INSTANCE_KEY},
+    "credentials-rotate": {"OCTOFLOW_GOLDEN_PASSWORD": "golden-rotated-password-0000"},
 }
 #: Write-only secrets a request body may carry; recorded as this placeholder.
 SECRET_FIELDS = ("Password",)
@@ -171,6 +180,8 @@ def test_recipe_traffic_matches_the_golden_cassette(recipe, tmp_path, monkeypatc
     record(recipe, CASES[recipe], raw, monkeypatch, capsys)
     assert API_KEY not in raw.read_text(encoding="utf-8"), "the API key leaked into the recording"
     assert INSTANCE_KEY not in raw.read_text(encoding="utf-8"), "a sensitive value leaked"
+    for value in ENVIRONMENT.get(recipe, {}).values():
+        assert value not in raw.read_text(encoding="utf-8"), "a secret from the environment leaked"
     recorded = tmp_path / f"{recipe}.yaml"
     recorded.write_text(dump(golden_form(load(raw))), encoding="utf-8")
     assert KEY_PLACEHOLDER in recorded.read_text(encoding="utf-8")

@@ -77,6 +77,7 @@ def test_wheel_declares_console_script_and_providers(wheel) -> None:
         "variables": "octoflow_plugins.variables",
         "environments": "octoflow_plugins.environments",
         "lifecycles": "octoflow_plugins.lifecycles",
+        "credentials": "octoflow_plugins.credentials",
     }
 
 

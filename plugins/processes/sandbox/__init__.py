@@ -19,6 +19,7 @@ from octoflow_plugins.processes.sandbox import (
     release,
     runbooks,
 )
+from octoflow_plugins.processes.sandbox.feeds import BUILT_IN_ID
 from octoflow_plugins.processes.sandbox.seed import seed_demo_processes
 from octoflow_plugins.processes.sandbox.seed_large import seed_large_processes
 from octoflow_plugins.processes.sandbox.seed_library import seed_feeds
@@ -55,6 +56,12 @@ def follow_projects(req: Request, old: Doc | None, new: Doc | None) -> None:
         )
     elif new is None and old is not None:
         forget_project(req, old)
+
+
+def furnish_space(req: Request, old: Doc | None, new: Doc | None) -> None:
+    """A space made through the API gets its built-in feed."""
+    if old is None and new is not None:
+        seed_feeds(req.state, new["Id"], f"{BUILT_IN_ID}-{new['Id']}")
 
 
 def copy_steps(steps: list[Doc]) -> list[Doc]:
@@ -115,6 +122,7 @@ class ProcessesArea:
         library_views.register_routes(router)
         router.add_field_names(field_names() + ("Version", "Steps", "RunbookId", "ProjectId"))
         router.on_change("Projects", follow_projects)
+        router.on_change("Spaces", furnish_space)
 
     def seed(self, state: State, seed: str) -> None:
         seed_feeds(state)
