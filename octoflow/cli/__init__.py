@@ -168,9 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed",
         default="demo",
         choices=("demo", "demo-large", "empty"),
-        help="initial state, ignored when --state names an existing file (default demo; "
-        "demo-large adds a large customer's volume: 10,000 tenants, 1,000 targets, "
-        "1,000 projects, 500 users)",
+        help="initial state, ignored when --state names an existing file; demo-large is the "
+        "demo plus a large customer's volume: 10,000 tenants, 1,000 targets, 1,000 projects, "
+        "500 users (default demo)",
     )
     serve.add_argument(
         "--state",
