@@ -17,7 +17,7 @@ import attrs
 PLAN_FORMAT = 1
 ACTIONS = ("create", "update", "delete", "run")
 #: What differs between two plannings of the same change: when, and which run.
-_NOT_DIGESTED = ("id", "created")
+_NOT_DIGESTED = ("id", "created", "rate_limit")
 
 
 @attrs.frozen
@@ -94,6 +94,9 @@ class Plan:
     #: Why the plan is a wide change, one line per wide selection (see
     #: :mod:`octoflow.plan.wide`); apply refuses it unless allowed.
     wide: tuple[str, ...] = ()
+    #: The rate limit the server advertised while planning and how long apply takes
+    #: under it (see :func:`octoflow.plan.pace.apply_time`); ``None`` without a limit.
+    rate_limit: Mapping[str, Any] | None = None
 
     @property
     def summary(self) -> dict[str, int]:
@@ -122,6 +125,8 @@ class Plan:
 
     def to_json(self) -> dict[str, Any]:
         data = attrs.asdict(self, recurse=True)
+        if data["rate_limit"] is None:
+            del data["rate_limit"]  # plans made without a limit read as they always have
         return {"format": PLAN_FORMAT, "summary": self.summary, "digest": self.digest, **data}
 
     def dumps(self) -> str:
@@ -153,7 +158,18 @@ class Plan:
             server_version=str(data.get("server_version", "")),
             recipe=str(data.get("recipe", "")),
             wide=tuple(str(w) for w in data.get("wide", ())),
+            rate_limit=_rate_limit(data.get("rate_limit")),
         )
+
+
+def _rate_limit(data: Any) -> dict[str, Any] | None:
+    """A saved plan's ``rate_limit``; anything unreadable is dropped (it only informs)."""
+    if not isinstance(data, Mapping):
+        return None
+    fields = {k: data.get(k) for k in ("requests_per_minute", "burst", "apply_seconds")}
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in fields.values()):
+        return None
+    return fields
 
 
 def _operation(data: Mapping[str, Any]) -> Operation:

@@ -4,6 +4,9 @@ never times: the in-process runs share one virtual clock between client and sand
 
 from __future__ import annotations
 
+import json
+import math
+
 import pytest
 
 from octoflow import Octoflow
@@ -11,6 +14,7 @@ from octoflow.cli import build_parser
 from octoflow.client import OctopusClient
 from octoflow.client.budget import Policy
 from octoflow.config import Connection
+from octoflow.plan.model import Plan
 from octoflow.plugin import PluginHost
 from octoflow.sandbox import IN_PROCESS_URL, SANDBOX_API_KEY, Sandbox, SandboxAdapter
 from tests.e2e.support import TEST_KEY, VirtualClock
@@ -153,3 +157,65 @@ def test_a_bad_max_rate_exits_2_saying_what_to_write(cli, capsys, tmp_path, valu
 def test_max_rate_takes_a_rate_in_any_unit(value, per_minute):
     args = build_parser().parse_args(["plan", "tenants-add-project", "--max-rate", value])
     assert args.max_rate == per_minute
+
+
+# -- the plan's estimate -------------------------------------------------------------
+
+
+def test_the_plan_says_how_long_apply_takes_under_the_servers_limit(server, cli):
+    sandbox, _srv = server
+    sandbox.settings.update({"rate_limit": {"requests_per_minute": 200, "burst": 200}})
+
+    code, out, err = cli("plan", "tenants-add-project", *Q1, "--format", "json")
+    assert code == 0, err
+    plan = json.loads(out)
+    requests = plan["request_estimate"]
+    assert requests > 200
+    seconds = math.ceil((requests - 200) * 60 / 200)
+    assert plan["rate_limit"] == {
+        "requests_per_minute": 200,
+        "burst": 200,
+        "apply_seconds": seconds,
+    }
+
+    code, text, err = cli("plan", "tenants-add-project", *Q1)
+    assert code == 0, err
+    pace = f"{seconds // 60} min {seconds % 60} s" if seconds % 60 else f"{seconds // 60} min"
+    assert (
+        f"Apply will make about {requests} API requests: ≈ {pace} at 200 requests/min (burst 200)."
+    ) in text
+    assert TEST_KEY not in out + text + err
+
+
+def test_a_plan_the_burst_covers_says_so(server, cli):
+    sandbox, _srv = server
+    sandbox.settings.update({"rate_limit": {"requests_per_minute": 200, "burst": 1000}})
+
+    code, text, err = cli("plan", "tenants-add-project", *Q1)
+
+    assert code == 0, err
+    assert ": within the server's burst (200 requests/min, burst 1000)." in text
+
+
+def test_without_a_limit_the_plan_says_nothing_new(server, cli):
+    code, out, err = cli("plan", "tenants-add-project", *Q1, "--format", "json")
+    assert code == 0, err
+    assert "rate_limit" not in json.loads(out)
+
+    code, text, err = cli("plan", "tenants-add-project", *Q1)
+    assert code == 0, err
+    estimate = next(line for line in text.splitlines() if line.startswith("Apply will make"))
+    assert estimate.endswith(" API requests.")
+
+
+def test_the_limit_is_kept_in_a_saved_plan_and_left_out_of_its_digest():
+    clock = VirtualClock()
+    limited = limited_session(clock, per_minute=200, burst=20)
+    unlimited = limited_session(clock, per_minute=None)
+
+    plan = limited.plan_recipe("tenants-add-project", EU_TO_PORTAL)
+    same = unlimited.plan_recipe("tenants-add-project", EU_TO_PORTAL)
+
+    assert plan.rate_limit and same.rate_limit is None
+    assert plan.digest == same.digest
+    assert Plan.from_json(json.loads(plan.dumps())).rate_limit == plan.rate_limit
