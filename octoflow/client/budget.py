@@ -90,11 +90,11 @@ def parse_rate(text: str) -> float:
 class ServerBudget:
     """A copy of the server's token bucket (not thread-safe: the throttle's lock guards it)."""
 
-    def __init__(self, policy: Policy, remaining: int, now: float, in_flight: int) -> None:
+    def __init__(self, policy: Policy, remaining: int, sent_at: float, in_flight: int) -> None:
         self.policy = policy
         self._interval = 60.0 / policy.per_minute
-        self._full_at = now
-        self.correct(remaining, now, in_flight)
+        self._full_at = sent_at
+        self.correct(remaining, sent_at, in_flight)
 
     def reserve(self, earliest: float) -> float:
         """Take a token for a request that could go at ``earliest``; returns when it may go."""
@@ -103,8 +103,12 @@ class ServerBudget:
         self._full_at = max(self._full_at, send) + self._interval
         return send
 
-    def correct(self, remaining: int, now: float, in_flight: int) -> None:
-        """The server had ``remaining`` tokens after counting a request answered ``now``;
-        ``in_flight`` other requests may not be counted yet, so they are taken off too."""
+    def correct(self, remaining: int, sent_at: float, in_flight: int) -> None:
+        """The server had ``remaining`` tokens after counting a request sent at ``sent_at``;
+        ``in_flight`` other requests may not be counted yet, so they are taken off too.
+
+        The server counted it a little after ``sent_at``: the tokens it refilled meanwhile
+        are in ``remaining``'s fraction, which ``r`` rounds down. Counting from when the
+        answer came instead would take the round trip off the budget at every answer."""
         missing = self.policy.burst - (remaining - in_flight)
-        self._full_at = max(self._full_at, now + missing * self._interval)
+        self._full_at = max(self._full_at, sent_at + missing * self._interval)

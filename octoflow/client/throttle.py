@@ -118,9 +118,9 @@ class Throttle:
             self.clock.sleep_until(slot)
         return slot
 
-    def finished(self, headers: Mapping[str, str] | None) -> None:
-        """A request let through by :meth:`wait_turn` is over, answered with ``headers``
-        (``None`` when no answer came): learn the server's budget from them."""
+    def finished(self, headers: Mapping[str, str] | None, sent_at: float) -> None:
+        """The request :meth:`wait_turn` let go at ``sent_at`` is over, answered with
+        ``headers`` (``None`` when no answer came): learn the server's budget from them."""
         with self._lock:
             self._in_flight -= 1
             if headers is None:
@@ -128,7 +128,6 @@ class Throttle:
             remaining = read_remaining(headers.get(STATE_HEADER))
             if remaining is None:
                 return
-            now = self.clock.now()
             policy = read_policy(headers.get(POLICY_HEADER))
             if policy is not None and (self.budget is None or policy != self.budget.policy):
                 if self.budget is None:
@@ -137,9 +136,9 @@ class Throttle:
                         policy.per_minute,
                         policy.burst,
                     )
-                self.budget = ServerBudget(policy, remaining, now, self._in_flight)
+                self.budget = ServerBudget(policy, remaining, sent_at, self._in_flight)
             elif self.budget is not None:
-                self.budget.correct(remaining, now, self._in_flight)
+                self.budget.correct(remaining, sent_at, self._in_flight)
 
     def sleep(self, seconds: float) -> None:
         """Hold only the calling thread (backing off after a 5xx or a dropped connection)."""

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -96,9 +96,11 @@ def require(condition: bool, message: str) -> None:
 
 
 @contextmanager
-def server_process(key: str, latency_ms: int, state_path: Path | None = None) -> Iterator[str]:
+def server_process(
+    key: str, latency_ms: int, state_path: Path | None = None, extra: Sequence[str] = ()
+) -> Iterator[str]:
     """``octoflow sandbox serve`` in a child process (the demo seed, or a copy of the
-    state file); yields its URL."""
+    state file; ``extra`` options such as ``--rate-limit``); yields its URL."""
     with tempfile.TemporaryDirectory() as tmp:
         source = ["--seed", "demo"]
         if state_path is not None:
@@ -118,6 +120,7 @@ def server_process(key: str, latency_ms: int, state_path: Path | None = None) ->
             str(latency_ms),
             "--api-key",
             key,
+            *extra,
         ]
         with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
             try:
