@@ -28,8 +28,7 @@ every response and transport failure into one of these in one place.
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import attrs
+from typing import NamedTuple
 
 
 class OctoflowError(Exception):
@@ -50,8 +49,7 @@ class PluginError(OctoflowError):
     """A provider plugin is broken, missing or registered twice."""
 
 
-@attrs.frozen
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a recipe's statements, found while planning.
 
     :param message: what is wrong, naming the offending value.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TextIO
 
 from octoflow.errors import UsageError
 
@@ -38,9 +39,14 @@ def prepare(path: Path, what: str, make_parents: bool = False) -> Path:
 
 def write_text(path: Path, text: str) -> None:
     """Replace ``path``'s content with ``text``, keeping it private."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+    with private_writer(path) as handle:
         handle.write(text)
+
+
+def private_writer(path: Path) -> TextIO:
+    """``path`` emptied and opened for writing text, readable by its owner only."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
+    return os.fdopen(fd, "w", encoding="utf-8")
 
 
 def append_line(path: Path, line: str) -> None:

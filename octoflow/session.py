@@ -93,8 +93,9 @@ class Octoflow:
         server_version: str = "current",
         **client_options: Any,
     ) -> Octoflow:
-        """A session against an in-process sandbox (``seed``: empty, demo or a state file)
-        answering as the Octopus release ``server_version`` (``2020.5`` … ``current``)."""
+        """A session against an in-process sandbox (``seed``: empty, demo, demo-large or a
+        state file) answering as the Octopus release ``server_version`` (``2020.5`` …
+        ``current``)."""
         from octoflow.sandbox import IN_PROCESS_URL, SANDBOX_API_KEY, SandboxAdapter
 
         host = PluginHost.from_entry_points(plugins)

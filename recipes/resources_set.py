@@ -7,7 +7,9 @@ Each ``-p set=PATH=VALUE`` sets one field, ``-p add=PATH=VALUE`` and
 ``-p remove=PATH=VALUE`` change the list at PATH; repeat them for more. PATH is like
 ``ReleaseRetentionPolicy.QuantityToKeep`` or ``Phases[Name=Test].IsOptionalPhase``.
 VALUE is read as JSON when it parses (``30``, ``true``, ``null``, ``["a"]``), else
-as text.
+as text. ``-p secret=PATH=NAME`` sets the secret at PATH (``Password``) to the value
+of the environment variable NAME, read at apply time and never shown; a secret
+already set is sent again only with ``-p rotate=true``.
 """
 
 import json
@@ -32,12 +34,21 @@ PARAMETERS = (
         kind="repeat",
         default=[],
     ),
+    Param(
+        "secret",
+        "PATH=NAME: a secret set from the environment variable NAME at apply (repeatable)",
+        kind="repeat",
+        default=[],
+    ),
+    Param("rotate", "Send secrets again although they are set", kind="bool", default=False),
 )
 
 
-def statements(octo, collection, where, set, add, remove):
-    if not (set or add or remove):
-        raise UsageError("resources-set needs a change: -p set=PATH=VALUE, add= or remove=")
+def statements(octo, collection, where, set, add, remove, secret, rotate):
+    if not (set or add or remove or secret):
+        raise UsageError(
+            "resources-set needs a change: -p set=PATH=VALUE, add=, remove= or secret=PATH=NAME"
+        )
     selection = octo.resources(collection)
     if where and where != ["*"]:
         selection = selection.where(name=where)
@@ -45,6 +56,11 @@ def statements(octo, collection, where, set, add, remove):
         for pair in pairs:
             path, value = split_pair(verb, pair)
             selection = getattr(selection, verb)(path, value)
+    for pair in secret:
+        path, _, env = pair.rpartition("=")
+        if not path:
+            raise UsageError(f"-p secret={pair!r}: write -p secret=PATH=NAME")
+        selection = selection.set_secret(path.strip(), env.strip(), rotate)
     return selection
 
 

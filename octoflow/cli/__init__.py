@@ -17,7 +17,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from octoflow.cli.exitcodes import (
     EXIT_CHECK_FAILED,
@@ -27,11 +27,13 @@ from octoflow.cli.exitcodes import (
 )
 from octoflow.errors import OctoflowError, UsageError
 from octoflow.interrupts import sigterm_interrupts, terminated
+from octoflow.plan.defaults import COMPACT_ABOVE
 from octoflow.plan.digest import parse_digest
-from octoflow.plan.render import COMPACT_ABOVE
-from octoflow.plan.wide import WidePolicy
 from octoflow.secrets import redact
 from octoflow.serverversions import SANDBOX_PROFILES
+
+if TYPE_CHECKING:
+    from octoflow.plan.wide import WidePolicy
 
 
 def _command(name: str, module: str = "octoflow.cli.commands") -> Callable[[Any], int]:
@@ -165,8 +167,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--seed",
         default="demo",
-        choices=("demo", "empty"),
-        help="initial state, ignored when --state names an existing file (default demo)",
+        choices=("demo", "demo-large", "empty"),
+        help="initial state, ignored when --state names an existing file (default demo; "
+        "demo-large adds a large customer's volume: 10,000 tenants, 1,000 targets, "
+        "1,000 projects, 500 users)",
     )
     serve.add_argument(
         "--state",
@@ -243,6 +247,8 @@ def _wide_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _wide_policy(text: str) -> WidePolicy:
+    from octoflow.plan.wide import WidePolicy  # attrs: not for --help
+
     try:
         return WidePolicy.parse(text)
     except UsageError as exc:
@@ -383,7 +389,7 @@ def _connection_options(parser: argparse.ArgumentParser, all_spaces: bool = True
     group.add_argument(
         "--sandbox",
         metavar="SEED",
-        help="use the embedded sandbox instead of a server: demo, empty, or a "
+        help="use the embedded sandbox instead of a server: demo, demo-large, empty, or a "
         "JSON state FILE (loaded, and saved back after apply)",
     )
     group.add_argument(

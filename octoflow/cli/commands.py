@@ -431,11 +431,14 @@ def _check_narrowing_alone(args: argparse.Namespace, sessions: list[Octoflow]) -
 
 def _show_plan(the_plan: Plan, args: argparse.Namespace, write_out: bool = True) -> None:
     if args.format == "json":
-        print(redact(the_plan.dumps()))
+        the_plan.write_json(sys.stdout, redact)
+        print()
     else:
         print(redact(plan_text(the_plan, args)))
     if args.out and write_out:
-        files.write_text(Path(args.out), redact(the_plan.dumps()) + "\n")
+        with files.private_writer(Path(args.out)) as out:
+            the_plan.write_json(out, redact)
+            out.write("\n")
 
 
 def _show_report(

@@ -9,7 +9,7 @@ Known fields the server did not send are not invented on the way back.
 from __future__ import annotations
 
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any, TypeVar
 
@@ -36,18 +36,27 @@ def _fields(cls: type) -> dict[str, tuple[str, type | None]]:
     }
 
 
-def structure(cls: type[T], data: Mapping[str, Any]) -> T:
-    """A model instance from a wire document; unknown keys go to ``extra``."""
+def structure(cls: type[T], data: Mapping[str, Any], *, share: bool = False) -> T:
+    """A model instance from a wire document; unknown keys go to ``extra``.
+
+    With ``share``, the model holds the document's own lists and dicts instead of
+    copies: a read-only view, several times cheaper for thousands of documents.
+    """
     known = _fields(cls)
+    copy = _keep if share else clone
     kwargs: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     for key, value in data.items():
         if key in known:
             name, model = known[key]
-            kwargs[name] = _structure_value(model, value)
+            kwargs[name] = _structure_value(model, value, copy, share)
         else:
-            extra[key] = clone(value)
+            extra[key] = copy(value)
     return cls(**kwargs, extra=extra, sent=frozenset(data))  # type: ignore[call-arg]
+
+
+def _keep(value: Any) -> Any:
+    return value
 
 
 def unstructure(obj: Any) -> dict[str, Any]:
@@ -68,14 +77,16 @@ def _is_default(value: Any, default: Any) -> bool:
     return bool(value == default)
 
 
-def _structure_value(model: type | None, value: Any) -> Any:
+def _structure_value(
+    model: type | None, value: Any, copy: Callable[[Any], Any], share: bool
+) -> Any:
     if value is None:
         return None
     if model is None:
-        return clone(value)
+        return copy(value)
     if isinstance(value, list):
-        return [structure(model, v) for v in value]
-    return structure(model, value)
+        return [structure(model, v, share=share) for v in value]
+    return structure(model, value, share=share)
 
 
 def _unstructure_value(value: Any) -> Any:

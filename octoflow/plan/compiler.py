@@ -146,6 +146,9 @@ def _coalesce(key: str, edits: list[Edit], registry: Registry) -> Operation | Un
 
 def _unique(intents: Iterable[Intent]) -> tuple[Intent, ...]:
     """Intents without repeats (two statements may ask for the same thing)."""
+    intents = tuple(intents)
+    if len(intents) < 2:
+        return intents
     seen: dict[str, Intent] = {}
     for intent in intents:
         seen.setdefault(json.dumps([intent.name, intent.args], sort_keys=True), intent)

@@ -12,7 +12,7 @@ import concurrent.futures as cf
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from octoflow.client import OctopusClient
+from octoflow.client import OctopusClient, wire
 from octoflow.client.http import TAKE_ALL
 from octoflow.dsl.selection import selects_note
 from octoflow.errors import ApiError, Problem
@@ -93,10 +93,12 @@ class PlanContext:
         return self._documents[collection]
 
     def models(self, collection: str, cls: type[M]) -> list[M]:
-        """Typed views of :meth:`documents`, built once per plan (treat as read-only)."""
+        """Typed views of :meth:`documents`, built once per plan. Read-only: they share
+        the listed documents' lists and dicts."""
         key = (collection, cls)
         if key not in self._models:
-            self._models[key] = [cls.from_wire(doc) for doc in self.documents(collection)]
+            documents = self.documents(collection)
+            self._models[key] = [wire.structure(cls, doc, share=True) for doc in documents]
         return self._models[key]  # type: ignore[return-value]
 
     def document(self, collection: str, resource_id: str) -> dict[str, Any]:

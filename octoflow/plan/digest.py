@@ -5,8 +5,12 @@ The digest itself is :attr:`octoflow.plan.model.Plan.digest`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from octoflow.errors import UsageError
-from octoflow.plan.model import Plan
+
+if TYPE_CHECKING:
+    from octoflow.plan.model import Plan
 
 HEX_DIGITS = frozenset("0123456789abcdef")
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import graphlib
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TextIO
 
 import attrs
 
@@ -18,6 +18,16 @@ PLAN_FORMAT = 1
 ACTIONS = ("create", "update", "delete", "run")
 #: What differs between two plannings of the same change: when, and which run.
 _NOT_DIGESTED = ("id", "created", "rate_limit")
+_ENCODER = json.JSONEncoder(indent=2, default=list)
+
+
+def _digest_of(data: Mapping[str, Any]) -> str:
+    """The digest of a plan's ``attrs.asdict`` data (see :attr:`Plan.digest`)."""
+    import hashlib  # loads OpenSSL: only when a digest is asked for
+
+    digested = {k: v for k, v in data.items() if k not in _NOT_DIGESTED}
+    text = json.dumps(digested, sort_keys=True, separators=(",", ":"), default=list)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 @attrs.frozen
@@ -113,24 +123,27 @@ class Plan:
     @property
     def digest(self) -> str:
         """What the plan does, in 16 hex digits (SHA-256 of its canonical JSON without
-        ``id`` and ``created``): planning the same recipe against an unchanged server gives
-        the same digest, and any difference in what would be written gives another."""
-        import hashlib  # loads OpenSSL: only when a digest is asked for
-
-        data = attrs.asdict(self, recurse=True)
-        for name in _NOT_DIGESTED:
-            del data[name]
-        text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=list)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        ``id``, ``created`` and ``rate_limit``): planning the same recipe against an
+        unchanged server gives the same digest, and any difference in what would be
+        written gives another."""
+        return _digest_of(attrs.asdict(self, recurse=True))
 
     def to_json(self) -> dict[str, Any]:
         data = attrs.asdict(self, recurse=True)
+        digest = _digest_of(data)
         if data["rate_limit"] is None:
             del data["rate_limit"]  # plans made without a limit read as they always have
-        return {"format": PLAN_FORMAT, "summary": self.summary, "digest": self.digest, **data}
+        return {"format": PLAN_FORMAT, "summary": self.summary, "digest": digest, **data}
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), indent=2, sort_keys=False, default=list)
+
+    def write_json(self, stream: TextIO, filter_text: Callable[[str], str] = str) -> None:
+        """Write :meth:`dumps`'s text to ``stream`` piece by piece, each piece through
+        ``filter_text``, so a plan of 10,000 operations is never held as one string too.
+        Every JSON string comes as one piece, so a filter sees whole values."""
+        for piece in _ENCODER.iterencode(self.to_json()):
+            stream.write(filter_text(piece))
 
     @classmethod
     def from_json(cls, data: Any) -> Plan:

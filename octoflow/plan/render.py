@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from octoflow.plan.defaults import COMPACT_ABOVE
 from octoflow.plan.model import Operation, Plan
 from octoflow.plan.pace import pace_text
 from octoflow.plan.paint import Paint
@@ -32,8 +33,6 @@ __all__ = [
     "summary_text",
 ]
 
-#: Plans with more operations than this are shown compact by default.
-COMPACT_ABOVE = 20
 #: Width of the compact view's name lines when the caller does not know better.
 DEFAULT_WIDTH = 100
 

@@ -26,6 +26,7 @@ from octoflow.sandbox.errors import (
     SandboxError,
     invalid,
 )
+from octoflow.sandbox.profiles.links import without_unserved_links
 from octoflow.sandbox.ratelimit import REFUSED_MESSAGE
 from octoflow.sandbox.request import Query, Request, read_body
 from octoflow.sandbox.router import BY_DEFAULT_SPACE, BY_SPACE_ID, Match, split_path
@@ -155,6 +156,12 @@ class App:
                 audited = method in WRITE_METHODS and match.route.kind != "control"
                 before = events.snapshot(state, req) if audited else None
                 status, body = _result(match.route.handler(req))
+                if (
+                    method == "GET"
+                    and match.route.kind != "control"
+                    and not self.sandbox.profile.is_current
+                ):
+                    body = without_unserved_links(body, router.answers_link)
                 payload = _encode(body)
                 if method in WRITE_METHODS and status < 400:
                     if audited:

@@ -57,6 +57,9 @@ Sort orders
 Versions
     :func:`semver_key`, :func:`in_version_range`, :func:`matches_tag`,
     :func:`pre_release_tag`, :func:`next_version`
+Seeds
+    :func:`is_demo` (``demo`` or ``demo-large``: seed the demo's documents),
+    :func:`is_large` (``demo-large``: add the large volume on top)
 
 A worked example: Git credentials (which the sandbox does not serve) and where
 they are used, in a package ``octoflow_gitcredentials`` (only a few of the real
@@ -146,6 +149,7 @@ from octoflow.sandbox.errors import SandboxError, invalid, not_found
 from octoflow.sandbox.paging import common_filters, page
 from octoflow.sandbox.request import Request
 from octoflow.sandbox.router import Router, split_path
+from octoflow.sandbox.seeds import is_demo, is_large
 from octoflow.sandbox.state import State
 
 __all__ = [
@@ -180,6 +184,8 @@ __all__ = [
     "create_default_channel",
     "in_version_range",
     "invalid",
+    "is_demo",
+    "is_large",
     "is_missing",
     "matches_tag",
     "missing_tags",

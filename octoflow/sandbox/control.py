@@ -13,8 +13,7 @@ from octoflow.sandbox.errors import invalid
 from octoflow.sandbox.profiles import PROFILE_NAMES
 from octoflow.sandbox.request import Request
 from octoflow.sandbox.router import Router
-
-SEED_NAMES = ("empty", "demo")
+from octoflow.sandbox.seeds import SEED_NAMES
 
 
 def reset(req: Request) -> dict[str, Any]:

@@ -206,11 +206,16 @@ class Router:
         return self._served
 
     def _answers(self, template: str, scoped: bool) -> bool:
-        """Whether a route answers the link's path, or its path with an id (``{/id}``)."""
-        bare = re.sub(r"\{\?[^}]*\}", "", template)  # without the query part
+        """Whether a route answers the root link ``template`` (relative to the space when
+        ``scoped``)."""
+        return self.answers_link(("/api/Spaces-1" if scoped else "/api") + template)
+
+    def answers_link(self, link: str) -> bool:
+        """Whether a route answers a document's link: its path, or its path with an id
+        (``{/id}``), for any method."""
+        bare = re.sub(r"\{\?[^}]*\}", "", link)  # without the query part
         forms = (re.sub(r"\{/[^}]*\}", "", bare), re.sub(r"\{/[^}]*\}", "/x", bare))
-        prefix = "/api/Spaces-1" if scoped else "/api"
-        return any(self._has_path(prefix + re.sub(r"\{[^}]*\}", "x", form)) for form in forms)
+        return any(self._has_path(re.sub(r"\{[^}]*\}", "x", form)) for form in forms)
 
     def _has_path(self, path: str) -> bool:
         """Whether some route, for any method, answers ``path``."""

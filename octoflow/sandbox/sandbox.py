@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from octoflow.sandbox.app import App
-from octoflow.sandbox.control import SEED_NAMES, register_control
+from octoflow.sandbox.control import register_control
 from octoflow.sandbox.core import CoreArea
 from octoflow.sandbox.journal import Journal, read_state, write_atomically
 from octoflow.sandbox.profiles import ServerProfile, server_profile
 from octoflow.sandbox.redaction import redact_path, redact_query
 from octoflow.sandbox.request import Request
 from octoflow.sandbox.router import Router
+from octoflow.sandbox.seeds import SEED_NAMES
 from octoflow.sandbox.settings import Settings
 from octoflow.sandbox.state import State
 

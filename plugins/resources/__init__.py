@@ -12,7 +12,7 @@ RECIPES = ("resources-set", "resources-delete")
 
 @hookimpl
 def octoflow_register(registry: Registry) -> None:
-    from octoflow_plugins.resources.intents import INTENTS
+    from octoflow_plugins.resources.intents import APPLY_TIME_INTENTS, INTENTS
     from octoflow_plugins.resources.kinds import KINDS
 
     registry.add_collection("resources", "octoflow_plugins.resources.selection:Resources")
@@ -20,6 +20,8 @@ def octoflow_register(registry: Registry) -> None:
         registry.add_resource_kind(kind)
     for name, fn in INTENTS.items():
         registry.add_intent(name, fn)
+    for name, apply_fn in APPLY_TIME_INTENTS.items():
+        registry.add_intent(name, apply_fn, at_apply=True)
     recipes = resources.files("octoflow_recipes")
     for name in RECIPES:
         registry.add_recipe(name, recipes / (name.replace("-", "_") + ".py"))  # type: ignore[arg-type]

@@ -8,10 +8,13 @@ nothing is written for that document.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from octoflow_plugins.resources.paths import PathError, check_type, parse, walk
+from octoflow_plugins.resources.paths import PathError, check_type, merge, parse, walk
+
+from octoflow.provider import UsageError, register_secret
 
 Doc = dict[str, Any]
 Args = Mapping[str, Any]
@@ -20,6 +23,8 @@ SET = "resources.set"
 ADD = "resources.add"
 REMOVE = "resources.remove"
 DELETE = "resources.delete"
+MERGE = "resources.merge"
+SET_SECRET = "resources.set_secret"
 
 
 def set_value(doc: Doc, args: Args) -> None:
@@ -44,6 +49,10 @@ def remove_member(doc: Doc, args: Args) -> None:
         container[field] = [item for item in items if item != args["value"]]
 
 
+def merge_fields(doc: Doc, args: Args) -> None:
+    merge(doc, args["fields"])
+
+
 def _list(path: str, value: Any) -> list[Any]:
     if value is None:
         return []
@@ -52,4 +61,21 @@ def _list(path: str, value: Any) -> list[Any]:
     return value
 
 
-INTENTS = {SET: set_value, ADD: add_member, REMOVE: remove_member}
+INTENTS = {SET: set_value, ADD: add_member, REMOVE: remove_member, MERGE: merge_fields}
+
+
+def set_secret(doc: Doc, args: Args, secret_row: Callable[..., None]) -> None:
+    """The secret at ``path`` becomes the value of ``$<env>``, read right before the write
+    (an apply-time intent: the value is in no plan, journal or output)."""
+    value = os.environ.get(args["env"], "")
+    if not value:
+        raise UsageError(
+            f"${args['env']} is not set: it holds the secret {args['path']}; "
+            "set it where octoflow applies the plan"
+        )
+    register_secret(value)  # masked wherever octoflow might print it
+    container, field = walk(doc, parse(args["path"]), secret=True)
+    container[field] = {"HasValue": True, "NewValue": value}
+
+
+APPLY_TIME_INTENTS = {SET_SECRET: set_secret}

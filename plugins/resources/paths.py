@@ -74,11 +74,23 @@ def parse(path: str) -> tuple[Step, ...]:
         if step.value is not None and not step.value.strip():
             raise PathError(f"path {text!r}: [{step.key}=] names no item; give a value")
         if step.field in READ_ONLY:
-            raise PathError(
-                f"path {text!r}: {step.field} is read-only (the server keeps it); "
-                f"read-only fields are {', '.join(sorted(READ_ONLY))}"
-            )
+            raise _read_only(f"path {text!r}: {step.field}")
     return tuple(steps)
+
+
+def _read_only(what: str) -> PathError:
+    return PathError(
+        f"{what} is read-only (the server keeps it); "
+        f"read-only fields are {', '.join(sorted(READ_ONLY))}"
+    )
+
+
+def _secret(where: str) -> PathError:
+    return PathError(
+        f"{where} is a secret: plans never hold secrets, so give it with "
+        f"set_secret({where!r}, from_env='NAME') (or -p secret={where}=$NAME), and "
+        "apply reads the value from that environment variable right before writing"
+    )
 
 
 def is_sensitive(value: Any) -> bool:
@@ -86,11 +98,14 @@ def is_sensitive(value: Any) -> bool:
     return isinstance(value, dict) and {"HasValue", "NewValue"} <= set(value)
 
 
-def walk(document: dict[str, Any], steps: tuple[Step, ...]) -> tuple[Any, str]:
+def walk(
+    document: dict[str, Any], steps: tuple[Step, ...], secret: bool = False
+) -> tuple[Any, str]:
     """The container holding the last step's field and that field's name.
 
     Every step but the last must lead to an object (through ``[Key=Value]`` for a list);
-    the last field must exist. A SensitiveValue or a secret field on the way is refused.
+    the last field must exist. A SensitiveValue or a secret field on the way is refused,
+    unless ``secret`` asks for the last field to be one (and it is).
     """
     node: Any = document
     where = ""
@@ -103,13 +118,16 @@ def walk(document: dict[str, Any], steps: tuple[Step, ...]) -> tuple[Any, str]:
                     f"field {'in ' + where if where else ''}".strip(), step.field, node
                 )
             )
-        if step.field in SECRET_FIELDS or is_sensitive(node[step.field]):
-            raise PathError(
-                f"{_join(where, step.field)} is a secret: octoflow does not set secrets "
-                "through resources yet (they would have to come from the environment at "
-                "apply time), so set it in Octopus or with a provider that handles secrets"
-            )
         last = index == len(steps) - 1
+        is_secret = step.field in SECRET_FIELDS or is_sensitive(node[step.field])
+        if secret and last and step.key is None:
+            if not is_secret:
+                raise PathError(
+                    f"{_join(where, step.field)} is not a secret: use set() for plain fields"
+                )
+            return node, step.field
+        if is_secret:
+            raise _secret(_join(where, step.field))
         if last and step.key is None:
             return node, step.field
         value = node[step.field]
@@ -129,6 +147,27 @@ def walk(document: dict[str, Any], steps: tuple[Step, ...]) -> tuple[Any, str]:
             raise PathError(f"{where} is null here, so it has no fields: set {where} itself")
         node = value
     raise AssertionError("unreachable: a path has at least one step")
+
+
+def merge(node: dict[str, Any], fields: dict[str, Any], where: str = "") -> None:
+    """Set each of ``fields`` on ``node``; an object given for an object field merges
+    into it field by field. Every field must exist, with a value of its type; read-only
+    fields and secrets are refused as paths are."""
+    for field, value in fields.items():
+        at = _join(where, field)
+        if field in READ_ONLY:
+            raise _read_only(at)
+        if field not in node:
+            raise PathError(
+                unknown_name_message(f"field {'in ' + where if where else ''}".strip(), field, node)
+            )
+        if field in SECRET_FIELDS or is_sensitive(node[field]) or is_sensitive(value):
+            raise _secret(at)
+        if isinstance(node[field], dict) and isinstance(value, dict):
+            merge(node[field], value, at)
+        else:
+            check_type(at, node[field], value)
+            node[field] = value
 
 
 def pick(items: Any, step: Step, where: str) -> dict[str, Any]:

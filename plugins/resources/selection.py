@@ -14,14 +14,23 @@ selects every document (the wide-change guard applies).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import attrs
 from octoflow_plugins.resources.intents import INTENTS
 from octoflow_plugins.resources.kinds import COLLECTIONS, NOT_WRITABLE
-from octoflow_plugins.resources.paths import PathError
-from octoflow_plugins.resources.verbs import AddMember, Delete, PathVerb, RemoveMember, SetValue
+from octoflow_plugins.resources.paths import PathError, parse, walk
+from octoflow_plugins.resources.verbs import (
+    AddMember,
+    Delete,
+    Ensure,
+    PathVerb,
+    RemoveMember,
+    SetSecret,
+    SetValue,
+)
 
 from octoflow.provider import (
     Edit,
@@ -71,6 +80,22 @@ class ResourceSelection(Selection):
         """Remove ``value`` from the list at ``path``."""
         return self._with_verb(RemoveMember(path, value))
 
+    def set_secret(self, path: str, from_env: str, rotate: bool = False) -> ResourceSelection:
+        """Set the secret at ``path`` (``Password``) to the value of the environment
+        variable ``from_env``, read at apply time; a secret already set is sent again
+        only with ``rotate``."""
+        return self._with_verb(SetSecret(path, from_env, bool(rotate)))
+
+    def ensure(self, fields: dict[str, Any]) -> ResourceSelection:
+        """The document named ``fields["Name"]`` exists with ``fields``: created when
+        missing, else converged (an object merges into the field's object field by field)."""
+        if self.verbs or self.criteria:
+            raise UsageError(
+                f"{self.collection}.ensure() finds its document by the Name it is given: "
+                "use it on octo.resources(...) alone, without where() or other changes"
+            )
+        return self._with_verb(Ensure(fields))
+
     def delete(self) -> ResourceSelection:
         """Delete the selected documents."""
         if self.verbs:
@@ -108,6 +133,8 @@ class ResourceSelection(Selection):
         if path is None:
             return []
         total = ctx.documents(path)
+        if isinstance(self.verbs[0], Ensure):
+            return self._ensure(ctx, self.verbs[0], total, scoped=not path.startswith("/"))
         selected = self._narrow(ctx, total)
         ctx.selected(noun(self.link), len(selected), len(total))
         if isinstance(self.verbs[0], Delete):
@@ -117,11 +144,43 @@ class ResourceSelection(Selection):
                 for d in selected
             ]
         intents = tuple(v.intent() for v in self.verbs if isinstance(v, PathVerb))
-        return [
-            Edit(self.link, d["Id"], _label(d), d, intents)
-            for d in selected
-            if self._fits(ctx, d, intents)
-        ]
+        secrets = [v for v in self.verbs if isinstance(v, SetSecret)]
+        edits = []
+        for doc in selected:
+            wanted = intents + tuple(s.intent() for s in secrets if self._sends(ctx, doc, s))
+            if wanted and self._fits(ctx, doc, intents):
+                edits.append(Edit(self.link, doc["Id"], _label(doc), doc, wanted))
+        return edits
+
+    def _sends(self, ctx: PlanContext, document: Doc, verb: SetSecret) -> bool:
+        """Whether the secret is to be sent to this document: it is not set yet, or
+        ``rotate`` asks; a problem when the path is no secret or ``$env`` is unset."""
+        try:
+            container, field = walk(document, parse(verb.path), secret=True)
+        except PathError as exc:
+            ctx.problem(f"{self.link} {_label(document)!r}: {exc}")
+            return False
+        current = container[field]
+        if isinstance(current, dict) and current.get("HasValue") and not verb.rotate:
+            return False
+        if not os.environ.get(verb.from_env):
+            ctx.problem(
+                f"${verb.from_env} is not set: it must hold the secret {verb.path}",
+                "set it in the environment octoflow runs in; apply reads it right before "
+                "writing, and it is never shown or saved",
+            )
+        return True
+
+    def _ensure(self, ctx: PlanContext, verb: Ensure, total: list[Doc], scoped: bool) -> list[Edit]:
+        intent = verb.intent()
+        wanted = verb.document_name.lower()
+        found = [d for d in total if str(d.get("Name", "")).strip().lower() == wanted]
+        if found:
+            doc = found[0]
+            fits = self._fits(ctx, doc, (intent,))
+            return [Edit(self.link, doc["Id"], _label(doc), doc, (intent,))] if fits else []
+        body = clone(verb.fields) | ({"SpaceId": ctx.client.space_id} if scoped else {})
+        return [Edit(self.link, None, verb.document_name, body, (intent,), action="create")]
 
     def _fits(self, ctx: PlanContext, document: Doc, intents: tuple[Any, ...]) -> bool:
         """Whether every path operation works on this document; a problem when not."""

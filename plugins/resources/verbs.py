@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, ClassVar
 
 import attrs
@@ -78,3 +79,71 @@ class Delete(Verb):
 
     def intent(self) -> Intent:
         return Intent(intents.DELETE, {}, "delete")
+
+
+@attrs.frozen
+class Ensure(Verb):
+    """A document named ``fields["Name"]`` exists, with these fields."""
+
+    name: ClassVar[str] = "ensure"
+    fields: dict[str, Any]
+
+    def __attrs_post_init__(self) -> None:
+        name = self.fields.get("Name") if isinstance(self.fields, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            raise UsageError(
+                "resources.ensure() takes the document's fields, with its Name, e.g. "
+                "ensure({'Name': 'Payments', 'Description': '…'})"
+            )
+        try:
+            json.dumps(self.fields)
+        except (TypeError, ValueError):
+            raise UsageError("resources.ensure(): the fields must be JSON data") from None
+
+    @property
+    def document_name(self) -> str:
+        return str(self.fields["Name"]).strip()
+
+    def intent(self) -> Intent:
+        """Merges the fields but the name (the document was found by it in any case, and
+        is never renamed; a new one gets the name in its body)."""
+        fields = {k: v for k, v in self.fields.items() if k != "Name"}
+        shown = ", ".join(sorted(fields)) or "its name"
+        return Intent(
+            intents.MERGE,
+            {"fields": fields},
+            f"ensure {shown}",
+            f"{shown} already so",
+        )
+
+
+#: What an environment variable's name may be.
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@attrs.frozen
+class SetSecret(Verb):
+    """A secret field takes the value of an environment variable at apply time."""
+
+    name: ClassVar[str] = "set_secret"
+    path: str
+    from_env: str
+    rotate: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        try:
+            parse(self.path)
+        except PathError as exc:
+            raise UsageError(f"resources.set_secret(): {exc}") from None
+        if not isinstance(self.from_env, str) or not ENV_NAME.fullmatch(self.from_env):
+            raise UsageError(
+                f"resources.set_secret({self.path!r}, from_env=…) needs the name of the "
+                f"environment variable apply reads the secret from, not {self.from_env!r}"
+            )
+
+    def intent(self) -> Intent:
+        return Intent(
+            intents.SET_SECRET,
+            {"path": self.path, "env": self.from_env},
+            f"set {self.path} (secret, read from ${self.from_env} at apply)",
+        )

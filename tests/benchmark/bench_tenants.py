@@ -10,17 +10,12 @@ a target is missed. Not a pytest test: the figures depend on the machine.
 
 from __future__ import annotations
 
-import copy
 import gc
-import json
-import re
 import resource
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import requests
@@ -44,7 +39,7 @@ LATENCY_MS = 20
 CONCURRENCY = 8
 SPEEDUP_TARGET = 5.0
 BIG_TENANT_COUNT = 10_000
-COMPILE_SECONDS_TARGET = 1.0
+COMPILE_SECONDS_TARGET = 0.5
 COMPILE_MB_TARGET = 300.0
 
 
@@ -181,10 +176,7 @@ def connections(url: str) -> dict[str, dict[str, frozenset[str]]]:
 
 def compile_rows(areas: list[Any]) -> list[Row]:
     """Time and peak memory of compiling three statements over 10,000 tenants."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "big.json"
-        path.write_text(json.dumps(big_state(Sandbox(areas, seed="demo").dump())))
-        sandbox = Sandbox(areas, seed=str(path))
+    sandbox = Sandbox(areas, seed="demo-large")
     timed = session_over(sandbox)
     gc.collect()
     rss_before = _maxrss_mb()
@@ -199,7 +191,7 @@ def compile_rows(areas: list[Any]) -> list[Row]:
             f"compile: {tenants} tenants, 3 statements",
             f"{seconds:.2f} s "
             f"({len(plan.operations)} changes, {timed.client.request_count} requests)",
-            f"< {COMPILE_SECONDS_TARGET:.0f} s",
+            f"< {COMPILE_SECONDS_TARGET} s",
             seconds < COMPILE_SECONDS_TARGET,
         ),
         Row(
@@ -210,35 +202,6 @@ def compile_rows(areas: list[Any]) -> list[Row]:
         ),
         Row("compile: growth of peak RSS (maxrss), untraced run", f"{rss_growth:.0f} MB"),
     ]
-
-
-def big_state(demo: dict[str, Any]) -> dict[str, Any]:
-    """The demo state plus copies of its tenants up to ``BIG_TENANT_COUNT``."""
-    state = copy.deepcopy(demo)
-    tenants = state["collections"]["Tenants"]
-    originals = sorted(tenants.values(), key=lambda t: int(t["Id"].rsplit("-", 1)[1]))
-    last = state["counters"]["Tenants"]
-    for n in range(BIG_TENANT_COUNT - len(originals)):
-        clone = copied_tenant(
-            originals[n % len(originals)],
-            f"Tenants-{last + 1 + n}",
-            f"copy {n // len(originals) + 1}",
-        )
-        tenants[clone["Id"]] = clone
-    state["counters"]["Tenants"] = last + BIG_TENANT_COUNT - len(originals)
-    return state
-
-
-def copied_tenant(original: dict[str, Any], new_id: str, suffix: str) -> dict[str, Any]:
-    """``original`` under a new id and a unique name (links follow the id)."""
-    own_id = re.compile(re.escape(original["Id"]) + r"(?!\d)")
-    clone = copy.deepcopy(original)
-    clone["Id"] = new_id
-    clone["Name"] = f"{original['Name']} ({suffix})"
-    if clone.get("Slug"):
-        clone["Slug"] = f"{original['Slug']}-{suffix.replace(' ', '-')}"
-    clone["Links"] = {k: own_id.sub(new_id, v) for k, v in (original.get("Links") or {}).items()}
-    return clone
 
 
 def big_statements(octo: Octoflow) -> list[Any]:

@@ -97,12 +97,16 @@ def require(condition: bool, message: str) -> None:
 
 @contextmanager
 def server_process(
-    key: str, latency_ms: int, state_path: Path | None = None, extra: Sequence[str] = ()
+    key: str,
+    latency_ms: int,
+    state_path: Path | None = None,
+    seed: str = "demo",
+    extra: Sequence[str] = (),
 ) -> Iterator[str]:
-    """``octoflow sandbox serve`` in a child process (the demo seed, or a copy of the
-    state file; ``extra`` options such as ``--rate-limit``); yields its URL."""
+    """``octoflow sandbox serve`` in a child process (``seed``, or a copy of the state
+    file; ``extra`` options such as ``--rate-limit``); yields its URL."""
     with tempfile.TemporaryDirectory() as tmp:
-        source = ["--seed", "demo"]
+        source = ["--seed", seed]
         if state_path is not None:
             copied = Path(tmp) / "state.json"
             copied.write_bytes(state_path.read_bytes())

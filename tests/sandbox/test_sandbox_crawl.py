@@ -120,6 +120,17 @@ def crawl(api: Client) -> Crawl:
     return result
 
 
+def unexpected_answers(crawled: Crawl) -> list[str]:
+    """The links that answered other than the real server would."""
+    wrong = []
+    for shape, answers in sorted(crawled.answers.items()):
+        expected = 405 if shape in ACTIONS else DOCUMENTED_ERRORS.get(shape)
+        for path, status, _, text in answers:
+            if (status >= 400) if expected is None else (status != expected):
+                wrong.append(f"{shape} {path}: {status} {text}")
+    return wrong
+
+
 @pytest.fixture(scope="module")
 def crawled(areas) -> Crawl:
     return crawl(in_process(Sandbox(areas, seed="demo")))
@@ -133,12 +144,7 @@ def test_the_crawl_reaches_every_area(crawled):
 
 
 def test_every_link_answers_as_the_real_server_would(crawled):
-    wrong = []
-    for shape, answers in sorted(crawled.answers.items()):
-        expected = 405 if shape in ACTIONS else DOCUMENTED_ERRORS.get(shape)
-        for path, status, _, text in answers:
-            if (status >= 400) if expected is None else (status != expected):
-                wrong.append(f"{shape} {path}: {status} {text}")
+    wrong = unexpected_answers(crawled)
     assert not wrong, "\n".join(wrong)
 
 
@@ -164,3 +170,25 @@ def test_web_links_get_the_no_ui_page(crawled):
             assert path.startswith("/app"), (shape, path)
             assert (status, content_type) == (200, "text/html; charset=utf-8"), (shape, path)
             assert "no web UI" in text
+
+
+@pytest.mark.parametrize("server_version", ["2020.5", "2022.3", "2024.1"])
+def test_older_servers_link_only_routes_they_have(areas, server_version):
+    """An older server never linked a route it did not have (a 2020.5 tenant has no
+    ``CommonVariables`` link), so a crawl of an older profile meets no 404 either."""
+    crawled = crawl(in_process(Sandbox(areas, seed="demo", server_version=server_version)))
+    wrong = unexpected_answers(crawled)
+    assert not wrong, "\n".join(wrong)
+    assert len(crawled.answers) > 100
+
+
+def test_older_servers_keep_the_links_they_had(areas):
+    """Pruning leaves what the older server did link: a 2020.5 tenant keeps its
+    ``Variables`` link and loses ``CommonVariables``; the stored document is untouched."""
+    sandbox = Sandbox(areas, seed="demo", server_version="2020.5")
+    tenant = in_process(sandbox).get("/api/Spaces-1/tenants/all").json()[0]
+    assert "Variables" in tenant["Links"] and "Self" in tenant["Links"]
+    assert "CommonVariables" not in tenant["Links"]
+    sandbox.use_server_version("current")
+    again = in_process(sandbox).get(f"/api/Spaces-1/tenants/{tenant['Id']}").json()
+    assert "CommonVariables" in again["Links"]

@@ -25,6 +25,7 @@ from octoflow.sandbox.core.projectgroups import PROJECT_GROUPS
 from octoflow.sandbox.core.projects import PROJECTS
 from octoflow.sandbox.core.spaces import SPACES, furnish_space
 from octoflow.sandbox.core.tagsets import TAG_SETS
+from octoflow.sandbox.seeds import is_demo
 from octoflow.sandbox.state import State
 
 SPACE_ID = "Spaces-1"
@@ -67,7 +68,7 @@ def seed_core(state: State, seed: str) -> None:
         },
     )
     furnish_space(state, SPACE_ID)
-    if seed == "demo":
+    if is_demo(seed):
         seed_demo(state, random.Random("octoflow-demo-core"))
 
 

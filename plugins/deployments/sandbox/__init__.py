@@ -22,7 +22,7 @@ from octoflow_plugins.deployments.sandbox.seed_artifacts import seed_demo_artifa
 from octoflow_plugins.deployments.sandbox.seed_deployments import seed_demo_deployments
 from octoflow_plugins.deployments.sandbox.seed_releases import seed_demo_releases
 
-from octoflow.sandbox.area import Router, State
+from octoflow.sandbox.area import Router, State, is_demo
 
 
 class DeploymentsArea:
@@ -43,7 +43,7 @@ class DeploymentsArea:
         executions.register_routes(router)
 
     def seed(self, state: State, seed: str) -> None:
-        if seed == "demo":
+        if is_demo(seed):
             seed_demo_releases(state)
             seed_demo_deployments(state)
             seed_demo_artifacts(state)

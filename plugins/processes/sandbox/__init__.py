@@ -18,10 +18,21 @@ from octoflow_plugins.processes.sandbox import (
     runbooks,
 )
 from octoflow_plugins.processes.sandbox.seed import seed_demo_processes
+from octoflow_plugins.processes.sandbox.seed_large import seed_large_processes
 from octoflow_plugins.processes.sandbox.seed_library import seed_feeds
 from octoflow_plugins.processes.sandbox.steps import field_names, new_guid
 
-from octoflow.sandbox.area import DEPLOYMENT, RUNBOOK, Doc, Request, Router, State, new_process
+from octoflow.sandbox.area import (
+    DEPLOYMENT,
+    RUNBOOK,
+    Doc,
+    Request,
+    Router,
+    State,
+    is_demo,
+    is_large,
+    new_process,
+)
 
 
 def follow_projects(req: Request, old: Doc | None, new: Doc | None) -> None:
@@ -103,5 +114,7 @@ class ProcessesArea:
 
     def seed(self, state: State, seed: str) -> None:
         seed_feeds(state)
-        if seed == "demo":
+        if is_demo(seed):
             seed_demo_processes(state)
+        if is_large(seed):
+            seed_large_processes(state)

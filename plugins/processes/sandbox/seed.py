@@ -127,20 +127,27 @@ def seed_demo_processes(state: State) -> None:
     for n, (project, archetype) in enumerate(projects):
         if project["IsVersionControlled"]:
             continue
-        steps = _process_steps(builder, state, project, archetype, templates)
-        new_process(
-            state,
-            DEPLOYMENT,
-            {
-                "Id": project["DeploymentProcessId"],
-                "SpaceId": SPACE_ID,
-                "ProjectId": project["Id"],
-                "Version": 3 + n % 7,
-                "Steps": steps,
-            },
-        )
-        if n % 5 == 0:
-            _seed_runbooks(state, builder, project, archetype)
+        seed_process(state, builder, project, archetype, templates, n)
+
+
+def seed_process(
+    state: State, builder: StepBuilder, project: Doc, archetype: str, templates: dict, n: int
+) -> None:
+    """The ``n``-th project's deployment process, and runbooks for every fifth."""
+    steps = _process_steps(builder, state, project, archetype, templates)
+    new_process(
+        state,
+        DEPLOYMENT,
+        {
+            "Id": project["DeploymentProcessId"],
+            "SpaceId": SPACE_ID,
+            "ProjectId": project["Id"],
+            "Version": 3 + n % 7,
+            "Steps": steps,
+        },
+    )
+    if n % 5 == 0:
+        _seed_runbooks(state, builder, project, archetype)
 
 
 # -- projects -------------------------------------------------------------------------

@@ -21,8 +21,9 @@ from octoflow_plugins.targets.sandbox.machines import (
     machine_roles,
 )
 from octoflow_plugins.targets.sandbox.seed import seed_demo_targets
+from octoflow_plugins.targets.sandbox.seed_large import seed_large_targets
 
-from octoflow.sandbox.area import Doc, Request, Router, State, register
+from octoflow.sandbox.area import Doc, Request, Router, State, is_demo, is_large, register
 
 SPACE_ID = "Spaces-1"
 
@@ -90,5 +91,7 @@ class TargetsArea:
     def seed(self, state: State, seed: str) -> None:
         policies.insert_default(state, SPACE_ID)
         workers.insert_default_pool(state, SPACE_ID)
-        if seed == "demo":
+        if is_demo(seed):
             seed_demo_targets(state)
+        if is_large(seed):
+            seed_large_targets(state)

@@ -13,6 +13,7 @@ from typing import Any
 
 from octoflow_plugins.tenants.sandbox import variables
 from octoflow_plugins.tenants.sandbox.seed import seed_demo_tenants
+from octoflow_plugins.tenants.sandbox.seed_large import seed_large_tenants
 
 from octoflow.sandbox.area import (
     CIDict,
@@ -21,6 +22,8 @@ from octoflow.sandbox.area import (
     Resource,
     Router,
     State,
+    is_demo,
+    is_large,
     missing_tags,
     register,
     register_logo,
@@ -248,5 +251,7 @@ class TenantsArea:
         router.link("TenantTagTest", "/tenants/tag-test{?tenantIds,tags}")
 
     def seed(self, state: State, seed: str) -> None:
-        if seed == "demo":
+        if is_demo(seed):
             seed_demo_tenants(state, TENANTS)
+        if is_large(seed):
+            seed_large_tenants(state, TENANTS)

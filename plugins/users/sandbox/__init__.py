@@ -17,10 +17,11 @@ from octoflow_plugins.users.sandbox.roles import (
     permission_descriptions,
 )
 from octoflow_plugins.users.sandbox.seed import furnish_space, seed_users
+from octoflow_plugins.users.sandbox.seed_large import seed_large_users
 from octoflow_plugins.users.sandbox.teams import TEAMS, forget_user, scoped_roles_of_team
 from octoflow_plugins.users.sandbox.users import USERS, login, me
 
-from octoflow.sandbox.area import Doc, Request, Resource, Router, State, register
+from octoflow.sandbox.area import Doc, Request, Resource, Router, State, is_large, register
 
 SCOPE_COLLECTIONS = {
     "Environments": "EnvironmentIds",
@@ -107,3 +108,5 @@ class UsersArea:
 
     def seed(self, state: State, seed: str) -> None:
         seed_users(state, seed)
+        if is_large(seed):
+            seed_large_users(state)

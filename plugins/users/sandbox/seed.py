@@ -26,7 +26,7 @@ from octoflow_plugins.users.sandbox.roles import SCOPED_ROLES, USER_ROLES, descr
 from octoflow_plugins.users.sandbox.teams import EVERYONE, TEAMS
 from octoflow_plugins.users.sandbox.users import USERS
 
-from octoflow.sandbox.area import Doc, Resource, State
+from octoflow.sandbox.area import Doc, Resource, State, is_demo
 
 SPACE_ID = "Spaces-1"
 PEOPLE = 46
@@ -70,7 +70,7 @@ def seed_users(state: State, seed: str) -> None:
     seed_system_teams(state, admin["Id"])
     if state.get("Spaces", SPACE_ID) is not None:
         furnish_space(state, SPACE_ID)
-    if seed == "demo":
+    if is_demo(seed):
         seed_demo(state, random.Random("octoflow-demo-users"))
 
 

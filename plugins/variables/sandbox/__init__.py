@@ -21,7 +21,7 @@ from octoflow_plugins.variables.sandbox.sets import (
     secrets_of,
 )
 
-from octoflow.sandbox.area import Doc, Request, Router, State
+from octoflow.sandbox.area import Doc, Request, Router, State, is_demo
 
 FIELD_NAMES = (
     "OwnerId",
@@ -88,6 +88,6 @@ class VariablesArea:
         for collection in sets.OWNERS:
             for owner in state.values(collection):
                 new_set(state, owner)
-        if seed == "demo":
+        if is_demo(seed):
             seed_demo_variables(state)
         snapshots.freeze_all(state)

@@ -106,7 +106,7 @@ CASES = {
     ),
     "a sensitive value": (
         ("resources-set", *FEED, "-p", "set=Password.NewValue=hunter2"),
-        "Password is a secret: octoflow does not set secrets through resources yet",
+        "Password is a secret: plans never hold secrets, so give it with set_secret",
     ),
     "a sensitive value set whole": (
         ("resources-set", *FEED, "-p", 'set=Password={"HasValue": true, "NewValue": "hunter2"}'),

@@ -6,6 +6,9 @@ yielding edits (the compiler's input) with intents from ``tests.unit.fakes``.
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
 
 from octoflow.apply.executor import Executor
@@ -200,3 +203,18 @@ def test_the_estimate_is_what_apply_makes_on_the_sandbox(octo, octo_requests) ->
     assert plan.request_estimate == 17 == len(octo_requests.all) == report.requests
     assert octo_requests.count("GET", "/tenants") == 4
     assert len(octo_requests.all) - len(octo_requests.without_audit()) == 3
+
+
+def test_a_plan_written_piece_by_piece_is_its_json_and_the_filter_sees_whole_values(
+    octo,
+) -> None:
+    """``write_json`` streams what ``dumps`` returns; every string reaches the filter
+    whole, so redaction can never miss a secret split between two pieces."""
+    plan = compile_(octo, edits((PACIFIC, (described("token API-SECRETVALUE0000"),))))
+    pieces: list[str] = []
+    out = io.StringIO()
+    plan.write_json(out, lambda piece: pieces.append(piece) or piece.replace("SECRET", "***"))
+
+    assert out.getvalue() == plan.dumps().replace("SECRET", "***")
+    assert any("token API-SECRETVALUE0000" in piece for piece in pieces)
+    assert json.loads(out.getvalue())["digest"] == plan.digest
