@@ -219,3 +219,16 @@ def test_the_limit_is_kept_in_a_saved_plan_and_left_out_of_its_digest():
     assert plan.rate_limit and same.rate_limit is None
     assert plan.digest == same.digest
     assert Plan.from_json(json.loads(plan.dumps())).rate_limit == plan.rate_limit
+
+
+def test_a_narrowed_plan_estimates_its_own_requests(server, cli):
+    sandbox, _srv = server
+    sandbox.settings.update({"rate_limit": {"requests_per_minute": 60, "burst": 10}})
+
+    code, out, err = cli("plan", "tenants-add-project", *Q1, "--limit", "30", "--format", "json")
+
+    assert code == 0, err
+    plan = json.loads(out)
+    assert len(plan["operations"]) == 30
+    seconds = plan["request_estimate"] - 10  # at 60 a minute: a second a request
+    assert plan["rate_limit"] == {"requests_per_minute": 60, "burst": 10, "apply_seconds": seconds}
