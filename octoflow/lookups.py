@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from octoflow.dsl.selection import as_names
-from octoflow.models import Environment, Lifecycle, Model, Project, TagSet, Tenant
+from octoflow.dsl.selection import Selection, as_names
+from octoflow.jsondata import clone
+from octoflow.models import Environment, Lifecycle, Model, Project, ProjectGroup, TagSet, Tenant
 from octoflow.plan.context import PlanContext
 from octoflow.registry import unknown_name_message
 
@@ -24,6 +25,25 @@ def named(ctx: PlanContext, collection: str, cls: type[M], names: Any, what: str
     return [item for item in found if item is not None]
 
 
+def selected(
+    ctx: PlanContext, collection: str, cls: type[Model], criteria: Iterable[Any], what: str
+) -> list[dict[str, Any]]:
+    """The documents of ``collection`` that every criterion selects (as listed; treat as
+    read-only): ``name`` and ``ids`` as :func:`named` finds them (unknown ones are
+    problems), ``partial_name`` in any case, ``predicate`` on a copy of the document."""
+    docs = ctx.documents(collection)
+    keep = {d["Id"] for d in docs}
+    for criterion in criteria:
+        if criterion.key in ("name", "ids"):
+            keep &= {m.id for m in named(ctx, collection, cls, criterion.value, what)}
+        elif criterion.key == "partial_name":
+            part = str(criterion.value).strip().lower()
+            keep &= {d["Id"] for d in docs if part in str(d.get("Name", "")).lower()}
+        elif criterion.key == "predicate":
+            keep &= {d["Id"] for d in docs if criterion.value(clone(d))}
+    return [d for d in docs if d["Id"] in keep]
+
+
 def environments(ctx: PlanContext, names: Any) -> list[Environment]:
     return named(ctx, "environments", Environment, names, "environment")
 
@@ -34,6 +54,41 @@ def environment_ids(ctx: PlanContext, names: Any) -> list[str]:
 
 def projects(ctx: PlanContext, names: Any) -> list[Project]:
     return named(ctx, "projects", Project, names, "project")
+
+
+def projects_in(ctx: PlanContext, selection: Selection) -> list[Project]:
+    """The projects a statement on projects' documents (channels, triggers) works in:
+    each ``project`` criterion of ``selection`` (names, or an ``octo.projects.where(…)``
+    selection) and each ``group`` criterion (project group names) narrows the list;
+    without them it is every project."""
+    selected = ctx.models("projects", Project)
+    for value in selection.criteria_for("project"):
+        if isinstance(value, Selection) and value.collection == "projects":
+            ids = {p.id for p in value.select(ctx)}
+        else:
+            ids = {p.id for p in named(ctx, "projects", Project, value, "project")}
+        selected = [p for p in selected if p.id in ids]
+    for value in selection.criteria_for("group"):
+        ids = {g.id for g in named(ctx, "projectgroups", ProjectGroup, value, "project group")}
+        selected = [p for p in selected if p.project_group_id in ids]
+    for project in selected:
+        ctx.label(project)
+    return selected
+
+
+def documents_named(
+    ctx: PlanContext, docs: list[dict[str, Any]], names: Any, what: str
+) -> list[dict[str, Any]]:
+    """Those of ``docs`` whose ``Name`` is one of ``names`` (any case); a problem, with
+    close matches among ``docs``, for a name none of them has."""
+    known = list(dict.fromkeys(str(d.get("Name")) for d in docs))
+    lowered = {k.lower() for k in known}
+    wanted = as_names(names, what)
+    for name in wanted:
+        if name.lower() not in lowered:
+            ctx.problem(unknown_name_message(what, name, known))
+    wanted_lower = {w.lower() for w in wanted}
+    return [d for d in docs if str(d.get("Name", "")).lower() in wanted_lower]
 
 
 def tenant_ids(ctx: PlanContext, names: Any) -> list[str]:

@@ -31,7 +31,20 @@ if TYPE_CHECKING:
 ENTRY_POINT_GROUP = "octoflow.providers"
 #: The built-in providers; a missing one means octoflow was not installed properly.
 REQUIRED_PROVIDERS = frozenset(
-    {"deployments", "processes", "resources", "targets", "tenants", "users", "variables"}
+    {
+        "channels",
+        "credentials",
+        "deployments",
+        "environments",
+        "lifecycles",
+        "processes",
+        "resources",
+        "targets",
+        "tenants",
+        "triggers",
+        "users",
+        "variables",
+    }
 )
 #: Comma-separated plugin names not to load.
 BLOCK_ENV = "OCTOFLOW_BLOCK_PLUGINS"

@@ -1,4 +1,4 @@
-"""A tiny provider: ``octo.environments.where(name=...).use_guided_failure()``."""
+"""A tiny provider: ``octo.guided_environments.where(name=...).use_guided_failure()``."""
 
 from pathlib import Path
 from typing import ClassVar
@@ -16,7 +16,7 @@ from octoflow.provider import (
     lookups,
 )
 
-ENVIRONMENT = ResourceKind("Environment", "environments")
+ENVIRONMENT = ResourceKind("GuidedEnvironment", "environments")
 
 
 def set_guided_failure(document, args):
@@ -39,7 +39,7 @@ class UseGuidedFailure(Verb):
 
 @attrs.frozen
 class Environments(Selection):
-    collection: ClassVar[str] = "environments"
+    collection: ClassVar[str] = "guided_environments"
     criteria_keys: ClassVar[frozenset[str]] = frozenset({"name"})
 
     def use_guided_failure(self, enabled=True):
@@ -66,7 +66,7 @@ class Environments(Selection):
 
 @hookimpl
 def octoflow_register(registry):
-    registry.add_collection("environments", lambda octo: Environments())
+    registry.add_collection("guided_environments", lambda octo: Environments())
     registry.add_resource_kind(ENVIRONMENT)
     registry.add_intent("environment.set_guided_failure", set_guided_failure)
     registry.add_recipe("environments-guided-failure",

@@ -10,4 +10,4 @@ PARAMETERS = (
 
 
 def statements(octo, environments, enabled):
-    return octo.environments.where(name=environments).use_guided_failure(enabled)
+    return octo.guided_environments.where(name=environments).use_guided_failure(enabled)

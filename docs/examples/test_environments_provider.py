@@ -10,7 +10,7 @@ import environments_provider
 @pytest.fixture
 def octoflow_plugins():
     # Not installed while it is being written: load it by hand.
-    return [("environments", environments_provider)]
+    return [("guided_environments", environments_provider)]
 
 
 def test_the_recipe_converges(octo, octo_requests):
@@ -23,18 +23,18 @@ def test_the_recipe_converges(octo, octo_requests):
 
 def test_an_unknown_environment_is_a_plan_error(octo, octo_requests):
     with pytest.raises(PlanError, match="did you mean 'Production'"):
-        octo.plan(octo.environments.where(name="Prod").use_guided_failure())
+        octo.plan(octo.guided_environments.where(name="Prod").use_guided_failure())
     octo_requests.assert_no_writes()
 
 
 def test_a_blank_name_selects_nothing(octo):
     with pytest.raises(UsageError, match="an empty value selects nothing"):
-        octo.environments.where(name="")
+        octo.guided_environments.where(name="")
 
 
 def test_over_real_http(octo_server):
     octo = octo_server.session()
-    octo.apply(octo.plan(octo.environments.where(name="Production").use_guided_failure()))
+    octo.apply(octo.plan(octo.guided_environments.where(name="Production").use_guided_failure()))
     listed = octo_server.api().get(f"{octo_server.url}/api/Spaces-1/environments/all").json()
     assert {e["Name"]: e["UseGuidedFailure"] for e in listed}["Production"] is True
 

@@ -2,9 +2,10 @@ import environments_provider
 
 from octoflow import Octoflow, render_plan
 
-octo = Octoflow.with_sandbox("demo", plugins=[("environments", environments_provider)])
+octo = Octoflow.with_sandbox("demo", plugins=[("guided_environments", environments_provider)])
 
-plan = octo.plan(octo.environments.where(name=["Staging", "Production"]).use_guided_failure())
+guided = octo.guided_environments.where(name=["Staging", "Production"])
+plan = octo.plan(guided.use_guided_failure())
 print(render_plan(plan))
 octo.apply(plan)
 

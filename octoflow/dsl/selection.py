@@ -38,6 +38,8 @@ class Criterion:
     value: Any
 
     def describe(self) -> str:
+        if isinstance(self.value, Selection):  # another provider's selection, as written
+            return f"{self.key}={self.value.describe()}"
         if callable(self.value):
             name = getattr(self.value, "__name__", "predicate").strip("<>")
             return f"{self.key}=<{name}>"

@@ -60,6 +60,7 @@ def _environ(request: PreparedRequest) -> dict[str, Any]:
         "SCRIPT_NAME": "",
         # WSGI carries the decoded path as latin-1 text, as wsgiref does.
         "PATH_INFO": unquote(parts.path, encoding="latin-1"),
+        "RAW_URI": parts.path,
         "QUERY_STRING": parts.query,
         "SERVER_NAME": parts.hostname or "localhost",
         "SERVER_PORT": str(parts.port or 80),

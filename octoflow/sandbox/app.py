@@ -70,6 +70,22 @@ _FAULT_MESSAGES = {
 }
 
 
+def request_path(environ: dict[str, Any]) -> str:
+    """The decoded request path, except that a slash escaped inside one segment stays
+    ``%2F``: a git ref such as ``refs%2Fheads%2Fmain`` is one path parameter.
+
+    ``PATH_INFO`` has every escape decoded, so the segments are read from the raw
+    request target (``RAW_URI``, as gunicorn names it) when the server provides it.
+    """
+    raw = environ.get("RAW_URI")
+    if not isinstance(raw, str) or not raw.startswith("/"):
+        path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
+        return path or "/"
+    raw = raw.split("?", 1)[0]
+    parts = [unquote(part, errors="replace").replace("/", "%2F") for part in raw.split("/")]
+    return "/".join(parts) or "/"
+
+
 class App:
     """The WSGI callable of one sandbox."""
 
@@ -80,7 +96,7 @@ class App:
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         method = environ["REQUEST_METHOD"].upper()
-        path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace") or "/"
+        path = request_path(environ)
         query = environ.get("QUERY_STRING", "")
         if is_control(path):
             status, headers, payload = self.dispatch(environ, method, path, query, control=True)

@@ -46,6 +46,9 @@ The core's documents
     :data:`PROJECTS`, :data:`PROJECT_GROUPS`, :data:`CHANNELS`, :func:`add_artifact`,
     :func:`create_default_channel`, :data:`SERVER_VERSION`; process documents:
     :class:`ProcessKind`, :data:`DEPLOYMENT`, :data:`RUNBOOK`, :func:`new_process`
+Version-controlled projects
+    :mod:`git` (a project's repository: refs, commits and the documents at a ref),
+    :func:`commit_documents` (commit a write under a git ref and answer the document)
 Tags (Octopus semantics)
     :func:`resolve_tags`, :func:`tag_index`, :func:`tag_groups`, :func:`missing_tags`
 Property values
@@ -119,8 +122,10 @@ from octoflow.registry import SandboxArea
 from octoflow.sandbox.app import PlainText, permission_error
 from octoflow.sandbox.blob import Blob
 from octoflow.sandbox.casing import CIDict, FieldNames, canonicalize, plain
+from octoflow.sandbox.core import git
 from octoflow.sandbox.core.artifacts import add_artifact
 from octoflow.sandbox.core.channels import CHANNELS, create_default_channel
+from octoflow.sandbox.core.gitviews import commit_documents
 from octoflow.sandbox.core.logos import register_logo
 from octoflow.sandbox.core.ordering import next_sort_order, register_sort_order
 from octoflow.sandbox.core.processes import DEPLOYMENT, RUNBOOK, ProcessKind, new_process
@@ -180,8 +185,10 @@ __all__ = [
     "add_artifact",
     "canonicalize",
     "clone",
+    "commit_documents",
     "common_filters",
     "create_default_channel",
+    "git",
     "in_version_range",
     "invalid",
     "is_demo",

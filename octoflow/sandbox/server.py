@@ -123,7 +123,7 @@ class _RequestHandler(WSGIRequestHandler):
             self.body,  # type: ignore[arg-type]
             self.wfile,  # type: ignore[arg-type]
             self.get_stderr(),
-            self.get_environ(),
+            self.get_environ() | {"RAW_URI": self.path},
             multithread=True,
         )
         handler.request_handler = self  # type: ignore[attr-defined]

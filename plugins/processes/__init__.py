@@ -11,11 +11,13 @@ RECIPES = (
     "projects-remove-step",
     "projects-use-container",
     "projects-use-worker-pool",
+    "projects-clone",
 )
 
 
 @hookimpl
 def octoflow_register(registry: Registry) -> None:
+    from octoflow_plugins.processes.clone import COPY_PROCESS, copy_process
     from octoflow_plugins.processes.intents import INTENTS
     from octoflow_plugins.processes.kinds import KINDS
 
@@ -24,6 +26,7 @@ def octoflow_register(registry: Registry) -> None:
         registry.add_resource_kind(kind)
     for name, fn in INTENTS.items():
         registry.add_intent(name, fn)
+    registry.add_action(COPY_PROCESS, copy_process)
     registry.add_sandbox_area("octoflow_plugins.processes.sandbox:ProcessesArea")
     recipes = resources.files("octoflow_recipes")
     for name in RECIPES:

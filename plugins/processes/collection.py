@@ -19,9 +19,23 @@ from typing import Any, ClassVar
 
 import attrs
 from octoflow_plugins.processes import planner
+from octoflow_plugins.processes.clone import EnsureProject
+from octoflow_plugins.processes.kinds import PROJECT
 from octoflow_plugins.processes.perprocess import Seen
 from octoflow_plugins.processes.processverbs import AddStep, MoveStep, ProcessVerb, RemoveStep
 from octoflow_plugins.processes.resolve import Names
+from octoflow_plugins.processes.settings import (
+    SetDiscreteChannelRelease,
+    SetGroup,
+    SetLifecycle,
+    SetTenanted,
+    SettingVerb,
+    SetVersionTemplate,
+    discrete,
+    required_name,
+    tenanted_mode,
+    version_template,
+)
 from octoflow_plugins.processes.steps import Steps
 from octoflow_plugins.processes.stepsource import StepSource
 
@@ -58,12 +72,55 @@ class Projects(Selection):
     @property
     def process(self) -> Process:
         """The deployment process of every selected project."""
-        return Process(projects=self)
+        return Process(projects=self._criteria_only("process"))
 
     @property
     def runbooks(self) -> Runbooks:
         """The runbooks' processes of every selected project; call it to name runbooks."""
-        return Runbooks(projects=self, runbook_names=())
+        return Runbooks(projects=self._criteria_only("runbooks"), runbook_names=())
+
+    def _criteria_only(self, what: str) -> Projects:
+        if self.verbs:
+            raise UsageError(
+                f"projects.{self.verbs[-1].name}(…).{what}: change project settings and "
+                f"processes in two statements (octo.projects.where(…) for each)"
+            )
+        return self
+
+    def ensure(
+        self,
+        name: str,
+        *,
+        like: str,
+        like_space: str | None = None,
+        group: str | None = None,
+        lifecycle: str | None = None,
+    ) -> EnsureProject:
+        """A project named ``name`` exists, made like the project ``like`` (in the space
+        ``like_space``, else this one): its settings and deployment process steps."""
+        return EnsureProject.checked(name, like, like_space, group, lifecycle)
+
+    # -- settings verbs ----------------------------------------------------------------
+
+    def set_group(self, group: str) -> Projects:
+        """Move the projects to this project group."""
+        return self._with_verb(SetGroup(required_name(group, "set_group", "project group")))
+
+    def set_lifecycle(self, lifecycle: str) -> Projects:
+        """Use this lifecycle (the default channel's; other channels keep theirs)."""
+        return self._with_verb(SetLifecycle(required_name(lifecycle, "set_lifecycle", "lifecycle")))
+
+    def set_tenanted(self, mode: str) -> Projects:
+        """``Untenanted``, ``TenantedOrUntenanted`` or ``Tenanted`` (TenantedDeploymentMode)."""
+        return self._with_verb(SetTenanted(tenanted_mode(mode)))
+
+    def set_version_template(self, template: str) -> Projects:
+        """Number releases from this template (not from a package's version)."""
+        return self._with_verb(SetVersionTemplate(version_template(template)))
+
+    def set_discrete_channel_release(self, enabled: bool = True) -> Projects:
+        """Treat releases of different channels as separate (DiscreteChannelRelease)."""
+        return self._with_verb(SetDiscreteChannelRelease(discrete(enabled)))
 
     @property
     def steps(self) -> Steps:
@@ -75,11 +132,34 @@ class Projects(Selection):
         return planner.select_projects(ctx, Names(ctx), self.criteria)
 
     def plan(self, ctx: PlanContext) -> list[Edit]:
-        """A selection without a verb changes nothing; its plan notes what it selects."""
+        """Edits of the projects' settings; without a verb only a note of what it selects."""
+        names = Names(ctx)
+        known_problems = len(ctx.problems)
         projects = self.select(ctx)
-        cac = sum(1 for p in projects if p.is_version_controlled)
-        ctx.note(f"selects {len(projects)} project(s), {cac} of them version-controlled")
-        return []
+        if not self.verbs:
+            cac = sum(1 for p in projects if p.is_version_controlled)
+            ctx.note(f"selects {len(projects)} project(s), {cac} of them version-controlled")
+            return []
+        verbs = [v for v in self.verbs if isinstance(v, SettingVerb)]
+        intents = tuple(i for v in verbs if (i := v.intent(names)) is not None)
+        if len(ctx.problems) > known_problems:
+            return []
+        ctx.selected("project", len(projects), len(ctx.documents("projects")))
+        versioning = any(isinstance(v, SetVersionTemplate) for v in verbs)
+        return [self._settings_edit(ctx, p, intents, versioning) for p in projects]
+
+    def _settings_edit(
+        self, ctx: PlanContext, project: Project, intents: tuple[Any, ...], versioning: bool
+    ) -> Edit:
+        if project.is_version_controlled and versioning:
+            ctx.problem(
+                f"project {project.name!r} is version-controlled: its release versioning lives "
+                "in Git",
+                "change it in the project's repository, or leave it out of this selection",
+            )
+        return Edit(
+            PROJECT, project.id, project.name, ctx.document("projects", project.id), intents
+        )
 
 
 @attrs.frozen

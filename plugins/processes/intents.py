@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from octoflow_plugins.processes.settings import set_fields as set_project_fields
+
 from octoflow.provider import clone
 
 Doc = dict[str, Any]
@@ -192,6 +194,14 @@ def set_fields(doc: Doc, args: Args) -> None:
     doc.update(clone(args["fields"]))
 
 
+def append_missing_steps(doc: Doc, args: Mapping[str, Any]) -> None:
+    """Add each step of ``args["steps"]`` whose name the process lacks, last."""
+    have = {str(s.get("Name")).lower() for s in doc.get("Steps") or []}
+    for step in args["steps"]:
+        if str(step["Name"]).lower() not in have:
+            doc.setdefault("Steps", []).append(clone(step))
+
+
 INTENTS = {
     "process.update_actions": update_actions,
     "process.update_steps": update_steps,
@@ -205,4 +215,6 @@ INTENTS = {
     "process.move_step": move_step,
     "runbook.publish_snapshot": publish_snapshot,
     "runbook_snapshot.set_fields": set_fields,
+    "project.set": set_project_fields,
+    "process.append_missing_steps": append_missing_steps,
 }

@@ -8,6 +8,7 @@ DEPLOYMENT_PROCESS = "DeploymentProcess"
 RUNBOOK_PROCESS = "RunbookProcess"
 RUNBOOK = "Runbook"
 RUNBOOK_SNAPSHOT = "RunbookSnapshot"
+PROJECT = "Project"
 #: Text of the 400 a server answers when a process was saved by someone else
 #: between our read and our write (deployment and runbook processes alike).
 VERSION_CONFLICT = "another user has made changes to the"
@@ -24,4 +25,5 @@ KINDS = (
     ),
     ResourceKind(RUNBOOK, "runbooks"),
     ResourceKind(RUNBOOK_SNAPSHOT, "runbookSnapshots", batch_read=False),
+    ResourceKind(PROJECT, "projects"),
 )

@@ -60,6 +60,8 @@ _NORMALISE = (
     (re.compile(r"\b[0-9a-f]{12}\b"), "<id>"),  # plan ids
     (re.compile(r"\d+\.\d+s\)"), "<t>s)"),  # timings
     (re.compile(r"127\.0\.0\.1:\d+"), "127.0.0.1:<port>"),  # served ports
+    # operations applied side by side take task ids in whichever order they start
+    (re.compile(r"ServerTasks-\d+"), "ServerTasks-<n>"),
     (re.compile(r"Python \d+\.\d+\.\d+"), "Python <version>"),  # whichever runs the docs
 )
 
@@ -325,14 +327,15 @@ def _(run: Run) -> str:
     ns, out = run("environments_provider.py")
     import environments_provider  # docs/examples is on sys.path while checks run
 
-    host = PluginHost.from_entry_points([("environments", environments_provider)])
+    host = PluginHost.from_entry_points([("guided_environments", environments_provider)])
     registry = host.build_registry()
-    assert registry.has_collection("environments")
-    assert registry.contributed_by("intent", "environment.set_guided_failure") == "environments"
+    assert registry.has_collection("guided_environments")
+    intent = "environment.set_guided_failure"
+    assert registry.contributed_by("intent", intent) == "guided_environments"
     assert "environments-guided-failure" in registry.recipes
-    octo = Octoflow.with_sandbox("demo", plugins=[("environments", environments_provider)])
+    octo = Octoflow.with_sandbox("demo", plugins=[("guided_environments", environments_provider)])
     with pytest.raises(PlanError, match="unknown environment 'Prod': did you mean 'Production'"):
-        octo.plan(octo.environments.where(name="Prod").use_guided_failure())
+        octo.plan(octo.guided_environments.where(name="Prod").use_guided_failure())
     return out
 
 
@@ -340,7 +343,7 @@ def _(run: Run) -> str:
 def _(run: Run) -> str:
     import environments_provider  # docs/examples is on sys.path while checks run
 
-    octo = Octoflow.with_sandbox("demo", plugins=[("environments", environments_provider)])
+    octo = Octoflow.with_sandbox("demo", plugins=[("guided_environments", environments_provider)])
     plan = octo.plan_recipe(str(EXAMPLES / "guided_failure.py"), {"environments": "Test"})
     assert plan.summary == {"add": 0, "change": 1, "delete": 0, "run": 0}
     octo.apply(plan)
@@ -532,12 +535,113 @@ def _(run: Run) -> str:
     return out
 
 
+@check("processes_clone.py")
+def _(run: Run) -> str:
+    ns, out = run("processes_clone.py")
+    assert ns["report"].recap == {"ok": 0, "changed": 3, "failed": 0, "skipped": 0}
+    state = ns["octo"].sandbox.dump()["collections"]
+    projects = {p["Name"]: p for p in state["Projects"].values()}
+    source, copy = projects["Customer Portal"], projects["Portal EU"]
+    processes = state["DeploymentProcesses"]
+    names = [
+        [s["Name"] for s in processes[p["DeploymentProcessId"]]["Steps"]] for p in (source, copy)
+    ]
+    assert names[0] == names[1] and len(names[0]) == 4
+    billing = projects["Billing API"]
+    assert (billing["TenantedDeploymentMode"], billing["DiscreteChannelRelease"]) == (
+        "Tenanted",
+        True,
+    )
+    assert billing["VersioningStrategy"]["Template"] == "2.0.#{Octopus.Version.NextPatch}"
+    return out
+
+
+@check("credentials_replace.py")
+def _(run: Run) -> str:
+    ns, out = run("credentials_replace.py")
+    assert ns["report"].recap == {"ok": 0, "changed": 2, "failed": 0, "skipped": 0}
+    state = ns["octo"].sandbox.dump()["collections"]
+    accounts = {a["Name"]: a["Id"] for a in state["Accounts"].values()}
+    feed = next(f for f in state["Feeds"].values() if f["Name"] == "Partner NuGet")
+    assert feed["FeedUri"] == "https://nuget.partner.example/v3/index.json"
+    billing = state["VariableSets"]["variableset-Projects-2"]["Variables"]
+    used = {v["Name"]: v["Value"] for v in billing}
+    assert used["Billing.AwsAccount"] == accounts["AWS Deployments"]
+    return out
+
+
 @check("resources_errors.py")
 def _(run: Run) -> str:
     ns, out = run("resources_errors.py")
     assert len(out.splitlines()) == 5
     assert "s3cret" not in out
     assert not [r for r in ns["octo"].sandbox.requests if r.method != "GET"]
+    return out
+
+
+@check("channels_hotfix.py")
+def _(run: Run) -> str:
+    ns, out = run("channels_hotfix.py")
+    assert ns["report"].recap == {"ok": 0, "changed": 4, "failed": 0, "skipped": 0}
+    state = ns["octo"].sandbox.dump()["collections"]
+    hotfix = [c for c in state["Channels"].values() if c["Name"] == "Hotfix"]
+    customer_apps = {
+        p["Id"] for p in state["Projects"].values() if p["ProjectGroupId"] == "ProjectGroups-2"
+    }
+    made = [c for c in hotfix if c["ProjectId"] in customer_apps]
+    assert len(made) == 4
+    for channel in made:
+        assert channel["LifecycleId"] == "Lifecycles-2"
+        assert channel["TenantTags"] == ["Tier/Gold"]
+        assert [r["Tag"] for r in channel["Rules"]] == ["^hotfix"]
+        assert channel["Rules"][0]["ActionPackages"] == [
+            {"DeploymentAction": "Deploy", "PackageReference": ""}
+        ]
+    return out
+
+
+@check("triggers_freeze.py")
+def _(run: Run) -> str:
+    ns, out = run("triggers_freeze.py")
+    triggers = {
+        t["Name"]: t for t in ns["octo"].sandbox.dump()["collections"]["ProjectTriggers"].values()
+    }
+    disabled = {name for name, t in triggers.items() if t["IsDisabled"]}
+    assert disabled == {"Nightly promotion to Test", "Weekly rebuild", "Nightly to Test"}
+    assert not triggers["Deploy to new web servers"]["IsDisabled"]
+    nightly = triggers["Nightly to Test"]
+    assert nightly["Filter"]["CronExpression"] == "0 0 2 * * *"
+    assert nightly["Action"]["ActionType"] == "DeployLatestRelease"
+    assert nightly["Action"]["DestinationEnvironmentId"] == "Environments-2"
+    return out
+
+
+@check("environments_add.py")
+def _(run: Run) -> str:
+    ns, out = run("environments_add.py")
+    assert ns["report"].recap["failed"] == 0
+    state = ns["octo"].sandbox.dump()["collections"]
+    envs = sorted(state["Environments"].values(), key=lambda e: e["SortOrder"])
+    assert [e["Name"] for e in envs] == ["Development", "Test", "UAT", "Staging", "Production"]
+    uat = envs[2]
+    assert uat["UseGuidedFailure"] is True and envs[4]["UseGuidedFailure"] is True
+    for lifecycle in state["Lifecycles"].values():
+        test = next(p for p in lifecycle["Phases"] if p["Name"] == "Test")
+        assert test["OptionalDeploymentTargets"] == ["Environments-2", uat["Id"]]
+    return out
+
+
+@check("lifecycles_phases.py")
+def _(run: Run) -> str:
+    ns, out = run("lifecycles_phases.py")
+    assert ns["report"].recap == {"ok": 0, "changed": 1, "failed": 0, "skipped": 0}
+    default = ns["octo"].sandbox.dump()["collections"]["Lifecycles"]["Lifecycles-1"]
+    phases = {p["Name"]: p for p in default["Phases"]}
+    assert list(phases) == ["Development", "Test", "Staging", "Production", "Hotfix"]
+    assert phases["Test"]["AutomaticDeploymentTargets"] == ["Environments-3"]
+    assert phases["Staging"]["OptionalDeploymentTargets"] == []
+    assert phases["Hotfix"]["MinimumEnvironmentsBeforePromotion"] == 1
+    assert default["TentacleRetentionPolicy"]["QuantityToKeep"] == 10
     return out
 
 

@@ -131,12 +131,30 @@ CASES: dict[str, dict[str, str]] = {
         "set": "Phases[Name=Production].MinimumEnvironmentsBeforePromotion=1",
     },
     "resources-delete": {"collection": "Feeds", "where": "GitHub Container Registry"},
+    # Four projects without a Hotfix channel: every write is a create with its rule.
+    "channels-ensure": {
+        "group": "Customer Apps",
+        "name": "Hotfix",
+        "lifecycle": "Dev and Test Only",
+        "prerelease": "^hotfix",
+    },
+    "triggers-toggle": {"type": "scheduled", "enabled": "false"},
+    "projects-clone": {"from": "Customer Portal", "names": "Portal EU,Portal US,Portal APAC"},
+    "credentials-rotate": {
+        "account": "Registry Login",
+        "feed": "Docker Hub",
+        "password_env": "OCTOFLOW_GOLDEN_PASSWORD",
+    },
+    # AWS Legacy: the demo's Billing.AwsAccount variable still uses it.
+    "accounts-replace": {"from": "AWS Legacy", "to": "AWS Deployments"},
     "octopus-register-instance": {
         "name": "octopus-golden",
         "environments": "Production",
         "url": "https://golden.octopus.example.com",
         "project": "Ops Dashboard",
     },
+    "lifecycles-retention": {"lifecycle": "Default Lifecycle", "days": "30", "files": "7"},
+    "environments-add": {"name": "UAT", "after": "Test"},
 }
 #: The key of the instance ``octopus-register-instance`` registers, read from the
 #: environment at apply time; no cassette may contain it either.
@@ -144,6 +162,7 @@ INSTANCE_KEY = "API-EXAMPLEGOLDENINSTANCE00000"
 #: Environment variables a recipe's case needs, set while recording.
 ENVIRONMENT: dict[str, dict[str, str]] = {
     "octopus-register-instance": {"OCTOFLOW_INSTANCE_API_KEY": INSTANCE_KEY},
+    "credentials-rotate": {"OCTOFLOW_GOLDEN_PASSWORD": "golden-rotated-password-0000"},
 }
 #: Write-only secrets a request body may carry; recorded as this placeholder.
 SECRET_FIELDS = ("Password",)
@@ -161,6 +180,8 @@ def test_recipe_traffic_matches_the_golden_cassette(recipe, tmp_path, monkeypatc
     record(recipe, CASES[recipe], raw, monkeypatch, capsys)
     assert API_KEY not in raw.read_text(encoding="utf-8"), "the API key leaked into the recording"
     assert INSTANCE_KEY not in raw.read_text(encoding="utf-8"), "a sensitive value leaked"
+    for value in ENVIRONMENT.get(recipe, {}).values():
+        assert value not in raw.read_text(encoding="utf-8"), "a secret from the environment leaked"
     recorded = tmp_path / f"{recipe}.yaml"
     recorded.write_text(dump(golden_form(load(raw))), encoding="utf-8")
     assert KEY_PLACEHOLDER in recorded.read_text(encoding="utf-8")

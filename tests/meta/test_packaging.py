@@ -66,13 +66,18 @@ def test_wheel_declares_console_script_and_providers(wheel) -> None:
     entry_points.read_string(wheel.read(ep_file).decode())
     assert entry_points["console_scripts"]["octoflow"] == "octoflow.cli:main"
     assert dict(entry_points["octoflow.providers"]) == {
+        "channels": "octoflow_plugins.channels",
         "deployments": "octoflow_plugins.deployments",
         "processes": "octoflow_plugins.processes",
         "resources": "octoflow_plugins.resources",
         "targets": "octoflow_plugins.targets",
         "tenants": "octoflow_plugins.tenants",
+        "triggers": "octoflow_plugins.triggers",
         "users": "octoflow_plugins.users",
         "variables": "octoflow_plugins.variables",
+        "environments": "octoflow_plugins.environments",
+        "lifecycles": "octoflow_plugins.lifecycles",
+        "credentials": "octoflow_plugins.credentials",
     }
 
 

@@ -17,7 +17,8 @@ import pytest
 PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
 AREA_API = "octoflow.sandbox.area"
 PROVIDERS = sorted(p.parent.name for p in PLUGINS.glob("*/__init__.py"))
-#: Providers with a sandbox wing; the others (resources) use what the core sandbox serves.
+#: Providers with a sandbox wing; the others (resources, channels, triggers, environments,
+#: lifecycles, credentials) use what the core sandbox and the other wings serve.
 WINGED = sorted(p.parent.parent.name for p in PLUGINS.glob("*/sandbox/__init__.py"))
 
 
@@ -117,8 +118,18 @@ def test_a_provider_registers_its_area_by_dotted_path(provider: str) -> None:
     assert len(paths) == 1 and paths[0].startswith(f"octoflow_plugins.{provider}.sandbox:")
 
 
-def test_only_the_resources_provider_has_no_sandbox_wing() -> None:
-    assert sorted(set(PROVIDERS) - set(WINGED)) == ["resources"]
+def test_only_providers_of_served_collections_have_no_sandbox_wing() -> None:
+    """These providers write what the core sandbox serves (environments with their sort
+    order, lifecycles, channels, triggers, accounts and certificates, any collection) or
+    another wing serves (feeds)."""
+    assert sorted(set(PROVIDERS) - set(WINGED)) == [
+        "channels",
+        "credentials",
+        "environments",
+        "lifecycles",
+        "resources",
+        "triggers",
+    ]
 
 
 def test_the_checks_see_every_spelling_of_an_import() -> None:

@@ -5,14 +5,19 @@ space root, each collection and a few documents of each collection, a bounded
 number of times per link shape (``<id prefix>.<link name>``, e.g.
 ``Projects.Logo``). A link answers 2xx unless one of the tables below says what
 the real server answers there instead; each table entry must be met by the
-crawl, so none can go stale.
+crawl, so none can go stale. A version-controlled project's links are templated
+with ``{gitRef}``; the crawl expands it with the project's default branch, as
+OctopusClients does when no ref is given, and a second crawl starts at each such
+project so that their links are followed whatever the collection's order.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 import pytest
 
@@ -71,9 +76,22 @@ class Crawl:
         self.answers.setdefault(shape, []).append((path, status, content_type, text[:500]))
 
 
-def expand(template: str) -> str:
-    """The link with its optional parts (``{/id}``, ``{?skip,take}``) left out."""
+def expand(template: str, doc: dict) -> str:
+    """The link with its optional parts (``{/id}``, ``{?skip,take}``) left out and a
+    ``{gitRef}`` replaced by the document's default branch (a project's)."""
+    branch = (doc.get("PersistenceSettings") or {}).get("DefaultBranch")
+    if branch:
+        template = template.replace("{gitRef}", quote(branch, safe=""))
     return re.sub(r"\{[/?][^}]*\}", "", template)
+
+
+def kind_of(doc: dict) -> str:
+    """``Projects`` for ``Projects-1``; ``GitRef`` for a branch, tag or commit."""
+    if "CanonicalName" in doc:
+        return "GitRef"
+    # the built-in feed's id is ``feeds-builtin``: one shape with ``Feeds-3``
+    kind = str(doc.get("Id") or "root").split("-")[0]
+    return kind if kind == "root" else kind[:1].upper() + kind[1:]
 
 
 def documents(body: object) -> list[dict]:
@@ -86,11 +104,11 @@ def documents(body: object) -> list[dict]:
     return [body] + [d for d in items[:PER_SHAPE] if isinstance(d, dict)]
 
 
-def crawl(api: Client) -> Crawl:
+def crawl(api: Client, starts: Iterable[tuple[str, str]] = (("root.Self", "/api"),)) -> Crawl:
     seen: set[str] = set()
     shapes: Counter[str] = Counter()
     result = Crawl()
-    queue: deque[tuple[str, str]] = deque([("root.Self", "/api")])
+    queue: deque[tuple[str, str]] = deque(starts)
     while queue:
         shape, path = queue.popleft()
         if path in seen:
@@ -102,17 +120,15 @@ def crawl(api: Client) -> Crawl:
         if response.status_code != 200 or not content_type.startswith("application/json"):
             continue
         for doc in documents(response.json()):
-            # the built-in feed's id is ``feeds-builtin``: one shape with ``Feeds-3``
-            kind = str(doc.get("Id") or "root").split("-")[0]
-            kind = kind if kind == "root" else kind[:1].upper() + kind[1:]
+            kind = kind_of(doc)
             for name, template in (doc.get("Links") or {}).items():
                 link = f"{kind}.{name}"
-                if not isinstance(template, str) or "{gitRef}" in template:
-                    continue  # Config-as-Code git-ref links: the Config-as-Code issue's.
+                if not isinstance(template, str):
+                    continue
                 if link in EXTERNAL:
                     result.skipped.add(link)
                     continue
-                target = expand(template)
+                target = expand(template, doc)
                 if "{" in target or shapes[link] >= PER_SHAPE:
                     continue
                 shapes[link] += 1
@@ -141,6 +157,34 @@ def test_the_crawl_reaches_every_area(crawled):
     assert len(crawled.answers) > 150
     for shape in ("Projects.Logo", "Machines.TasksTemplate", "Tenants.Web", "Runbooks.Self"):
         assert shape in crawled.answers, shape
+
+
+@pytest.fixture(scope="module")
+def crawled_cac(areas) -> Crawl:
+    api = in_process(Sandbox(areas, seed="demo"))
+    projects = api.get("/api/Spaces-1/projects/all").json()
+    starts = [("Projects.Self", p["Links"]["Self"]) for p in projects if p["IsVersionControlled"]]
+    assert len(starts) == 6
+    return crawl(api, starts)
+
+
+def test_the_crawl_from_version_controlled_projects_reaches_their_git_links(crawled_cac):
+    for shape in (
+        "Projects.Branches",
+        "Projects.Tags",
+        "Projects.Commits",
+        "Projects.DeploymentSettings",
+        "GitRef.DeploymentProcess",
+        "GitRef.DeploymentSettings",
+        "Deploymentprocess.Template",
+    ):
+        assert shape in crawled_cac.answers, shape
+    paths = [path for path, *_ in crawled_cac.answers["Projects.DeploymentProcess"]]
+    assert paths and all(p.endswith("/main/deploymentprocesses") for p in paths)
+
+
+def test_every_link_of_a_version_controlled_project_answers(crawled_cac):
+    test_every_link_answers_as_the_real_server_would(crawled_cac)
 
 
 def test_every_link_answers_as_the_real_server_would(crawled):

@@ -48,6 +48,16 @@ def _path(sandbox: Sandbox, segments) -> str:
             parts.append(segment.literal)
         elif segment.param == "spaceId":
             parts.append("Spaces-1")
+        elif segment.param == "gitRef":  # under a version-controlled project's main
+            parts[-1] = next(
+                p["Id"]
+                for p in sandbox.dump()["collections"]["Projects"].values()
+                if p["IsVersionControlled"]
+                and not p["PersistenceSettings"]["ProtectedDefaultBranch"]
+            )
+            parts.append("main")
+        elif "main" in parts:  # a runbook kept in Git, by its slug (Atlas Web's)
+            parts.append("restart-app-pool")
         else:
             parts.append(_first_id(sandbox, parts[-1]))
     return "/" + "/".join(parts)

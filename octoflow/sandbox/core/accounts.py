@@ -192,6 +192,8 @@ def seed_demo(state: State, space_id: str, env: dict[str, str]) -> None:
         ("Deploy SSH Key", "SshKeyPair", [], {"Username": "deploy"}),
         ("Registry Login", "UsernamePassword", [], {"Username": "octo-registry"}),
         ("Cluster Token", "Token", ["Production"], {}),
+        # Kept for the accounts-replace example: a Billing API variable still uses it.
+        ("AWS Legacy", "AmazonWebServicesAccount", [], {"AccessKey": "AKIADEMOOCTOFLOW0002"}),
     )
     for name, kind, environments, fields in demo:
         type_fields, secrets, _ = TYPES[kind]

@@ -86,9 +86,7 @@ def defaults() -> Doc:
 def links(doc: Doc) -> dict[str, str]:
     space, pid = doc["SpaceId"], doc["Id"]
     base = f"/api/{space}/projects/{pid}"
-    # A version-controlled project's process lives in Git, read under a git ref.
-    git_ref = "/{gitRef}" if doc.get("IsVersionControlled") else ""
-    return {
+    found = {
         "Self": base,
         "Releases": base + "/releases{/version}{?skip,take,searchByVersion}",
         "Channels": base + "/channels{?skip,take,partialName}",
@@ -96,7 +94,7 @@ def links(doc: Doc) -> dict[str, str]:
         "OrderChannels": base + "/channels/order",
         "Variables": f"/api/{space}/variables/{doc['VariableSetId']}",
         "Progression": base + "/progression{?aggregate}",
-        "DeploymentProcess": base + git_ref + "/deploymentprocesses",
+        "DeploymentProcess": base + "/deploymentprocesses",
         "DeploymentSettings": base + "/deploymentsettings",
         "Runbooks": base + "/runbooks{?skip,take,partialName}",
         "Summary": base + "/summary",
@@ -104,6 +102,26 @@ def links(doc: Doc) -> dict[str, str]:
         "Logo": base + "/logo",
         "Web": f"/app#/{space}/projects/{pid}",
     }
+    if doc.get("IsVersionControlled"):
+        found.update(git_links(doc, base))
+    return found
+
+
+def git_links(doc: Doc, base: str) -> dict[str, str]:
+    """A version-controlled project's documents live in Git, read under a ``{gitRef}``
+    (OctopusClients expands these links with the ref; go-octopusdeploy's captured
+    links for Branches, Tags and Commits)."""
+    found = {
+        "DeploymentProcess": base + "/{gitRef}/deploymentprocesses",
+        "DeploymentSettings": base + "/{gitRef}/deploymentsettings",
+        "Branches": base + "/git/branches{/name}{?skip,take,searchByName,refresh}",
+        "Tags": base + "/git/tags{/name}{?skip,take,searchByName,refresh}",
+        "Commits": base + "/git/commits{/hash}{?skip,take,refresh}",
+    }
+    conversion = (doc.get("PersistenceSettings") or {}).get("ConversionState") or {}
+    if conversion.get("RunbooksAreInGit"):
+        found["Runbooks"] = base + "/{gitRef}/runbooks{?skip,take,partialName}"
+    return found
 
 
 def prepare(req: Request, doc: Doc, old: Doc | None, body: CIDict) -> list[str]:

@@ -25,6 +25,12 @@ SPACE_REF_FORM = "2025.1"
 #   DOC octopus.com/docs pages named in the entry
 _EXECUTIONS_API = FEATURES["executions API"]  # TS: ensureServerVersionAtLeast(…"2022.3.5512")
 _PROJECT_PROCESS = "2021.2"  # UNCONFIRMED: TS uses it from its first commit (cac9386, 2021-09)
+# OctopusClients DeploymentProcessRepository.Modify: firstCaCVersion = 2021.3.2066.
+_CAC = "2021.3"
+# UNCONFIRMED: creating a branch from octoflow's API; go-octopusdeploy's v2 route is the
+# only form found. Built-in branch protection came in 2022.4 (help.octopus.com, 2023).
+_CAC_BRANCH_CREATE = "2022.4"
+_CAC_RUNBOOKS = "2025.1"
 _TENANT_VARIABLES_V2 = FEATURES["tenant common and project variable routes"]  # GO cd949c93
 _FREEZES = FEATURES["deployment freezes"]
 
@@ -46,9 +52,28 @@ INTRODUCED: dict[str, str] = {
     "GET /projects/{id}/deploymentsettings": _PROJECT_PROCESS,
     "PUT /projects/{id}/deploymentsettings": _PROJECT_PROCESS,
     "GET /projects/{id}/runbooks/{id}": _PROJECT_PROCESS,
-    # Config as Code (git refs). UNCONFIRMED: same evidence as the project-scoped alias.
-    "GET /projects/{id}/{gitRef}/deploymentprocesses": _PROJECT_PROCESS,
-    "PUT /projects/{id}/{gitRef}/deploymentprocesses": _PROJECT_PROCESS,
+    # Config as Code (git refs). UNCONFIRMED for all but the process routes: the oldest
+    # evidence is the first CaC server OctopusClients accepts.
+    "GET /projects/{id}/{gitRef}/deploymentprocesses": _CAC,
+    "PUT /projects/{id}/{gitRef}/deploymentprocesses": _CAC,
+    "GET /projects/{id}/{gitRef}/deploymentprocesses/template": _CAC,
+    "GET /projects/{id}/{gitRef}/deploymentsettings": _CAC,
+    "PUT /projects/{id}/{gitRef}/deploymentsettings": _CAC,
+    "GET /projects/{id}/git/branches": _CAC,
+    "GET /projects/{id}/git/branches/{id}": _CAC,
+    "GET /projects/{id}/git/tags": _CAC,
+    "GET /projects/{id}/git/tags/{id}": _CAC,
+    "GET /projects/{id}/git/commits": _CAC,
+    "GET /projects/{id}/git/commits/{id}": _CAC,
+    "POST /projects/{id}/git/branches/v2": _CAC_BRANCH_CREATE,
+    # DOC runbooks/config-as-code-runbooks: "rolling out to Octopus Cloud as of Q1 2025".
+    "GET /projects/{id}/{gitRef}/runbooks": _CAC_RUNBOOKS,
+    "GET /projects/{id}/{gitRef}/runbooks/{id}": _CAC_RUNBOOKS,
+    "PUT /projects/{id}/{gitRef}/runbooks/{id}": _CAC_RUNBOOKS,
+    "GET /projects/{id}/{gitRef}/runbookProcesses/{id}": _CAC_RUNBOOKS,
+    "PUT /projects/{id}/{gitRef}/runbookProcesses/{id}": _CAC_RUNBOOKS,
+    "POST /projects/{id}/{gitRef}/runbooks/{id}/run/v1": _CAC_RUNBOOKS,
+    "POST /runbook-runs/git/create/v1": _CAC_RUNBOOKS,
     # Tenant variables, one document per kind. UNCONFIRMED: GO added them 2025-02; scoping
     # of common variables shipped in 2025.2 (OctopusDeploy/Issues#9414); GO deprecated the
     # single /tenants/{id}/variables route for them in 2026-01 (38f04ffd).

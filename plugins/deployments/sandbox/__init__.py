@@ -12,6 +12,7 @@ from octoflow_plugins.deployments.sandbox import (
     dashboard,
     deployments,
     executions,
+    git_runbookruns,
     interruptions,
     release_views,
     runbook_templates,
@@ -41,6 +42,7 @@ class DeploymentsArea:
         runbook_templates.register_routes(router)
         interruptions.register_routes(router)
         executions.register_routes(router)
+        git_runbookruns.register_routes(router)
 
     def seed(self, state: State, seed: str) -> None:
         if is_demo(seed):

@@ -21,6 +21,8 @@ from octoflow_plugins.deployments.sandbox.releases import (
     COLLECTION,
     channel_packages,
     create_release,
+    git_reference,
+    live_process,
 )
 
 from octoflow.sandbox.area import (
@@ -86,8 +88,10 @@ def _next_version(req: Request, project: Doc) -> str:
 def release_packages(req: Request, project: Doc, channel: Doc | None, body: CIDict) -> list[Doc]:
     """A version for every package the release needs: from ``packages``, else
     ``packageVersion``, else the latest in the feed that the channel's rules allow
-    (stable unless ``packagePrerelease`` or a rule's tag asks for a pre-release)."""
-    process = req.state.get("DeploymentProcesses", project.get("DeploymentProcessId"))
+    (stable unless ``packagePrerelease`` or a rule's tag asks for a pre-release). A
+    version-controlled project's process is read at ``gitRef``/``gitCommit``."""
+    given = {"GitRef": body.get("GitRef"), "GitCommit": body.get("GitCommit")}
+    process = live_process(req.state, project, git_reference(req.state, project, given))
     if process is None:
         return []
     rules_channel = channel or _default_channel(req, project)

@@ -17,7 +17,6 @@ is unchanged) so later process edits do not change it.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import re
 import string
@@ -32,6 +31,7 @@ from octoflow.sandbox.area import (
     Request,
     State,
     canonicalize,
+    git,
     in_version_range,
     invalid,
     matches_tag,
@@ -152,9 +152,9 @@ def new_release(state: State, space_id: str, body: CIDict, ignore_rules: bool) -
         raise invalid(DISABLED)
     version = checked_version(body.get("Version"))
     channel = channel_for(state, project, body.get("ChannelId"))
-    reference = git_reference(project, body.get("VersionControlReference"))
+    reference = git_reference(state, project, body.get("VersionControlReference"))
     unique(state, project, version, None)
-    process = state.get(DEPLOYMENT.collection, project.get("DeploymentProcessId"))
+    process = live_process(state, project, reference)
     packages = selected_packages(process, channel, body.get("SelectedPackages"))
     if not ignore_rules:
         check_rules(channel, packages)
@@ -175,7 +175,7 @@ def new_release(state: State, space_id: str, body: CIDict, ignore_rules: bool) -
         VersionControlReference=reference,
     )
     doc["Id"] = state.next_id(COLLECTION)
-    _snapshot(state, project, doc)
+    _snapshot(state, project, doc, process)
     state.stamp(doc)
     doc["Links"] = links(doc)
     return state.put(COLLECTION, doc)
@@ -261,7 +261,9 @@ def channel_for(state: State, project: Doc, ref: Any) -> Doc:
     raise invalid(NO_CHANNEL)
 
 
-def git_reference(project: Doc, raw: Any) -> Doc | None:
+def git_reference(state: State, project: Doc, raw: Any) -> Doc | None:
+    """The ref and commit a version-controlled project's release is created from: the
+    commit given, else the ref's head (its full name is kept, UNCONFIRMED)."""
     given = raw if isinstance(raw, Mapping) and any(raw.values()) else None
     if not project.get("IsVersionControlled"):
         if given is not None:
@@ -269,11 +271,20 @@ def git_reference(project: Doc, raw: Any) -> Doc | None:
         return None
     if given is None or not given.get("GitRef"):
         raise invalid(NEEDS_GIT_REF)
-    git_ref = str(given["GitRef"])
-    commit = (
-        given.get("GitCommit") or hashlib.sha1(f"{project['Id']}@{git_ref}".encode()).hexdigest()
-    )
-    return {"GitRef": git_ref, "GitCommit": commit}
+    ref = git.resolve(state, project, str(given["GitRef"]))
+    commit = ref.commit
+    if given.get("GitCommit"):
+        commit = git.resolve(state, project, str(given["GitCommit"])).commit
+    return {"GitRef": ref.canonical, "GitCommit": commit}
+
+
+def live_process(state: State, project: Doc, reference: Doc | None) -> Doc | None:
+    """The process a new release snapshots: the database's, or the one in Git at the
+    reference's commit."""
+    if reference is None:
+        return state.get(DEPLOYMENT.collection, project.get("DeploymentProcessId"))
+    at = git.resolve(state, project, reference["GitCommit"])
+    return git.documents_at(state, project, at)["DeploymentProcess"]
 
 
 def unique(state: State, project: Doc, version: str, old: Doc | None) -> None:
@@ -358,11 +369,11 @@ def _obeys(version: str, rule: Doc) -> bool:
 # -- snapshots -------------------------------------------------------------------------------
 
 
-def _snapshot(state: State, project: Doc, doc: Doc) -> None:
+def _snapshot(state: State, project: Doc, doc: Doc, process: Doc | None) -> None:
     """The frozen process and variable snapshot ids a release points at."""
     rng = random.Random(f"{doc['Id']}/{doc['Version']}")
     suffix = "".join(rng.choices(string.ascii_uppercase + string.digits, k=5))
-    doc["ProjectDeploymentProcessSnapshotId"] = freeze_process(state, project, suffix)
+    doc["ProjectDeploymentProcessSnapshotId"] = freeze_process(state, project, process, suffix)
     doc["ProjectVariableSetSnapshotId"] = f"{project.get('VariableSetId')}-s-0-{suffix}"
     doc["LibraryVariableSetSnapshotIds"] = [
         f"variableset-{set_id}-s-0-{suffix}"
@@ -370,21 +381,21 @@ def _snapshot(state: State, project: Doc, doc: Doc) -> None:
     ]
 
 
-def freeze_process(state: State, project: Doc, suffix: str) -> str:
-    """A frozen copy of the project's process, reused while the process is unchanged.
+def freeze_process(state: State, project: Doc, live: Doc | None, suffix: str) -> str:
+    """A frozen copy of ``live``, the project's process, reused while it is unchanged.
 
-    A copy is current while the live process still has the ``Version`` it was
-    frozen at (every save bumps it). The live process is left untouched. A
-    version-controlled project's process lives in Git, which the sandbox does
-    not model: its releases get an empty frozen process.
+    A database process's copy is current while the process still has the ``Version``
+    it was frozen at (every save bumps it). A process read from Git is frozen afresh
+    for every release: two branches may hold different steps under one ``Version``.
+    The live process is left untouched.
     """
-    live = state.get(DEPLOYMENT.collection, project.get("DeploymentProcessId"))
     if live is None:
         live = {"Id": f"deploymentprocess-{project['Id']}", "Version": 0, "Steps": []}
         live.update(SpaceId=project["SpaceId"], ProjectId=project["Id"])
     prefix = f"{live['Id']}-s-{live['Version']}-".lower()
     for doc in state.values(DEPLOYMENT.collection, project["SpaceId"]):
-        if doc["Id"].lower().startswith(prefix) and doc.get("ProjectId") == project["Id"]:
+        reusable = not project.get("IsVersionControlled") and doc.get("ProjectId") == project["Id"]
+        if reusable and doc["Id"].lower().startswith(prefix):
             return str(doc["Id"])
     frozen_id = f"{live['Id']}-s-{live['Version']}-{suffix}"
     copy = {k: plain(v) for k, v in live.items() if k not in ("LastModifiedOn", "Links")}

@@ -12,7 +12,7 @@ owns runbooks and snapshots; they are read from the state here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from octoflow_plugins.deployments.sandbox import runs
@@ -81,6 +81,8 @@ def defaults() -> Doc:
 
 
 def links(doc: Doc) -> dict[str, str]:
+    if doc.get("GitReference"):
+        return git_run_links(doc)
     space, doc_id = doc["SpaceId"], doc["Id"]
     out = {
         "Self": f"/api/{space}/runbookRuns/{doc_id}",
@@ -92,6 +94,22 @@ def links(doc: Doc) -> dict[str, str]:
         f"{doc['RunbookId']}/snapshots/{doc['RunbookSnapshotId']}/runs/{doc_id}",
     }
     return {**out, **runs.run_links(space, doc)}
+
+
+def git_run_links(doc: Doc) -> dict[str, str]:
+    """A run from Git: its runbook is read under the run's commit; it has no snapshot."""
+    space, doc_id = doc["SpaceId"], doc["Id"]
+    project = f"/api/{space}/projects/{doc['ProjectId']}"
+    commit = doc["GitReference"]["GitCommit"]
+    return {
+        "Self": f"/api/{space}/runbookRuns/{doc_id}",
+        "Runbook": f"{project}/{commit}/runbooks/{doc['RunbookId']}",
+        "Environment": f"/api/{space}/environments/{doc['EnvironmentId']}",
+        "Project": project,
+        "Web": f"/app#/{space}/projects/{doc['ProjectId']}/operations/runbooks/"
+        f"{doc['RunbookId']}/runs/{doc_id}",
+        **runs.run_links(space, doc),
+    }
 
 
 # -- checking a run --------------------------------------------------------------------------
@@ -115,13 +133,30 @@ def check_run(state: State, space: str, body: Mapping[str, Any]) -> Draft:
         errors.append(
             f"The snapshot '{snapshot['Name']}' is not a snapshot of '{runbook['Name']}'."
         )
+    frozen = snapshot.get("FrozenRunbookProcessId")
+    return draft_run(state, space, runbook, (snapshot["Id"], frozen), env, body, errors)
+
+
+def draft_run(
+    state: State,
+    space: str,
+    runbook: Doc,
+    source: tuple[str | None, str | None],
+    env: Doc,
+    body: CIDict,
+    errors: list[str],
+) -> Draft:
+    """A checked run of ``runbook``'s frozen process; ``source`` is (snapshot id, frozen
+    process id), the snapshot None for a run from Git."""
+    snapshot_id, frozen_id = source
     project = state.require("Projects", runbook["ProjectId"])
     errors += _scope_errors(state, runbook, project, env)
     mode = runbook.get("MultiTenancyMode") or "Untenanted"
     tenant, more = runs.tenant_for(state, runbook, mode, project, env, body.get("TenantId"))
-    process = state.get("RunbookProcesses", snapshot.get("FrozenRunbookProcessId"))
+    process = state.get("RunbookProcesses", frozen_id)
     skip = [str(s) for s in body.get("SkipActions") or []]
-    errors += more + runs.unknown_actions(process, skip, "the snapshot's process")
+    where = "the snapshot's process" if snapshot_id else "the runbook's process"
+    errors += more + runs.unknown_actions(process, skip, where)
     errors += runs.field_errors(state, body)
     if errors:
         raise SandboxError(400, FAILED, errors=errors)
@@ -131,8 +166,8 @@ def check_run(state: State, space: str, body: Mapping[str, Any]) -> Draft:
     doc.update(
         Name=runbook["Name"],
         RunbookId=runbook["Id"],
-        RunbookSnapshotId=snapshot["Id"],
-        FrozenRunbookProcessId=snapshot.get("FrozenRunbookProcessId"),
+        RunbookSnapshotId=snapshot_id,
+        FrozenRunbookProcessId=frozen_id,
         EnvironmentId=env["Id"],
         TenantId=tenant["Id"] if tenant else None,
         ProjectId=project["Id"],
@@ -194,8 +229,10 @@ def expand_runs(
     tenant_ids: list[str],
     tags: list[str],
     common: Mapping[str, Any],
+    check: Callable[[Mapping[str, Any]], Draft] | None = None,
 ) -> list[Draft]:
-    """One checked run per environment and tenant (tenants named or matching ``tags``)."""
+    """One checked run per environment and tenant (tenants named or matching ``tags``),
+    each checked by ``check`` (``check_run``, of the snapshot, unless given)."""
     if not environment_ids:
         raise SandboxError(400, FAILED, errors=["Choose at least one environment to run in."])
     drafts = []
@@ -213,7 +250,10 @@ def expand_runs(
                 EnvironmentId=env_id,
                 TenantId=tenant_id,
             )
-            drafts.append(check_run(state, runbook["SpaceId"], body))
+            if check is None:
+                drafts.append(check_run(state, runbook["SpaceId"], body))
+            else:
+                drafts.append(check(body))
     return drafts
 
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from octoflow_plugins.processes.sandbox import (
     feeds,
+    git_processes,
+    git_runbooks,
     library,
     library_views,
     processes,
     release,
     runbooks,
 )
+from octoflow_plugins.processes.sandbox.feeds import BUILT_IN_ID
 from octoflow_plugins.processes.sandbox.seed import seed_demo_processes
 from octoflow_plugins.processes.sandbox.seed_large import seed_large_processes
 from octoflow_plugins.processes.sandbox.seed_library import seed_feeds
@@ -53,6 +56,12 @@ def follow_projects(req: Request, old: Doc | None, new: Doc | None) -> None:
         )
     elif new is None and old is not None:
         forget_project(req, old)
+
+
+def furnish_space(req: Request, old: Doc | None, new: Doc | None) -> None:
+    """A space made through the API gets its built-in feed."""
+    if old is None and new is not None:
+        seed_feeds(req.state, new["Id"], f"{BUILT_IN_ID}-{new['Id']}")
 
 
 def copy_steps(steps: list[Doc]) -> list[Doc]:
@@ -106,11 +115,14 @@ class ProcessesArea:
             release.runbook_process_template,
         )
         runbooks.register_routes(router)
+        git_processes.register_routes(router)
+        git_runbooks.register_routes(router)
         feeds.register_routes(router)
         library.register_routes(router)
         library_views.register_routes(router)
         router.add_field_names(field_names() + ("Version", "Steps", "RunbookId", "ProjectId"))
         router.on_change("Projects", follow_projects)
+        router.on_change("Spaces", furnish_space)
 
     def seed(self, state: State, seed: str) -> None:
         seed_feeds(state)

@@ -17,15 +17,15 @@ from octoflow.sandbox.area import DEPLOYMENT, RUNBOOK, Doc, Request, next_versio
 
 
 def release_template(req: Request) -> Doc:
-    return _release_template(req, find(req, DEPLOYMENT, req.path_params["id"]))
+    return process_release_template(req, find(req, DEPLOYMENT, req.path_params["id"]))
 
 
 def project_release_template(req: Request) -> Doc:
     project = project_of(req, req.path_params["id"])
-    return _release_template(req, find(req, DEPLOYMENT, str(project["DeploymentProcessId"])))
+    return process_release_template(req, find(req, DEPLOYMENT, str(project["DeploymentProcessId"])))
 
 
-def _release_template(req: Request, process: Doc) -> Doc:
+def process_release_template(req: Request, process: Doc) -> Doc:
     channel_id = req.query.get("channel")
     if channel_id:
         channel = req.state.get("Channels", channel_id)

@@ -8,7 +8,11 @@ Every seed has the built-in feed. The ``demo`` seed adds, deterministically
   ``Services`` (56: "<Noun> API", "<Noun> Worker"), ``Data Pipelines`` (36: "<Noun> ETL",
   "<Noun> Reports") and ``Infrastructure`` (34: "<Noun> Network", "<Noun> Cluster");
 * six version-controlled (Config as Code) projects, with no database process:
-  ``VERSION_CONTROLLED``; four disabled projects: ``DISABLED``;
+  ``VERSION_CONTROLLED``; each has a Git repository whose ``main`` holds two commits
+  (the second adds the process's last step), a ``v1.0`` tag at the first, and, for
+  even project ids, a ``develop`` branch; ``main`` is protected on ``PROTECTED_MAIN``;
+  ``RUNBOOKS_IN_GIT`` keep their runbooks (with processes) in Git too;
+  four disabled projects: ``DISABLED``;
 * a deployment process for each of the other 194 projects. Every one has a step
   named ``Deploy``; web projects run "Run database migrations" (PowerShell),
   "Deploy" (``Octopus.TentaclePackage`` to ``web-server``) and "Smoke test"
@@ -31,6 +35,7 @@ from __future__ import annotations
 import random
 
 from octoflow_plugins.processes.sandbox import seed_steps as archetypes
+from octoflow_plugins.processes.sandbox.git_runbooks import new_git_runbook
 from octoflow_plugins.processes.sandbox.runbooks import (
     RUNBOOKS,
     SNAPSHOTS,
@@ -52,6 +57,7 @@ from octoflow.sandbox.area import (
     Doc,
     State,
     create_default_channel,
+    git,
     new_process,
     slugify,
 )
@@ -107,6 +113,10 @@ VERSION_CONTROLLED = (
     "Tax Worker",
     "Risk Reports",
 )
+#: Version-controlled projects whose default branch (and ``release/*``) is protected.
+PROTECTED_MAIN = ("Garnet Admin", "Ledger API", "Risk Reports")
+#: Version-controlled projects whose runbooks are kept in Git too.
+RUNBOOKS_IN_GIT = ("Atlas Web", "Ledger API", "Risk Reports")
 DISABLED = ("Umber Web", "Xenon Admin", "Wishlist Worker", "Usage Reports")
 RUNBOOKS_BY_ARCHETYPE = {
     "web": ("Restart App Pool", "Purge CDN Cache"),
@@ -128,6 +138,10 @@ def seed_demo_processes(state: State) -> None:
         if project["IsVersionControlled"]:
             continue
         seed_process(state, builder, project, archetype, templates, n)
+    for project, archetype in projects:
+        if project["IsVersionControlled"]:
+            b = StepBuilder(_git_rng(project), env, feeds)
+            _seed_repository(state, b, project, archetype, templates)
 
 
 def seed_process(
@@ -197,14 +211,54 @@ def _project_fields(
             "Url": f"https://github.com/octoflow-demo/{slug}.git",
             "DefaultBranch": "main",
             "BasePath": ".octopus",
-            "ProtectedDefaultBranch": False,
-            "ProtectedBranchNamePatterns": [],
+            "ProtectedDefaultBranch": name in PROTECTED_MAIN,
+            "ProtectedBranchNamePatterns": ["release/*"] if name in PROTECTED_MAIN else [],
             "Credentials": {"Type": "Anonymous"},
+            "ConversionState": {
+                "VariablesAreInGit": False,
+                "RunbooksAreInGit": name in RUNBOOKS_IN_GIT,
+            },
         }
     return fields
 
 
 # -- processes ------------------------------------------------------------------------
+
+
+def _git_rng(project: Doc) -> random.Random:
+    """A version-controlled project's own generator: seeding its repository after every
+    other project leaves their ids and choices as they were."""
+    return random.Random(f"octoflow-demo-git/{project['Slug']}")
+
+
+def _seed_repository(
+    state: State, b: StepBuilder, project: Doc, archetype: str, templates: dict[str, Doc]
+) -> None:
+    """Two commits on ``main`` (the conversion without the last step, then that step),
+    a ``v1.0`` tag at the first, and a ``develop`` branch at the head of every other one."""
+    steps = _process_steps(b, state, project, archetype, templates)
+    first = git.initial_documents(project, steps[:-1])
+    second = git.initial_documents(project, steps)
+    second["DeploymentProcess"]["Version"] = 2
+    if project["PersistenceSettings"]["ConversionState"]["RunbooksAreInGit"]:
+        runbooks = _git_runbooks(b, project, archetype)
+        for documents in (first, second):
+            documents["Runbooks"] = {r["Id"]: r for r, _ in runbooks}
+            documents["RunbookProcesses"] = {p["Id"]: p for _, p in runbooks}
+    for documents in (first, second):
+        state.stamp(documents["DeploymentProcess"])
+    repo = git.new_repository(
+        state,
+        project,
+        [
+            (first, "Initial version (converted to Config as Code)"),
+            (second, f"Add the step '{steps[-1]['Name']}'"),
+        ],
+    )
+    history = git.history(state, project, repo["Branches"]["main"])
+    git.add_tag(state, project, "v1.0", history[-1]["Id"])
+    if project["Id"][-1] in "02468":
+        git.create_branch(state, project, "develop", git.resolve(state, project, "main"))
 
 
 def package_id(project: Doc) -> str:
@@ -281,6 +335,15 @@ def _slack(b: StepBuilder, project: Doc, template: Doc) -> Doc:
 
 
 # -- runbooks ---------------------------------------------------------------------------
+
+
+def _git_runbooks(b: StepBuilder, project: Doc, archetype: str) -> list[tuple[Doc, Doc]]:
+    out = []
+    for name in RUNBOOKS_BY_ARCHETYPE[archetype]:
+        description = f"{name} for {project['Name']}."
+        steps = _runbook_steps(b, project, name)
+        out.append(new_git_runbook(project, name, steps, Description=description))
+    return out
 
 
 def _seed_runbooks(state: State, b: StepBuilder, project: Doc, archetype: str) -> None:

@@ -40,15 +40,17 @@ IMAGES = {
 }
 
 
-def seed_feeds(state: State) -> None:
-    """The built-in feed, which every Octopus space has."""
+def seed_feeds(state: State, space_id: str = SPACE_ID, feed_id: str = BUILT_IN_ID) -> None:
+    """The built-in feed, which every Octopus space has. UNCONFIRMED: a server gives it
+    the id ``feeds-builtin`` in every space; sandbox ids are unique across spaces, so
+    the built-in feed of a space made through the API is ``feeds-builtin-<space id>``."""
     feed = FEEDS.defaults()
     feed.update(
-        Id=BUILT_IN_ID,
+        Id=feed_id,
         Name=BUILT_IN,
         Slug=slugify(BUILT_IN),
         FeedType="BuiltIn",
-        SpaceId=SPACE_ID,
+        SpaceId=space_id,
         PackageAcquisitionLocationOptions=["Server", "ExecutionTarget", "NotAcquired"],
         DeletePackagesAssociatedWithReleases=False,
         DeleteUnreleasedPackagesAfterDays=30,

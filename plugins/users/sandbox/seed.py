@@ -148,18 +148,7 @@ def seed_demo(state: State, rng: random.Random) -> None:
     inactive = set(rng.sample(range(PEOPLE), INACTIVE))
     people = []
     for n, (first, last) in enumerate(names):
-        username = f"{first}.{last}".lower()
-        doc = USERS.insert(
-            state,
-            None,
-            {
-                "Username": username,
-                "DisplayName": f"{first} {last}",
-                "EmailAddress": f"{username}@example.com",
-                "IsActive": n not in inactive,
-            },
-        )
-        people.append(doc["Id"])
+        people.append(insert_person(state, first, last, n not in inactive)["Id"])
     for username, display in SERVICE_ACCOUNTS:
         USERS.insert(
             state,
@@ -182,6 +171,21 @@ def seed_demo(state: State, rng: random.Random) -> None:
         )
         for role_id, scope in roles:
             grant(state, team["Id"], role_id, SPACE_ID, [environments[e] for e in scope])
+
+
+def insert_person(state: State, first: str, last: str, active: bool) -> Doc:
+    """A person's user account: ``first.last``, with an example.com address."""
+    username = f"{first}.{last}".lower()
+    return USERS.insert(
+        state,
+        None,
+        {
+            "Username": username,
+            "DisplayName": f"{first} {last}",
+            "EmailAddress": f"{username}@example.com",
+            "IsActive": active,
+        },
+    )
 
 
 def grant(

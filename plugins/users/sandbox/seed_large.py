@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import random
 
-from octoflow_plugins.users.sandbox.seed import FIRST, LAST
-from octoflow_plugins.users.sandbox.users import USERS
+from octoflow_plugins.users.sandbox.seed import FIRST, LAST, insert_person
 
 from octoflow.sandbox.area import State
 
@@ -23,17 +22,7 @@ def seed_large_users(state: State) -> None:
     rng.shuffle(pairs)
     developers = next(t for t in state.values("Teams") if t["Name"] == "Developers")
     for n, (first, last) in enumerate(pairs[:EXTRA]):
-        username = f"{first}.{last}".lower()
-        user = USERS.insert(
-            state,
-            None,
-            {
-                "Username": username,
-                "DisplayName": f"{first} {last}",
-                "EmailAddress": f"{username}@example.com",
-                "IsActive": n % 50 != 49,
-            },
-        )
+        user = insert_person(state, first, last, active=n % 50 != 49)
         if n % 10 == 0:
             developers["MemberUserIds"].append(user["Id"])
     state.stamp(developers)

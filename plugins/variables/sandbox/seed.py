@@ -30,6 +30,8 @@ DEMO = (
     ("Billing API", "Billing.TimeoutSeconds", "30", {}, False),
     ("Customer Settings", "Support.Email", "support@example.com", {}, False),
 )  # fmt: skip
+#: owner name, variable name, account name: account-typed variables (their value is its id).
+ACCOUNT_VARIABLES = (("Billing API", "Billing.AwsAccount", "AWS Legacy"),)
 
 
 def seed_demo_variables(state: State) -> None:
@@ -65,3 +67,20 @@ def seed_demo_variables(state: State) -> None:
             secrets.setdefault(doc["Id"], {})[variable_id] = value
     for set_id, values in secrets.items():
         keep_secrets(state, set_id, values)
+    accounts = {a["Name"]: a for a in state.values("Accounts", SPACE_ID)}
+    for owner_name, name, account_name in ACCOUNT_VARIABLES:
+        doc = state.require(SETS, owners[owner_name]["VariableSetId"])
+        account = accounts[account_name]
+        doc["Variables"].append(
+            {
+                "Id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "Name": name,
+                "Value": account["Id"],
+                "Description": None,
+                "Scope": {},
+                "IsEditable": True,
+                "Prompt": None,
+                "Type": account["AccountType"],
+                "IsSensitive": False,
+            }
+        )

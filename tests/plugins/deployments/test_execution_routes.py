@@ -148,13 +148,21 @@ def test_a_step_name_that_would_skip_more_actions_takes_the_legacy_route(octo) -
 
 def test_a_version_controlled_project_deploys_through_the_legacy_route(octo) -> None:
     """Octopus 2022.3 answered the executions deploy routes 404 for such projects."""
+    garnet = project_id(octo, "Garnet Admin")
+    process = get(octo, f"projects/{garnet}/main/deploymentprocesses")
     release = octo.client.request(
         "POST",
         f"{SPACE}/releases",
         json={
-            "ProjectId": project_id(octo, "Garnet Admin"),
+            "ProjectId": garnet,
             "Version": "3.0.0",
             "VersionControlReference": {"GitRef": "refs/heads/main"},
+            "SelectedPackages": [
+                {"ActionName": a["Name"], "PackageReferenceName": "", "Version": "1.0.0"}
+                for step in process["Steps"]
+                for a in step["Actions"]
+                if a["Packages"]
+            ],
         },
     )
     plan = octo.plan(octo.deployments.deploy("Garnet Admin", release="3.0.0", to="Development"))

@@ -238,6 +238,14 @@ def test_a_version_controlled_project_needs_a_git_ref(fresh_api) -> None:
         "VersionControlReference",
     )
     body["VersionControlReference"] = {"GitRef": "refs/heads/main"}
+    process = fresh_api.json(f"{SPACE}/projects/{atlas['Id']}/main/deploymentprocesses")
+    body["SelectedPackages"] = [
+        {"ActionName": a["Name"], "PackageReferenceName": p.get("Name") or "", "Version": "1.0.0"}
+        for step in process["Steps"]
+        for a in step["Actions"]
+        for p in a["Packages"]
+    ]
+    assert body["SelectedPackages"]  # the process at main has package steps
     created = fresh_api.post(RELEASES, body).json()
     assert created["VersionControlReference"]["GitRef"] == "refs/heads/main"
     assert len(created["VersionControlReference"]["GitCommit"]) == 40

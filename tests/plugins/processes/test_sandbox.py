@@ -208,3 +208,15 @@ def test_the_root_document_links_the_process_collections(api) -> None:
     )
     assert links["RunbookSnapshots"] == SPACE + "/runbookSnapshots{/id}{?skip,take,ids,publish}"
     assert links["ActionTemplates"] == SPACE + "/actiontemplates{/id}{?skip,take,ids,partialName}"
+
+
+def test_a_space_made_through_the_api_gets_its_built_in_feed(fresh_api) -> None:
+    space = fresh_api.post("/api/spaces", {"Name": "Europe", "SpaceManagersTeams": ["Teams-1"]})
+    space_id = space.json()["Id"]
+    feeds = fresh_api.json(f"/api/{space_id}/feeds/all")
+    assert [(f["Id"], f["Name"], f["FeedType"]) for f in feeds] == [
+        (f"feeds-builtin-{space_id}", "Octopus Server (built-in)", "BuiltIn")
+    ]
+    assert [
+        f["Id"] for f in fresh_api.json(SPACE + "/feeds/all") if f["FeedType"] == "BuiltIn"
+    ] == ["feeds-builtin"]
