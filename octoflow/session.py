@@ -41,6 +41,7 @@ from octoflow.plan.compiler import compile_plan, estimate_requests
 from octoflow.plan.context import PlanContext
 from octoflow.plan.model import Operation, Plan
 from octoflow.plan.narrow import Narrowing, narrow
+from octoflow.plan.pace import apply_time
 from octoflow.plan.wide import DEFAULT as DEFAULT_WIDE
 from octoflow.plan.wide import WidePolicy, check_wide
 from octoflow.plugin import PluginHost
@@ -192,7 +193,10 @@ class Octoflow:
         narrowed = narrow(plan, narrowing)
         audited = self.client.capabilities.has_link("Events")
         estimate = estimate_requests(narrowed.operations, self.registry, concurrency, audited)
-        return attrs.evolve(narrowed, request_estimate=estimate)
+        rate_limit = (
+            apply_time(estimate, self.client.throttle.policy) if narrowed.operations else None
+        )
+        return attrs.evolve(narrowed, request_estimate=estimate, rate_limit=rate_limit)
 
     def apply(
         self,

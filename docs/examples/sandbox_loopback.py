@@ -11,8 +11,8 @@ sandbox = Sandbox(areas, seed="demo", api_keys=[KEY])
 with SandboxServer(sandbox.app) as server:  # 127.0.0.1 on a free port
     control = requests.Session()
     control.headers["X-Octopus-ApiKey"] = KEY
-    # The next two reads of /tenants/all answer 503 with Retry-After.
-    fault = {"status": 503, "retry_after": 0.1, "path_contains": "/tenants/all", "times": 2}
+    # The next two reads of tenants answer 503 with Retry-After.
+    fault = {"status": 503, "retry_after": 0.1, "path_contains": "/tenants", "times": 2}
     control.put(f"{server.url}/_sandbox/settings", json={"faults": [fault]}).raise_for_status()
 
     octo = octoflow.connect(env={"OCTOPUS_URL": server.url, "OCTOPUS_API_KEY": KEY})

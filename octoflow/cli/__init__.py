@@ -400,7 +400,11 @@ def _connection_options(parser: argparse.ArgumentParser, all_spaces: bool = True
         f"{', '.join(SANDBOX_PROFILES)} (default current)",
     )
     group.add_argument(
-        "--max-rate", type=_positive_int, metavar="N", help="at most N requests per minute"
+        "--max-rate",
+        type=_rate,
+        metavar="RATE",
+        help="at most RATE requests, such as 150/min, 5/s or 150 (a minute), across all "
+        "threads; a server that advertises its limit is paced to it anyway",
     )
     group.add_argument(
         "--timeout",
@@ -443,6 +447,15 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
+
+
+def _rate(text: str) -> float:
+    from octoflow.client.budget import parse_rate
+
+    try:
+        return parse_rate(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _digest(text: str) -> str:

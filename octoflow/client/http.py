@@ -203,7 +203,11 @@ class OctopusClient:
         attempt = 0
         while True:
             sent_at = self.throttle.wait_turn()
-            response = self._send_once(method, url, params, json, attempt)
+            response = None
+            try:
+                response = self._send_once(method, url, params, json, attempt)
+            finally:
+                self.throttle.finished(None if response is None else response.headers, sent_at)
             if response is not None:
                 log.debug("%s %s -> %s", method, path, response.status_code)
                 if response.status_code != 429 and response.status_code < 500:

@@ -14,6 +14,10 @@ optional ``--max-rate`` cap and backs off when the server says "slow down":
   ``FLOOR_PER_MINUTE`` (and never raised to it past ``--max-rate``).
 * Each request answered after a storm doubles a lowered rate; back at the rate
   sent before the first cut, the limit is lifted (to ``--max-rate``, if any).
+* A server that advertises its limit (``Octopus-RateLimit-Policy``, Octopus 2026.3+) gets
+  its budget kept (:class:`~octoflow.client.budget.ServerBudget`): each request waits for
+  a token of the server's bucket instead of being sent into a 429. Without those headers
+  nothing waits for a budget.
 
 Time comes from a :class:`Clock`, so tests can make waits virtual.
 """
@@ -24,6 +28,16 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Mapping
+
+from octoflow.client.budget import (
+    POLICY_HEADER,
+    STATE_HEADER,
+    Policy,
+    ServerBudget,
+    read_policy,
+    read_remaining,
+)
 
 log = logging.getLogger("octoflow.client")
 
@@ -70,6 +84,16 @@ class Throttle:
         self.storms = 0
         #: Seconds every thread was held by the server's pauses (overlaps counted once).
         self.seconds_paused = 0.0
+        #: The server's advertised budget, once an answer has carried it.
+        self.budget: ServerBudget | None = None
+        #: Requests that waited for a token of the server's budget.
+        self.budget_waits = 0
+        self._in_flight = 0
+
+    @property
+    def policy(self) -> Policy | None:
+        """The rate limit the server advertised, or ``None`` when it advertised none."""
+        return self.budget.policy if self.budget else None
 
     @property
     def per_minute(self) -> float | None:
@@ -81,13 +105,40 @@ class Throttle:
         with self._lock:
             now = self.clock.now()
             slot = max(now, self._paused_until, self._next_slot)
+            if self.budget is not None:
+                budgeted = self.budget.reserve(slot)
+                self.budget_waits += budgeted > slot
+                slot = budgeted
             self._next_slot = slot + self._interval
+            self._in_flight += 1
             self._recent.append((slot, self.seconds_paused))
             while self._recent and self._recent[0][0] < slot - 60.0:
                 self._recent.popleft()
         if slot > now:
             self.clock.sleep_until(slot)
         return slot
+
+    def finished(self, headers: Mapping[str, str] | None, sent_at: float) -> None:
+        """The request :meth:`wait_turn` let go at ``sent_at`` is over, answered with
+        ``headers`` (``None`` when no answer came): learn the server's budget from them."""
+        with self._lock:
+            self._in_flight -= 1
+            if headers is None:
+                return
+            remaining = read_remaining(headers.get(STATE_HEADER))
+            if remaining is None:
+                return
+            policy = read_policy(headers.get(POLICY_HEADER))
+            if policy is not None and (self.budget is None or policy != self.budget.policy):
+                if self.budget is None:
+                    log.info(
+                        "the server limits requests to %g/min (burst %d); pacing to it",
+                        policy.per_minute,
+                        policy.burst,
+                    )
+                self.budget = ServerBudget(policy, remaining, sent_at, self._in_flight)
+            elif self.budget is not None:
+                self.budget.correct(remaining, sent_at, self._in_flight)
 
     def sleep(self, seconds: float) -> None:
         """Hold only the calling thread (backing off after a 5xx or a dropped connection)."""

@@ -24,6 +24,7 @@ from octoflow.jsondata import clone
 from octoflow.plan.context import PlanContext
 from octoflow.plan.diff import diff
 from octoflow.plan.model import Intent, Operation, Plan, Unchanged
+from octoflow.plan.pace import apply_time
 from octoflow.registry import Registry
 
 
@@ -81,6 +82,8 @@ def compile_plan(
         result = _coalesce(key, edits, ctx.registry)
         (operations if isinstance(result, Operation) else unchanged).append(result)
     operations = _link(operations, grouped)
+    audited = ctx.client.capabilities.has_link("Events")
+    estimate = estimate_requests(operations, ctx.registry, ctx.read_workers, audited=audited)
     return Plan(
         id=uuid.uuid4().hex[:12],
         created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -92,14 +95,10 @@ def compile_plan(
         labels=dict(ctx.labels),
         notes=tuple(ctx.notes),
         params=dict(params or {}),
-        request_estimate=estimate_requests(
-            operations,
-            ctx.registry,
-            ctx.read_workers,
-            audited=ctx.client.capabilities.has_link("Events"),
-        ),
+        request_estimate=estimate,
         server_version=ctx.client.capabilities.version,
         wide=tuple(ctx.wide) if operations else (),
+        rate_limit=apply_time(estimate, ctx.client.throttle.policy) if operations else None,
     )
 
 

@@ -2,15 +2,18 @@
 
 Compile reads, never writes. Each collection is listed at most once per plan
 (one ``/all`` request), and names are resolved against those lists with close
-matches suggested when they do not resolve.
+matches suggested when they do not resolve. A provider may read only the documents a
+server-side filter selects instead (:meth:`PlanContext.matching`).
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from octoflow.client import OctopusClient, wire
+from octoflow.client.http import TAKE_ALL
 from octoflow.dsl.selection import selects_note
 from octoflow.errors import ApiError, Problem
 from octoflow.models import Model
@@ -42,6 +45,8 @@ class PlanContext:
         self._documents: dict[str, list[dict[str, Any]]] = {}
         self._models: dict[tuple[str, type], list[Any]] = {}
         self._by_id: dict[str, dict[str, dict[str, Any]]] = {}
+        self._matching: dict[tuple[str, tuple[tuple[str, str], ...]], list[dict[str, Any]]] = {}
+        self._totals: dict[str, int] = {}
 
     # -- problems ------------------------------------------------------------
 
@@ -98,9 +103,40 @@ class PlanContext:
 
     def document(self, collection: str, resource_id: str) -> dict[str, Any]:
         """The document with this id as listed (the planner copies it before changing it)."""
-        if collection not in self._by_id:
-            self._by_id[collection] = {d["Id"]: d for d in self.documents(collection)}
-        return self._by_id[collection][resource_id]
+        found = self._by_id.get(collection, {}).get(resource_id)
+        if found is None:
+            self._remember(collection, self.documents(collection))
+            found = self._by_id[collection][resource_id]
+        return found
+
+    def matching(self, collection: str, params: Mapping[str, str]) -> list[dict[str, Any]]:
+        """The documents of a space collection that the server's filter ``params`` selects
+        (one request: all on one page), or the whole list when that was read already.
+        Callers still test each document themselves: a filter only narrows the read."""
+        if collection in self._documents:
+            return self._documents[collection]
+        key = (collection, tuple(sorted(params.items())))
+        if key not in self._matching:
+            path = self.client.space_path(collection)
+            found = list(self.client.iter_pages(path, dict(params), page_size=TAKE_ALL))
+            self._matching[key] = found
+            self._remember(collection, found)
+        return self._matching[key]
+
+    def total(self, collection: str) -> int:
+        """How many documents a space collection holds: counted from the list when it was
+        read, else asked for with one ``take=0`` read (no documents)."""
+        if collection in self._documents:
+            return len(self._documents[collection])
+        if collection not in self._totals:
+            page = self.client.get(self.client.space_path(collection), {"take": 0})
+            self._totals[collection] = int(page.get("TotalResults") or 0)
+        return self._totals[collection]
+
+    def _remember(self, collection: str, documents: list[dict[str, Any]]) -> None:
+        known = self._by_id.setdefault(collection, {})
+        for doc in documents:
+            known.setdefault(doc["Id"], doc)
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         """A read outside the collection cache (e.g. a variables document)."""

@@ -17,7 +17,7 @@ import attrs
 PLAN_FORMAT = 1
 ACTIONS = ("create", "update", "delete", "run")
 #: What differs between two plannings of the same change: when, and which run.
-_NOT_DIGESTED = ("id", "created")
+_NOT_DIGESTED = ("id", "created", "rate_limit")
 _ENCODER = json.JSONEncoder(indent=2, default=list)
 
 
@@ -104,6 +104,9 @@ class Plan:
     #: Why the plan is a wide change, one line per wide selection (see
     #: :mod:`octoflow.plan.wide`); apply refuses it unless allowed.
     wide: tuple[str, ...] = ()
+    #: The rate limit the server advertised while planning and how long apply takes
+    #: under it (see :func:`octoflow.plan.pace.apply_time`); ``None`` without a limit.
+    rate_limit: Mapping[str, Any] | None = None
 
     @property
     def summary(self) -> dict[str, int]:
@@ -120,13 +123,17 @@ class Plan:
     @property
     def digest(self) -> str:
         """What the plan does, in 16 hex digits (SHA-256 of its canonical JSON without
-        ``id`` and ``created``): planning the same recipe against an unchanged server gives
-        the same digest, and any difference in what would be written gives another."""
+        ``id``, ``created`` and ``rate_limit``): planning the same recipe against an
+        unchanged server gives the same digest, and any difference in what would be
+        written gives another."""
         return _digest_of(attrs.asdict(self, recurse=True))
 
     def to_json(self) -> dict[str, Any]:
         data = attrs.asdict(self, recurse=True)
-        return {"format": PLAN_FORMAT, "summary": self.summary, "digest": _digest_of(data), **data}
+        digest = _digest_of(data)
+        if data["rate_limit"] is None:
+            del data["rate_limit"]  # plans made without a limit read as they always have
+        return {"format": PLAN_FORMAT, "summary": self.summary, "digest": digest, **data}
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), indent=2, sort_keys=False, default=list)
@@ -164,7 +171,18 @@ class Plan:
             server_version=str(data.get("server_version", "")),
             recipe=str(data.get("recipe", "")),
             wide=tuple(str(w) for w in data.get("wide", ())),
+            rate_limit=_rate_limit(data.get("rate_limit")),
         )
+
+
+def _rate_limit(data: Any) -> dict[str, Any] | None:
+    """A saved plan's ``rate_limit``; anything unreadable is dropped (it only informs)."""
+    if not isinstance(data, Mapping):
+        return None
+    fields = {k: data.get(k) for k in ("requests_per_minute", "burst", "apply_seconds")}
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in fields.values()):
+        return None
+    return fields
 
 
 def _operation(data: Mapping[str, Any]) -> Operation:

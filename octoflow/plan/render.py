@@ -13,9 +13,11 @@ operations gets the compact view unless it is rendered verbose.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from octoflow.plan.defaults import COMPACT_ABOVE
 from octoflow.plan.model import Operation, Plan
+from octoflow.plan.pace import pace_text
 from octoflow.plan.paint import Paint
 from octoflow.plan.render_compact import compact_lines
 from octoflow.plan.text import SYMBOLS, change_field, change_values, describe_change
@@ -73,7 +75,7 @@ def render_plan(
     lines.append("")
     lines.append(paint.bold(summary_line(plan)))
     if plan.operations:
-        lines.append(estimate_line(plan.request_estimate))
+        lines.append(estimate_line(plan.request_estimate, plan.rate_limit))
     return "\n".join(lines)
 
 
@@ -93,10 +95,12 @@ def summary_text(s: Mapping[str, int]) -> str:
     return f"Plan: {s['add']} to add, {s['change']} to change, {s['delete']} to delete{runs}."
 
 
-def estimate_line(requests: int) -> str:
-    """``Apply will make about 404 API requests.`` (``1 API request`` in the singular)."""
+def estimate_line(requests: int, rate_limit: Mapping[str, Any] | None = None) -> str:
+    """``Apply will make about 404 API requests.`` (``1 API request`` in the singular),
+    with how long they take under the server's rate limit when it advertised one."""
     noun = "request" if requests == 1 else "requests"
-    return f"Apply will make about {requests} API {noun}."
+    pace = f": {pace_text(rate_limit)}" if rate_limit else ""
+    return f"Apply will make about {requests} API {noun}{pace}."
 
 
 def _operation_lines(op: Operation, labels: Mapping[str, str], paint: Paint) -> list[str]:

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -97,10 +97,14 @@ def require(condition: bool, message: str) -> None:
 
 @contextmanager
 def server_process(
-    key: str, latency_ms: int, state_path: Path | None = None, seed: str = "demo"
+    key: str,
+    latency_ms: int,
+    state_path: Path | None = None,
+    seed: str = "demo",
+    extra: Sequence[str] = (),
 ) -> Iterator[str]:
     """``octoflow sandbox serve`` in a child process (``seed``, or a copy of the state
-    file); yields its URL."""
+    file; ``extra`` options such as ``--rate-limit``); yields its URL."""
     with tempfile.TemporaryDirectory() as tmp:
         source = ["--seed", seed]
         if state_path is not None:
@@ -120,6 +124,7 @@ def server_process(
             str(latency_ms),
             "--api-key",
             key,
+            *extra,
         ]
         with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
             try:

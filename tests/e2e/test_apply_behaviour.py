@@ -33,9 +33,10 @@ def test_requests_are_one_write_per_change_plus_batched_reads(octo) -> None:
 
     changed = len(plan.operations)
     assert report.recap == {"ok": 0, "changed": changed, "failed": 0, "skipped": 0}
-    # the root document, then spaces, tenants, tag sets, projects, environments and
-    # lifecycles: one list call each
-    assert plan_requests == 7
+    # the root document, then spaces, tag sets, the tagged tenants (a server-side
+    # filter), projects, environments and lifecycles: one list call each, and the count
+    # of all tenants (take=0) for the wide check
+    assert plan_requests == 8
     # writes, re-reads right before them (8 at a time, as apply writes 8 at a time),
     # reading back what was written (100 per request), and asking the audit log who
     # else changed them: the newest event before, the key's user and 100 ids per request

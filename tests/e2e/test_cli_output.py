@@ -48,7 +48,7 @@ def test_verbose_logs_every_request(state_file) -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert "octoflow: GET /api/Spaces-1/tenants/all -> 200" in result.stderr
+    assert "octoflow: GET /api/Spaces-1/tenants -> 200" in result.stderr
 
 
 def test_verbose_shows_requests_without_connection_chatter(server, tmp_path) -> None:
@@ -56,7 +56,7 @@ def test_verbose_shows_requests_without_connection_chatter(server, tmp_path) -> 
     env = {"OCTOPUS_URL": srv.url, "OCTOPUS_API_KEY": TEST_KEY}
     result = run_cli_process("plan", "tenants-tag", *TAG, "-v", env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "octoflow: GET /api/Spaces-1/tenants/all -> 200" in result.stderr
+    assert "octoflow: GET /api/Spaces-1/tenants -> 200" in result.stderr
     assert "Starting new HTTP connection" not in result.stderr  # urllib3's debug log
 
 
