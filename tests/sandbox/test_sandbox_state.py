@@ -141,13 +141,16 @@ def test_a_missing_state_file_starts_from_demo(areas, tmp_path):
 
 
 def test_threaded_server_serves_many_clients_at_once(fresh, served):
-    fresh.settings.latency_ms = 50
-    paths = [f"/api/Spaces-1/tenants/Tenants-{n}" for n in range(1, 41)]
+    """One at a time, 20 requests of 0.2 s take 4 s; served side by side, far less. The
+    latency is long next to a loaded machine's own overhead, so the bound (half the
+    serial time) holds under load and still fails for a server that serialises."""
+    fresh.settings.latency_ms = 200
+    paths = [f"/api/Spaces-1/tenants/Tenants-{n}" for n in range(1, 21)]
     started = time.perf_counter()
     with ThreadPoolExecutor(20) as pool:
         bodies = list(pool.map(lambda p: served.json(p), paths))
     assert [b["Id"] for b in bodies] == [p.rsplit("/", 1)[1] for p in paths]
-    assert time.perf_counter() - started < 40 * 0.05 / 2, "requests overlapped"
+    assert time.perf_counter() - started < 20 * 0.2 / 2, "requests overlapped"
 
 
 def test_concurrent_writes_are_all_applied(fresh, served):

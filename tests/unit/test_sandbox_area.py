@@ -26,7 +26,7 @@ def literal_blocks(text: str) -> list[str]:
 
 
 def test_every_exported_name_is_documented_and_every_documented_name_exported() -> None:
-    documented = set(re.findall(r":(?:class|func|data):`(\w+)`", DOC))
+    documented = set(re.findall(r":(?:class|func|data|mod):`(\w+)`", DOC))
     assert documented == set(area.__all__)
     assert all(hasattr(area, name) for name in area.__all__)
 
