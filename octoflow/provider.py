@@ -30,7 +30,8 @@ Errors
     :class:`UsageError`, :class:`PlanError`, :class:`Problem`, :class:`OctoflowError`,
     :class:`NotFoundError`, :class:`PermissionDeniedError`, :class:`ValidationError`
 Values from users
-    :func:`parse_bool`, :func:`register_secret`, :class:`TemplateProblem`,
+    :func:`parse_bool`, :func:`register_secret`, :func:`is_env_name`,
+    :func:`secret_from_env`, :class:`TemplateProblem`,
     :func:`check_template`, :func:`render_template`
 Private files (secret rows written at apply time)
     :func:`check_appendable`, :func:`read_rows`, :func:`pending_files`,
@@ -99,7 +100,7 @@ from octoflow.plan.diff import diff
 from octoflow.plan.model import Intent
 from octoflow.plan.refs import created_ref
 from octoflow.registry import Registry, ResourceKind, unknown_name_message
-from octoflow.secrets import register_secret
+from octoflow.secrets import is_env_name, register_secret, secret_from_env
 
 
 def check_template(source: str) -> None:
@@ -173,6 +174,8 @@ __all__ = [
     "pending_files",
     "read_rows",
     "register_secret",
+    "is_env_name",
+    "secret_from_env",
     "render_template",
     "replay",
     "selects_note",

@@ -8,13 +8,18 @@ Octopus API key.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
+
+from octoflow.errors import UsageError
 
 MASK = "API-********"
 _API_KEY_SHAPE = re.compile(r"API-[A-Za-z0-9]{16,}")
 _lock = threading.Lock()
 _secrets: set[str] = set()
+#: What an environment variable's name may be (secrets are read from one at apply).
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def register_secret(value: str | None) -> None:
@@ -31,3 +36,23 @@ def redact(text: str) -> str:
     for secret in known:
         text = text.replace(secret, MASK)
     return _API_KEY_SHAPE.sub(MASK, text)
+
+
+def is_env_name(value: object) -> bool:
+    """Whether ``value`` can name an environment variable (letters, digits, ``_``)."""
+    return isinstance(value, str) and _ENV_NAME.fullmatch(value) is not None
+
+
+def secret_from_env(env: str, holds: str) -> str:
+    """The value of ``$env``, read right before a write and masked from then on.
+
+    :param holds: what the variable holds, for the UsageError raised when it is unset
+        (``"the secret Password"``).
+    """
+    value = os.environ.get(env, "")
+    if not value:
+        raise UsageError(
+            f"${env} is not set: it holds {holds}; set it where octoflow applies the plan"
+        )
+    register_secret(value)
+    return value

@@ -9,6 +9,7 @@ server-side filter selects instead (:meth:`PlanContext.matching`).
 from __future__ import annotations
 
 import concurrent.futures as cf
+import os
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -62,6 +63,17 @@ class PlanContext:
         if missing:
             self.problem(missing)
         return missing is None
+
+    def require_env(self, env: str, holds: str) -> None:
+        """A problem unless ``$env`` is set now, so a plan that apply could not carry out
+        fails early; apply reads the variable again right before writing
+        (:func:`octoflow.secrets.secret_from_env`)."""
+        if not os.environ.get(env):
+            self.problem(
+                f"${env} is not set: it must hold {holds}",
+                "set it in the environment octoflow runs in; apply reads it right before "
+                "writing, and it is never shown or saved",
+            )
 
     def note(self, text: str) -> None:
         """Something the reviewer should know that is not a problem (shown in the plan)."""

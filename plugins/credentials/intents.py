@@ -9,11 +9,10 @@ variable set's account-typed variables, on whatever copy apply re-reads.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from octoflow.provider import UsageError, register_secret
+from octoflow.provider import secret_from_env
 
 Doc = dict[str, Any]
 Args = Mapping[str, Any]
@@ -29,13 +28,7 @@ def set_fields(doc: Doc, args: Args) -> None:
 
 
 def set_secret(doc: Doc, args: Args, secret_row: Callable[..., None]) -> None:
-    value = os.environ.get(args["env"], "")
-    if not value:
-        raise UsageError(
-            f"${args['env']} is not set: it holds the new {args['field']} of {args['what']}; "
-            "set it where octoflow applies the plan"
-        )
-    register_secret(value)
+    value = secret_from_env(args["env"], f"the new {args['field']} of {args['what']}")
     doc[args["field"]] = {"HasValue": True, "NewValue": value}
 
 

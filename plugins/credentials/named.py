@@ -3,8 +3,6 @@ converge by name) and ``rotate`` (a secret read from the environment at apply ti
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -21,17 +19,17 @@ from octoflow.provider import (
     Verb,
     as_names,
     clone,
+    is_env_name,
     unknown_name_message,
 )
 
 Doc = dict[str, Any]
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: Fields ``ensure`` refuses in ``fields``: the server sets them, or ``type``/``secrets`` do.
 RESERVED = ("Id", "Name", "SpaceId", "Links", "LastModifiedOn", "LastModifiedBy")
 
 
 def env_name(value: Any, call: str) -> str:
-    if not isinstance(value, str) or not ENV_NAME.match(value):
+    if not is_env_name(value):
         raise UsageError(
             f"{call}: name the environment variable holding the secret (letters, digits, _), "
             f"not {value!r}; apply reads its value, which is never shown or saved"
@@ -41,12 +39,7 @@ def env_name(value: Any, call: str) -> str:
 
 def secret_intent(ctx: PlanContext, field: str, env: str, what: str) -> Intent:
     """Set ``field`` from ``$env`` at apply time; a problem when ``$env`` is not set now."""
-    if not os.environ.get(env):
-        ctx.problem(
-            f"${env} is not set: it must hold the new {field} of {what}",
-            "set it in the environment octoflow runs in; apply reads it right before writing, "
-            "and it is never shown or saved",
-        )
+    ctx.require_env(env, f"the new {field} of {what}")
     args = {"field": field, "env": env, "what": what}
     return Intent(SET_SECRET, args, f"{field} (secret, read from ${env} at apply)")
 

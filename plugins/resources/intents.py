@@ -8,13 +8,12 @@ nothing is written for that document.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from octoflow_plugins.resources.paths import PathError, check_type, merge, parse, walk
 
-from octoflow.provider import UsageError, register_secret
+from octoflow.provider import secret_from_env
 
 Doc = dict[str, Any]
 Args = Mapping[str, Any]
@@ -67,13 +66,7 @@ INTENTS = {SET: set_value, ADD: add_member, REMOVE: remove_member, MERGE: merge_
 def set_secret(doc: Doc, args: Args, secret_row: Callable[..., None]) -> None:
     """The secret at ``path`` becomes the value of ``$<env>``, read right before the write
     (an apply-time intent: the value is in no plan, journal or output)."""
-    value = os.environ.get(args["env"], "")
-    if not value:
-        raise UsageError(
-            f"${args['env']} is not set: it holds the secret {args['path']}; "
-            "set it where octoflow applies the plan"
-        )
-    register_secret(value)  # masked wherever octoflow might print it
+    value = secret_from_env(args["env"], f"the secret {args['path']}")
     container, field = walk(doc, parse(args["path"]), secret=True)
     container[field] = {"HasValue": True, "NewValue": value}
 

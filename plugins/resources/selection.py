@@ -14,7 +14,6 @@ selects every document (the wide-change guard applies).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -163,12 +162,7 @@ class ResourceSelection(Selection):
         current = container[field]
         if isinstance(current, dict) and current.get("HasValue") and not verb.rotate:
             return False
-        if not os.environ.get(verb.from_env):
-            ctx.problem(
-                f"${verb.from_env} is not set: it must hold the secret {verb.path}",
-                "set it in the environment octoflow runs in; apply reads it right before "
-                "writing, and it is never shown or saved",
-            )
+        ctx.require_env(verb.from_env, f"the secret {verb.path}")
         return True
 
     def _ensure(self, ctx: PlanContext, verb: Ensure, total: list[Doc], scoped: bool) -> list[Edit]:

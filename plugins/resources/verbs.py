@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, ClassVar
 
 import attrs
 from octoflow_plugins.resources import intents
 from octoflow_plugins.resources.paths import PathError, parse
 
-from octoflow.provider import Intent, UsageError, Verb
+from octoflow.provider import Intent, UsageError, Verb, is_env_name
 
 
 @attrs.frozen
@@ -117,10 +116,6 @@ class Ensure(Verb):
         )
 
 
-#: What an environment variable's name may be.
-ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
 @attrs.frozen
 class SetSecret(Verb):
     """A secret field takes the value of an environment variable at apply time."""
@@ -135,7 +130,7 @@ class SetSecret(Verb):
             parse(self.path)
         except PathError as exc:
             raise UsageError(f"resources.set_secret(): {exc}") from None
-        if not isinstance(self.from_env, str) or not ENV_NAME.fullmatch(self.from_env):
+        if not is_env_name(self.from_env):
             raise UsageError(
                 f"resources.set_secret({self.path!r}, from_env=…) needs the name of the "
                 f"environment variable apply reads the secret from, not {self.from_env!r}"

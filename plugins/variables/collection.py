@@ -18,7 +18,6 @@ sends the value again.
 
 from __future__ import annotations
 
-import re
 import weakref
 from collections.abc import Mapping
 from typing import Any
@@ -40,11 +39,11 @@ from octoflow.provider import (
     PlanContext,
     UsageError,
     as_names,
+    is_env_name,
     unknown_name_message,
 )
 
 Doc = dict[str, Any]
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DOCUMENTS: weakref.WeakKeyDictionary[PlanContext, dict[str, Doc]] = weakref.WeakKeyDictionary()
 
 
@@ -98,7 +97,7 @@ class VariableSetEdits:
                     "leave value out and name the environment variable holding it with "
                     "from_env='NAME'"
                 )
-            if not isinstance(from_env, str) or not _ENV_NAME.match(from_env):
+            if not is_env_name(from_env):
                 raise UsageError(
                     f"variables.set({name!r}, sensitive=True) needs from_env: the name of the "
                     f"environment variable apply reads the value from, not {from_env!r}"

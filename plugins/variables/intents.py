@@ -12,11 +12,10 @@ the name of the environment variable.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from octoflow.provider import UsageError, register_secret
+from octoflow.provider import secret_from_env
 
 Doc = dict[str, Any]
 Args = Mapping[str, Any]
@@ -88,13 +87,7 @@ def remove_variable(doc: Doc, args: Args) -> None:
 
 def set_secret(doc: Doc, args: Args, secret_row: Callable[..., None]) -> None:
     """Give a sensitive variable the value of ``$<env>`` (adding the variable when missing)."""
-    value = os.environ.get(args["env"], "")
-    if not value:
-        raise UsageError(
-            f"${args['env']} is not set: it holds the value of the sensitive variable "
-            f"{args['name']!r}; set it where octoflow applies the plan"
-        )
-    register_secret(value)  # masked wherever octoflow might print it
+    value = secret_from_env(args["env"], f"the value of the sensitive variable {args['name']!r}")
     variable = find(doc, args["name"], args["scope"]) or _added(doc, args)
     variable.update({"IsSensitive": True, "Type": "Sensitive", "Value": value})
     _describe(variable, args)

@@ -8,7 +8,6 @@ document)`` says what it wants of the set once the scope is resolved
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
@@ -113,12 +112,7 @@ class SetVariable(VariableVerb):
             return Intent(
                 "variable.set", args, f"{name} (sensitive) {scope.text}", f"{shown}: already set"
             )
-        if not os.environ.get(env):
-            ctx.problem(
-                f"${env} is not set: it must hold the value of the sensitive variable {name!r}",
-                "set it in the environment octoflow runs in; apply reads it right before "
-                "writing, and it is never shown or saved",
-            )
+        ctx.require_env(env, f"the value of the sensitive variable {name!r}")
         args["env"] = env
         summary = f"{name} (sensitive, read from ${env} at apply) {scope.text}"
         return Intent("variable.set_secret", args, summary)
