@@ -137,3 +137,20 @@ def test_group_and_agent_filters(fresh_api):
     assert events(fresh_api, eventGroups="Nothing") == []
     assert len(events(fresh_api, eventAgents=agent["Id"])) == 1
     assert events(fresh_api, eventAgents="Octopus UI") == []
+
+
+def test_setting_a_secret_is_logged_as_set_never_with_its_value(fresh_api):
+    """A feed's password going from unset to set is a change (the log says it is set
+    now); the password itself is in no event."""
+    path = f"{SPACE}/feeds/Feeds-1"
+    feed = fresh_api.json(path)
+    assert feed["Password"]["HasValue"] is False
+    body = dict(feed, Password={"HasValue": True, "NewValue": "hunter2-feed-secret"})
+    assert fresh_api.put(path, body).status_code == 200
+
+    (event,) = events(fresh_api)
+    assert event["Category"] == "Modified"
+    (difference,) = event["ChangeDetails"]["Differences"]
+    assert difference["path"] == "/Password"
+    assert (difference["before"], difference["after"]) == ({"HasValue": False}, {"HasValue": True})
+    assert "hunter2-feed-secret" not in str(event)

@@ -185,11 +185,13 @@ def _differences(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list
 
 
 def _masked(value: Any) -> Any:
-    """A copy with sensitive values and secrets blanked, as Octopus never shows them."""
+    """A copy with sensitive values and secrets blanked, as Octopus never shows them. A
+    ``{HasValue, NewValue}`` secret keeps only whether it is set, so setting one is a
+    change the log records."""
     if isinstance(value, dict):
         sensitive = value.get("IsSensitive") is True
         return {
-            k: None
+            k: _blanked(v)
             if (k in _SECRET_FIELDS or (sensitive and k == "Value")) and v is not None
             else _masked(v)
             for k, v in value.items()
@@ -197,6 +199,12 @@ def _masked(value: Any) -> Any:
     if isinstance(value, list):
         return [_masked(v) for v in value]
     return value
+
+
+def _blanked(secret: Any) -> Any:
+    if isinstance(secret, dict) and "HasValue" in secret:
+        return {"HasValue": bool(secret.get("HasValue") or secret.get("NewValue"))}
+    return None
 
 
 def _singular(collection: str) -> str:
