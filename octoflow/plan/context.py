@@ -78,13 +78,15 @@ class PlanContext:
         """Something the reviewer should know that is not a problem (shown in the plan)."""
         self.notes.append(f"{self.statement}: {text}" if self.statement else text)
 
-    def selected(self, noun: str, selected: int, total: int) -> None:
+    def selected(self, noun: str, selected: int, total: int, whole_is_wide: bool = True) -> None:
         """Note what the current statement selects (``selects 12 tenant(s)``) out of
         the ``total`` documents of its collection; a wide selection marks the plan wide
-        (see :mod:`octoflow.plan.wide`)."""
+        (see :mod:`octoflow.plan.wide`). Pass the selection's ``whole_is_wide``: a
+        statement without a filter that changes every document of a small collection
+        means to."""
         text = selects_note(noun, selected, total)
         self.note(text)
-        if self.wide_policy.is_wide(selected, total):
+        if self.wide_policy.is_wide(selected, total, whole_is_wide):
             where = f"{self.statement}: " if self.statement else ""
             self.wide.append(
                 f"{where}selects {selected} of {total} {noun}s: a wide change "

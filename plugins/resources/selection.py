@@ -135,7 +135,7 @@ class ResourceSelection(Selection):
         if isinstance(self.verbs[0], Ensure):
             return self._ensure(ctx, self.verbs[0], total, scoped=not path.startswith("/"))
         selected = self._narrow(ctx, total)
-        ctx.selected(noun(self.link), len(selected), len(total))
+        ctx.selected(noun(self.link), len(selected), len(total), self.whole_is_wide)
         if isinstance(self.verbs[0], Delete):
             intent = self.verbs[0].intent()
             return [

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from octoflow.errors import PlanError, UsageError
+from octoflow.plan.wide import WidePolicy
 from octoflow.testing import apply_and_replan
 
 SPACE = "/api/Spaces-1"
@@ -53,11 +54,23 @@ def test_a_value_that_is_not_json_data_is_refused(octo) -> None:
         octo.resources("Lifecycles").set("Description", object())
 
 
-def test_no_where_selects_everything_and_is_wide(octo) -> None:
+def test_no_where_selects_everything_and_says_so_but_a_few_are_not_wide(octo) -> None:
     plan = octo.plan(octo.resources("Environments").set("UseGuidedFailure", True))
     assert len(plan.operations) == 4
     assert any("selects all 4 Environments" in n for n in plan.notes)
+    assert not plan.wide
+
+
+def test_a_where_matching_every_document_is_wide(octo) -> None:
+    names = [e["Name"] for e in octo.client.get("/api/Spaces-1/environments/all")]
+    plan = octo.plan(octo.resources("Environments").where(name=names).set("UseGuidedFailure", True))
     assert plan.wide and "selects 4 of 4 Environments" in plan.wide[0]
+
+
+def test_no_where_on_most_of_a_large_collection_is_wide(octo) -> None:
+    every = octo.resources("Tenants").set("Description", "x")
+    plan = octo.plan(every, wide_above=WidePolicy.parse("50%,3"))
+    assert plan.wide and "Tenants" in plan.wide[0]
 
 
 def test_unknown_ids_are_a_problem_naming_them(octo, octo_requests) -> None:
