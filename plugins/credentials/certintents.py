@@ -72,7 +72,9 @@ def replace(call: ActionCall) -> ActionResult:
     body = {"CertificateData": encoded, **({"Password": password} if password else {})}
     replaced = call.client.request("POST", f"{path}/replace", json=body)
     thumbprint = (replaced or {}).get("Thumbprint")
-    return ActionResult(True, f"replaced: thumbprint {thumbprint}", outputs={"Thumbprint": thumbprint})
+    return ActionResult(
+        True, f"replaced: thumbprint {thumbprint}", outputs={"Thumbprint": thumbprint}
+    )
 
 
 def _archiving(archived: bool) -> Callable[[ActionCall], ActionResult]:

@@ -107,7 +107,8 @@ def test_rotate_from_an_environment_variable_and_a_pfx_with_its_password(
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        (("name=Portal TSL", f"file={PEM}"), "unknown certificate 'Portal TSL': did you mean 'Portal TLS'"),
+        (("name=Portal TSL", f"file={PEM}"),
+         "unknown certificate 'Portal TSL': did you mean 'Portal TLS'"),
         (("name=Portal TLS", "file=/nonexistent/portal.pem"),
          "cannot read the certificate file /nonexistent/portal.pem: No such file or directory"),
         (("name=Portal TLS", f"file={__file__}"),
