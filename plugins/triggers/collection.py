@@ -22,6 +22,7 @@ import attrs
 from octoflow_plugins.triggers import intents
 from octoflow_plugins.triggers.ensure import EnsureTrigger
 from octoflow_plugins.triggers.kinds import TRIGGER, TYPES
+from octoflow_plugins.triggers.targets import EnsureTargetTrigger
 
 from octoflow.provider import (
     Edit,
@@ -102,15 +103,7 @@ class Triggers(Selection):
         on ``cron`` (Octopus's six-field cron, ``0 0 2 * * *``) in ``timezone``.
         ``action``: ``deploy-latest-release`` (from ``source_environments`` to
         ``environment``) or ``deploy-new-release`` (to ``environment``)."""
-        if (
-            self.criteria_for("name")
-            or self.criteria_for("partial_name")
-            or self.criteria_for("type")
-        ):
-            raise UsageError(
-                "triggers.ensure() names its trigger itself: select projects with "
-                "where(project=…, group=…), not triggers"
-            )
+        self._projects_only("ensure")
         return EnsureTrigger.make(
             self,
             name,
@@ -122,6 +115,38 @@ class Triggers(Selection):
             description,
             enabled,
         )
+
+    def ensure_deployment_target(
+        self,
+        name: str,
+        environments: Iterable[str] | str | None = None,
+        roles: Iterable[str] | str | None = None,
+        event_groups: Iterable[str] | str | None = None,
+        event_categories: Iterable[str] | str | None = None,
+        redeploy: bool = False,
+        description: str | None = None,
+        enabled: bool = True,
+    ) -> EnsureTargetTrigger:
+        """A deployment target trigger called ``name`` exists in every selected project:
+        auto-deploy to targets of ``environments`` with ``roles`` (any when left out) on
+        these events (``MachineAvailableForDeployment`` when none are given);
+        ``redeploy`` also deploys to targets that already have the release."""
+        self._projects_only("ensure_deployment_target")
+        return EnsureTargetTrigger.make(
+            self, name, environments, roles, event_groups, event_categories, redeploy,
+            description, enabled,
+        )  # fmt: skip
+
+    def _projects_only(self, verb: str) -> None:
+        if (
+            self.criteria_for("name")
+            or self.criteria_for("partial_name")
+            or self.criteria_for("type")
+        ):
+            raise UsageError(
+                f"triggers.{verb}() names its trigger itself: select projects with "
+                "where(project=…, group=…), not triggers"
+            )
 
     # -- selecting -------------------------------------------------------------
 
