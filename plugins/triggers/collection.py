@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import attrs
 from octoflow_plugins.triggers import intents
 from octoflow_plugins.triggers.ensure import EnsureTrigger
+from octoflow_plugins.triggers.feeds import EnsureFeedTrigger
 from octoflow_plugins.triggers.kinds import TRIGGER, TYPES
 from octoflow_plugins.triggers.targets import EnsureTargetTrigger
 
@@ -136,6 +137,19 @@ class Triggers(Selection):
             self, name, environments, roles, event_groups, event_categories, redeploy,
             description, enabled,
         )  # fmt: skip
+
+    def ensure_feed(
+        self,
+        name: str,
+        steps: Iterable[str] | str,
+        channel: str | None = None,
+        description: str | None = None,
+        enabled: bool = True,
+    ) -> EnsureFeedTrigger:
+        """An external feed trigger called ``name`` exists in every selected project:
+        a new version of a package of ``steps`` creates a release (in ``channel``)."""
+        self._projects_only("ensure_feed")
+        return EnsureFeedTrigger.make(self, name, steps, channel, description, enabled)
 
     def _projects_only(self, verb: str) -> None:
         if (
