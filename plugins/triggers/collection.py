@@ -1,5 +1,5 @@
-"""``octo.triggers``: project triggers, enabled or disabled in bulk, deleted, or a
-scheduled one ensured by name.
+"""``octo.triggers``: project triggers, enabled or disabled in bulk, deleted, or one
+ensured by name (scheduled, deployment target or feed).
 
 Examples::
 
@@ -8,6 +8,9 @@ Examples::
     octo.triggers.where(project="Web App").ensure(
         "Nightly to Test", cron="0 0 2 * * *", action="deploy-latest-release",
         source_environments=["Development"], environment="Test")
+    octo.triggers.where(group="Web").ensure_deployment_target(
+        "Deploy to new web servers", environments=["Production"], roles=["web"])
+    octo.triggers.where(project="Web App").ensure_feed("New package", steps="Deploy")
 
 ``project`` takes project names or an ``octo.projects.where(…)`` selection, ``group``
 project group names, ``type`` ``scheduled``, ``deployment-target`` or ``feed``.

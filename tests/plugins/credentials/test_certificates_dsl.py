@@ -90,3 +90,20 @@ def test_certificate_files_are_told_apart_by_their_structure() -> None:
     for bad in (b"", b"plain text", der[:-1], b"-----BEGIN PRIVATE KEY-----\nAAAA\n"):
         with pytest.raises(UsageError, match="is not a certificate"):
             certfile.inspect(bad, "bad")
+
+
+def test_ensure_scopes_to_tenants_and_where_tenant_selects_by_them(octo) -> None:
+    tenant = octo.client.get(f"{SPACE}/tenants", {"take": 1})["Items"][0]
+    ensure = octo.certificates.ensure(
+        "Tenant TLS", data_from_file=str(PEM), tenants=[tenant["Name"]]
+    )
+    apply_and_replan(octo, octo.plan(ensure), ensure)
+    made = certificates(octo)["Tenant TLS"]
+    assert made["TenantIds"] == [tenant["Id"]]
+    assert made["TenantedDeploymentParticipation"] == "TenantedOrUntenanted"
+    assert (
+        made["CertificateDataFormat"] == "Pem"
+        and made["Thumbprint"] == certfile.inspect(PEM.read_bytes(), "pem").thumbprint
+    )
+    plan = octo.plan(octo.certificates.where(tenant=tenant["Name"]).archive())
+    assert [op.name for op in plan.operations] == ["Tenant TLS"]
