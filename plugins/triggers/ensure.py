@@ -137,8 +137,11 @@ def _one(ids: list[str]) -> str | None:
 class Ensuring(Protocol):
     """What :func:`plan_ensure` needs of an ``ensure…`` statement of triggers."""
 
-    projects: Selection
-    name: str
+    @property
+    def projects(self) -> Selection: ...
+
+    @property
+    def name(self) -> str: ...
 
     def resolve(self, ctx: PlanContext) -> Any:
         """Names → ids, once per plan (problems recorded on ``ctx``)."""
