@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import graphlib
+import queue
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -125,7 +126,7 @@ class Executor:
             space=plan.space_id,
             operations=len(ops),
         )
-        audit = AuditWatch(self.client)
+        audit = AuditWatch(self.client, self.concurrency)
         if any(op.action != "run" for op in ops.values()):
             audit.start()
         with stop_requested_by_signals(self._stop):
@@ -241,8 +242,15 @@ class Executor:
             )
 
     def _schedule(self, ops: dict[str, Operation]) -> None:
+        """Run each operation once its dependencies are done, ``concurrency`` at a time.
+
+        Finished operations come back through a queue: waiting on the whole set of
+        running futures instead costs time in proportion to their number at every
+        completion, which thousands of queued writes turn into seconds.
+        """
         graph = graphlib.TopologicalSorter({k: set(op.depends_on) for k, op in ops.items()})
         graph.prepare()
+        finished: queue.SimpleQueue[cf.Future[None]] = queue.SimpleQueue()
         with cf.ThreadPoolExecutor(self.concurrency, thread_name_prefix="octoflow") as pool:
             running: dict[cf.Future[None], str] = {}
             while graph.is_active() and not self._stop.is_set():
@@ -250,11 +258,18 @@ class Executor:
                     if self._blocked_by_failure(ops[key]):
                         graph.done(key)
                         continue
-                    running[pool.submit(self._run_one, ops[key])] = key
+                    future = pool.submit(self._run_one, ops[key])
+                    running[future] = key
+                    future.add_done_callback(finished.put)
                 if not running:
                     continue
                 # A timeout, so a stop asked for by a signal is seen within it.
-                done, _ = cf.wait(running, timeout=0.1, return_when=cf.FIRST_COMPLETED)
+                try:
+                    done = [finished.get(timeout=0.1)]
+                except queue.Empty:
+                    continue
+                while not finished.empty():
+                    done.append(finished.get())
                 for future in done:
                     graph.done(running.pop(future))
                     future.result()  # an error escaping _run_one is a bug: say so

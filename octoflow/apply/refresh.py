@@ -108,9 +108,12 @@ class Refresher:
             return None
 
 
-def read_many(client: OctopusClient, kind: ResourceKind, ids: Sequence[str]) -> list[Any]:
-    """Documents of a batch-readable kind by id (``?ids=``, up to 100 per request)."""
-    return client.get_many(collection_path(client, kind), ids)
+def read_many(
+    client: OctopusClient, kind: ResourceKind, ids: Sequence[str], workers: int = 1
+) -> list[Any]:
+    """Documents of a batch-readable kind by id (``?ids=``, up to 100 per request,
+    ``workers`` requests at once)."""
+    return client.get_many(collection_path(client, kind), ids, workers)
 
 
 def document_path(client: OctopusClient, kind: ResourceKind, resource_id: str) -> str:

@@ -8,7 +8,6 @@ server-side filter selects instead (:meth:`PlanContext.matching`).
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import os
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -160,10 +159,7 @@ class PlanContext:
         For a provider that needs a document per selected item (a release's
         deployment template): the reads overlap instead of queueing one by one.
         """
-        if len(paths) <= 1 or self.read_workers == 1:
-            return [self.get(p) for p in paths]
-        with cf.ThreadPoolExecutor(min(self.read_workers, len(paths)), "octoflow-plan") as pool:
-            return list(pool.map(self.get, paths))
+        return self.client.map(self.get, paths, self.read_workers)
 
     def _fetch_all(self, collection: str) -> list[dict[str, Any]]:
         path = collection if collection.startswith("/") else self.client.space_path(collection)
