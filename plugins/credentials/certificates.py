@@ -210,7 +210,7 @@ class Certificates(Selection):
         found = verb.data.inspect(ctx, verb.data.where) if isinstance(verb, Rotate) else None
         if len(ctx.problems) > known_problems:
             return []
-        ctx.selected("certificate", len(chosen), len(self._listed(ctx)))
+        ctx.selected("certificate", len(chosen), len(self._listed(ctx)), self.whole_is_wide)
         if isinstance(verb, Rotate) and found is not None:
             return _rotations(chosen, verb.data, found)
         return [_archiving(doc, verb.archived) for doc in chosen]  # type: ignore[attr-defined]

@@ -192,7 +192,8 @@ class Triggers(Selection):
         triggers = self.select(ctx)
         if len(ctx.problems) > known_problems:
             return []
-        ctx.selected("trigger", len(triggers), len(ctx.documents("projecttriggers")))
+        total = len(ctx.documents("projecttriggers"))
+        ctx.selected("trigger", len(triggers), total, self.whole_is_wide)
         if any(isinstance(v, Delete) for v in self.verbs):
             return [
                 Edit(

@@ -158,7 +158,8 @@ def plan_ensure(ctx: PlanContext, ensure: Ensuring) -> list[Edit]:
     resolved = ensure.resolve(ctx)
     if len(ctx.problems) > known_problems:
         return []
-    ctx.selected("project", len(projects), len(ctx.documents("projects")))
+    total = len(ctx.documents("projects"))
+    ctx.selected("project", len(projects), total, ensure.projects.whole_is_wide)
     made = [(project, ensure.intents(ctx, resolved, project)) for project in projects]
     if len(ctx.problems) > known_problems:
         return []
