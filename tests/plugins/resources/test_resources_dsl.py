@@ -140,3 +140,22 @@ def test_the_plan_shows_values_of_plain_fields_only(octo) -> None:
     assert [i.summary for i in op.intents] == ["set DownloadAttempts = 2"]
     with pytest.raises(PlanError, match="Password is a secret"):
         octo.plan(octo.resources("Feeds").where(name="Docker Hub").set("Password.NewValue", "s3"))
+
+
+BAKERIES = "Acme Bakeries Corp."
+
+
+def test_a_name_is_read_through_the_servers_filter_not_the_whole_list(octo, octo_requests) -> None:
+    octo_requests.clear()
+    plan = octo.plan(octo.resources("Tenants").where(name=BAKERIES).set("Description", "x"))
+    reads = [(r.path, r.query) for r in octo_requests.reads()]
+    assert not any(path.endswith("/tenants/all") for path, _query in reads)
+    assert any("name=Acme+Bakeries" in query for path, query in reads if path.endswith("/tenants"))
+    assert any("take=0" in query for path, query in reads if path.endswith("/tenants"))
+    assert any("selects 1 Tenant(s)" in n for n in plan.notes)
+
+
+def test_an_unknown_name_still_gets_a_suggestion_from_the_whole_list(octo) -> None:
+    typo = octo.resources("Tenants").where(name="Acme Bakeries Crop.")
+    with pytest.raises(PlanError, match="unknown Tenant name .Acme Bakeries Crop..*Bakeries Corp"):
+        octo.plan(typo.set("Description", "x"))
