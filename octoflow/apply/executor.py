@@ -53,6 +53,7 @@ from octoflow.errors import (
 from octoflow.interrupts import stop_requested_by_signals
 from octoflow.jsondata import clone
 from octoflow.plan.model import Intent, Operation, Plan
+from octoflow.plan.pace import batching
 from octoflow.plan.refs import resolve_created
 from octoflow.registry import Registry
 from octoflow.secrets import redact
@@ -116,7 +117,9 @@ class Executor:
         ]
         if preflight:
             self._preflight(plan, Refresher(self.client, updates))
-        refresher = Refresher(self.client, updates, batch_size=self.concurrency)
+        paced = self.client.throttle.paced
+        size, ahead = batching(self.concurrency, paced)
+        refresher = Refresher(self.client, updates, batch_size=size, read_ahead=ahead)
         self._updater = Updater(self.client, self.registry, refresher, self._created)
         self._prepare_creates(plan)
         self.journal.write(
