@@ -170,3 +170,17 @@ def test_a_release_from_git_snapshots_the_variables_at_its_commit(fresh_api):
         made[version] = sorted(v["Name"] for v in frozen["Variables"])
     assert made["1.0.0"] == ["Atlas.BaseUrl", "Atlas.BaseUrl", "Atlas.LogLevel", "Atlas.SigningKey"]
     assert made["1.0.1"] == sorted(made["1.0.0"] + ["Ledger.Retries"])
+
+
+def test_the_set_route_of_a_git_project_refuses_text_variables_too(fresh_api):
+    atlas = project(fresh_api, "Atlas Web")
+    path = f"{SPACE}/variables/{atlas['VariableSetId']}"
+    current = fresh_api.json(path)
+    body = dict(current, Variables=current["Variables"] + [{"Name": "Atlas.Plain", "Value": "1"}])
+    refused = fresh_api.put(path, body)
+    assert refused.status_code == 400 and "are stored in Git: 'Atlas.Plain'" in refused.text
+    assert fresh_api.json(path)["Version"] == current["Version"]
+    other = project(fresh_api, "Quartz Web")
+    plain = fresh_api.json(f"{SPACE}/variables/{other['VariableSetId']}")
+    body = dict(plain, Variables=[{"Name": "Quartz.Plain", "Value": "1"}])
+    assert fresh_api.put(f"{SPACE}/variables/{other['VariableSetId']}", body).status_code == 200

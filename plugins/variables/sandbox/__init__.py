@@ -75,7 +75,6 @@ class VariablesArea:
         router.space("GET", "/variables/all", sets.all_sets)
         router.space("GET", "/variables/names", sets.variable_names)
         router.space("GET", "/variables/{id}", sets.get_set)
-        router.space("PUT", "/variables/{id}", sets.put_set)
         router.link("Variables", "/variables{/id}{?ids}")
         router.link("VariableNames", "/variables/names{?project,runbook,projectEnvironmentsFilter}")
         router.add_field_names(FIELD_NAMES)

@@ -28,6 +28,7 @@ from octoflow_plugins.variables.sandbox.sets import (
     SETS,
     VALIDATION,
     get_set,
+    owner_of,
     put_set,
 )
 
@@ -183,16 +184,31 @@ def get_project_variables(req: Request) -> Doc:
 
 
 def put_project_variables(req: Request) -> Doc:
-    """``ModifyProjectVariableSetInDatabaseCommand``; with variables in Git, only
-    sensitive variables may be saved here (UNCONFIRMED: the server's check)."""
+    """``ModifyProjectVariableSetInDatabaseCommand``."""
     project = _project(req)
-    raw = req.json_object().get("Variables")
-    if variables_in_git(project) and isinstance(raw, list):
-        text = [str(v.get("Name")) for v in raw if hasattr(v, "get") and not v.get("IsSensitive")]
-        if text:
-            names = "', '".join(text)
-            raise invalid(TEXT_IN_DATABASE.format(project=project["Id"], names=names))
+    _refuse_text(project, req.json_object())
     return put_set(_as_set_route(req, project))
+
+
+def put_database_set(req: Request) -> Doc:
+    """``PUT /variables/{id}``, which with a project's variables in Git holds only its
+    sensitive ones, as ``/projects/{id}/variables`` does."""
+    owner = owner_of(req.state, req.path_params["id"])
+    if owner is not None and owner["Id"].startswith("Projects-"):
+        _refuse_text(owner, req.json_object())
+    return put_set(req)
+
+
+def _refuse_text(project: Doc, body: Any) -> None:
+    """With variables in Git, only sensitive variables may be saved in the database
+    (UNCONFIRMED: the server's check and its words)."""
+    raw = body.get("Variables")
+    if not variables_in_git(project) or not isinstance(raw, list):
+        return
+    text = [str(v.get("Name")) for v in raw if hasattr(v, "get") and not v.get("IsSensitive")]
+    if text:
+        names = "', '".join(text)
+        raise invalid(TEXT_IN_DATABASE.format(project=project["Id"], names=names))
 
 
 def register_routes(router: Router) -> None:
@@ -200,3 +216,4 @@ def register_routes(router: Router) -> None:
     router.space("PUT", "/projects/{id}/{gitRef}/variables", put_git_variables)
     router.space("GET", "/projects/{id}/variables", get_project_variables)
     router.space("PUT", "/projects/{id}/variables", put_project_variables)
+    router.space("PUT", "/variables/{id}", put_database_set)
