@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.sandbox.conftest import Client
+from tests.sandbox.schema import validate
 from tests.sandbox.test_sandbox_git import SPACE, base, head, history, project
 
 
@@ -31,6 +32,7 @@ def test_text_variables_are_in_git_and_sensitive_ones_stay_in_the_database(api):
     assert names == ["Atlas.BaseUrl", "Atlas.BaseUrl", "Atlas.LogLevel"]
     assert not any(v["IsSensitive"] for v in in_git["Variables"])
     assert in_git["ScopeValues"]["Environments"]
+    validate("VariableSetResource", in_git)
     sensitive = api.json(f"{base(api, 'Atlas Web')}/variables")
     assert [(v["Name"], v["Value"]) for v in sensitive["Variables"]] == [("Atlas.SigningKey", None)]
     assert api.json(f"{SPACE}/variables/{atlas['VariableSetId']}") == sensitive
