@@ -46,6 +46,12 @@ class GitSource:
         return {"GitRef": self.ref, "GitCommit": self.commit}
 
 
+def process_path(project_id: str, reference: Doc) -> str:
+    """The process a release body's ``VersionControlReference`` names, as a space path."""
+    at = reference.get("GitCommit") or reference["GitRef"]
+    return f"projects/{project_id}/{quote(str(at), safe='')}/deploymentprocesses"
+
+
 def check_commit(commit: str | None) -> str | None:
     """The problem with a ``git_commit`` argument, if any (before anything is read)."""
     if commit and not _COMMIT.fullmatch(commit):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from octoflow import Octoflow
 from tests.e2e.support import TEST_KEY, writes
 
 SPACE = "/api/Spaces-1"
@@ -34,7 +35,8 @@ def add_step_on_branch(api, project_id: str, branch: str, name: str) -> None:
 
 
 def snapshot_steps(api, release: dict) -> list[str]:
-    process = api.get(f"{SPACE}/deploymentprocesses/{release['ProjectDeploymentProcessSnapshotId']}")
+    snapshot = release["ProjectDeploymentProcessSnapshotId"]
+    process = api.get(f"{SPACE}/deploymentprocesses/{snapshot}")
     return [s["Name"] for s in process["Steps"]]
 
 
@@ -189,3 +191,24 @@ def test_bad_git_input_is_a_plan_error_and_nothing_is_written(server, cli, args,
     assert code == 2, out + err
     assert message in err
     assert writes(sandbox) == []
+
+
+def test_a_new_release_from_git_and_its_deployment_skip_a_step_in_one_plan() -> None:
+    """The deployment reads the steps to skip from the process at the release's ref."""
+    octo = Octoflow.with_sandbox("demo")
+    projects = octo.client.get(octo.client.space_path("projects/all"))
+    atlas = next(p for p in projects if p["Name"] == "Atlas Web")
+    main = octo.client.get(
+        octo.client.space_path(f"projects/{atlas['Id']}/main/deploymentprocesses")
+    )
+    first = main["Steps"][0]
+    statement = octo.releases.create("Atlas Web", version="3.0.0", git_ref="refs/heads/main")
+    plan = octo.plan(statement.deploy(to="Development", skip_steps=first["Name"]))
+
+    report = octo.apply(plan)
+
+    assert report.succeeded
+    deployment = octo.client.get(
+        octo.client.space_path(f"deployments/{report.results[1].outputs['DeploymentId']}")
+    )
+    assert deployment["SkipActions"] == [first["Actions"][0]["Id"]]
