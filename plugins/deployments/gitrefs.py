@@ -2,11 +2,13 @@
 
 Such a project's process is in Git, so a release names the ref it snapshots, and may
 pin a commit: ``GitRef``/``GitCommit`` on ``releases/create/v1``
-(``VersionControlReference`` on the older ``POST releases``). The server refuses a
-release of such a project without a ref ("…requires GitRef to be set on
-VersionControlReference"); the Octopus CLI asks for one, offering the project's
-default branch first. octoflow takes the default branch when none is given, and the
-plan says so. Without a commit the server takes the ref's head when the release is
+(``VersionControlReference`` on the older ``POST releases``). Nothing in Octopus
+picks a ref for you: the server refuses such a release without one ("…requires
+GitRef to be set on VersionControlReference"), octo.exe refused to run without
+``--gitRef``, create-release-action documents ``git_ref`` as required, the Octopus
+CLI prompts with the default branch first, and the Octopus docs say the server does
+not guess the branch or commit. octoflow takes the project's default branch when
+none is given and sends it explicitly, and the plan says so. Without a commit the server takes the ref's head when the release is
 created; the plan reads the process template there to choose package versions.
 """
 
