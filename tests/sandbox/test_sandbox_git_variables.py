@@ -135,7 +135,8 @@ def test_the_database_route_takes_only_sensitive_variables_of_a_git_project(fres
     assert refused.status_code == 400 and "'Atlas.Plain'" in refused.text
     secret = {"Name": "Atlas.Token", "Value": "API-EXAMPLE0000", "Type": "Sensitive"}
     secret["IsSensitive"] = True
-    saved = fresh_api.put(f"{at}/variables", dict(current, Variables=current["Variables"] + [secret]))
+    body = dict(current, Variables=current["Variables"] + [secret])
+    saved = fresh_api.put(f"{at}/variables", body)
     assert saved.status_code == 200, saved.text
     assert "API-EXAMPLE0000" not in saved.text
     assert [v["Name"] for v in fresh_api.json(f"{at}/variables")["Variables"]] == [
@@ -186,3 +187,56 @@ def test_the_set_route_of_a_git_project_refuses_text_variables_too(fresh_api):
     plain = fresh_api.json(f"{SPACE}/variables/{other['VariableSetId']}")
     body = dict(plain, Variables=[{"Name": "Quartz.Plain", "Value": "1"}])
     assert fresh_api.put(f"{SPACE}/variables/{other['VariableSetId']}", body).status_code == 200
+
+
+def test_migrating_a_projects_variables_makes_one_commit_on_a_new_branch(fresh_api):
+    quartz = project(fresh_api, "Quartz Web")
+    at = base(fresh_api, "Quartz Web")
+    database = f"{SPACE}/variables/{quartz['VariableSetId']}"
+    current = fresh_api.json(database)
+    secret = {"Name": "Quartz.Key", "Value": "API-EXAMPLE0001", "Type": "Sensitive"}
+    secret["IsSensitive"] = True
+    body = dict(current, Variables=[{"Name": "Quartz.Url", "Value": "u"}, secret])
+    assert fresh_api.put(database, body).status_code == 200
+    summary = fresh_api.json(f"{at}/git/migrate-variables")
+    assert summary == {"SensitiveVariableCount": 1, "TextVariableCount": 1}
+    before = head(fresh_api, "Quartz Web")
+    migration = {"Branch": "vars-to-git", "CommitMessage": "Move variables", "CreateBranch": True}
+    response = fresh_api.post(f"{at}/git/migrate-variables", migration)
+    assert response.status_code == 200, response.text
+    assert project(fresh_api, "Quartz Web")["Links"]["SensitiveVariables"] == f"{at}/variables"
+    assert head(fresh_api, "Quartz Web") == before  # main untouched
+    moved = head(fresh_api, "Quartz Web", "vars-to-git")
+    assert (moved["Message"], moved["Parents"]) == ("Move variables", [before["Name"]])
+    in_git = variables(fresh_api, "Quartz Web", "vars-to-git")["Variables"]
+    assert [v["Name"] for v in in_git] == ["Quartz.Url"]
+    assert variables(fresh_api, "Quartz Web")["Variables"] == []
+    assert [v["Name"] for v in fresh_api.json(database)["Variables"]] == ["Quartz.Key"]
+    again = fresh_api.post(f"{at}/git/migrate-variables", migration)
+    assert again.status_code == 400 and "already stored in Git" in again.text
+
+
+@pytest.mark.parametrize(
+    ("name", "migration", "wording"),
+    [
+        ("Garnet Admin", {"Branch": "main", "CommitMessage": "m"}, "is protected"),
+        (
+            "Garnet Admin",
+            {"Branch": "release/1", "CommitMessage": "m", "CreateBranch": True},
+            "is protected",
+        ),
+        ("Quartz Web", {"Branch": "main"}, "The CommitMessage field is required"),
+        ("Quartz Web", {"Branch": "nope", "CommitMessage": "m"}, "'nope' could not be found"),
+    ],
+    ids=["protected", "protected new branch", "no message", "unknown branch"],
+)
+def test_a_refused_migration_changes_nothing(fresh_api, name, migration, wording):
+    at = base(fresh_api, name)
+    before = head(fresh_api, name)
+    response = fresh_api.post(f"{at}/git/migrate-variables", migration)
+    assert response.status_code in (400, 404) and wording in response.text
+    assert head(fresh_api, name) == before
+    branches = fresh_api.json(f"{at}/git/branches")["Items"]
+    assert migration["Branch"] not in [b["Name"] for b in branches] or migration["Branch"] == "main"
+    state = project(fresh_api, name)["PersistenceSettings"]["ConversionState"]
+    assert state["VariablesAreInGit"] is False

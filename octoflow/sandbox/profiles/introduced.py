@@ -74,6 +74,8 @@ INTRODUCED: dict[str, str] = {
     "PUT /projects/{id}/{gitRef}/variables": _CAC_VARIABLES,
     "GET /projects/{id}/variables": _CAC_VARIABLES,
     "PUT /projects/{id}/variables": _CAC_VARIABLES,
+    "GET /projects/{id}/git/migrate-variables": _CAC_VARIABLES,
+    "POST /projects/{id}/git/migrate-variables": _CAC_VARIABLES,
     # DOC runbooks/config-as-code-runbooks: "rolling out to Octopus Cloud as of Q1 2025".
     "GET /projects/{id}/{gitRef}/runbooks": _CAC_RUNBOOKS,
     "GET /projects/{id}/{gitRef}/runbooks/{id}": _CAC_RUNBOOKS,

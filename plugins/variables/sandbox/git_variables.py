@@ -9,6 +9,10 @@ set then holds only those (Octopus blog "Config as Code variables", route change
 The project links them as ``Variables`` (a ``{gitRef}`` template) and
 ``SensitiveVariables`` (OctopusClients ``VariableSetRepository.Get``).
 
+``…/git/migrate-variables`` moves a project's text variables to Git with one commit
+(Octopus API reference, "Variables"; the demo seed moves two projects' into every
+commit instead, as though they had been there since the conversion).
+
 The set in Git is the commit's ``Documents["Variables"]``: ``Version`` and
 ``Variables``; a project converted before its variables moved has none there yet
 and reads an empty set at version 0. A ``PUT`` is ``ModifyProjectVariableSetInGitCommand``:
@@ -56,6 +60,7 @@ SENSITIVE_IN_GIT = (
     "Sensitive variables cannot be committed to Git: '{names}'. Save them through "
     "/projects/{project}/variables, where they stay in the database."
 )
+ALREADY_IN_GIT = "The variables of the project '{project}' are already stored in Git."
 TEXT_IN_DATABASE = (
     "The text variables of the project '{project}' are stored in Git: '{names}'. Save them "
     "through /projects/{project}/{{gitRef}}/variables."
@@ -147,12 +152,64 @@ def _replaced(state: State, project: Doc, old: Doc, body: Any) -> Doc:
     return {**extra, "Version": old["Version"] + 1, "Variables": variables}
 
 
+# -- moving a project's variables to Git --------------------------------------------------
+
+
+def _convertible(req: Request) -> tuple[Doc, Doc]:
+    project = _project(req)
+    git.repository(req.state, project)
+    if variables_in_git(project):
+        raise invalid(ALREADY_IN_GIT.format(project=project["Id"]))
+    return project, req.state.require(SETS, project["VariableSetId"])
+
+
+def migration_summary(req: Request) -> Doc:
+    """``GET …/git/migrate-variables``: how many variables a migration would move."""
+    _project_doc, live = _convertible(req)
+    sensitive = sum(1 for v in live["Variables"] if v.get("IsSensitive"))
+    text = len(live["Variables"]) - sensitive
+    return {"SensitiveVariableCount": sensitive, "TextVariableCount": text}
+
+
+def migrate(req: Request) -> Doc:
+    """``POST …/git/migrate-variables`` (``ConvertProjectVariablesToGitCommand``): one
+    commit on ``Branch`` (created from the default branch with ``CreateBranch``) holding
+    the text variables; the sensitive ones stay in the database set."""
+    project, live = _convertible(req)
+    body = req.json_object()
+    branch, message = body.get("Branch"), body.get("CommitMessage")
+    if not isinstance(branch, str) or not branch.strip():
+        raise invalid("The Branch field is required.")
+    if not isinstance(message, str) or not message.strip():
+        raise invalid("The CommitMessage field is required.")
+    if body.get("CreateBranch"):
+        if git.is_protected(project, branch):  # refused before the branch is made
+            raise invalid(git.PROTECTED.format(branch=branch))
+        base = git.resolve(req.state, project, git.default_branch(project))
+        ref = git.create_branch(req.state, project, branch, base)
+    else:
+        ref = git.resolve(req.state, project, branch)
+        git.writable_branch(project, ref)
+    documents = git.documents_at(req.state, project, ref)
+    text = [v for v in live["Variables"] if not v.get("IsSensitive")]
+    documents[KEY] = {"Version": 0, "Variables": text}
+    git.commit(req.state, project, ref, documents, message, git.author_of(req.state, req.user_id))
+    _keep_sensitive(req.state, project, live)
+    return {}
+
+
 def move_to_git(state: State, project: Doc) -> None:
     """Move ``project``'s text variables into Git, into every commit (a seed's migration:
     the sensitive ones stay in its database set), and mark its variables as in Git."""
     live = state.require(SETS, project["VariableSetId"])
     text = [v for v in live["Variables"] if not v.get("IsSensitive")]
     git.seed_document(state, project, KEY, {"Version": 0, "Variables": text})
+    _keep_sensitive(state, project, live)
+
+
+def _keep_sensitive(state: State, project: Doc, live: Doc) -> None:
+    """Leave only the sensitive variables in the database and mark the project's
+    variables as in Git (its links change with it)."""
     live["Variables"] = [v for v in live["Variables"] if v.get("IsSensitive")]
     state.put(SETS, live)
     settings = project["PersistenceSettings"]
@@ -217,3 +274,5 @@ def register_routes(router: Router) -> None:
     router.space("GET", "/projects/{id}/variables", get_project_variables)
     router.space("PUT", "/projects/{id}/variables", put_project_variables)
     router.space("PUT", "/variables/{id}", put_database_set)
+    router.space("GET", "/projects/{id}/git/migrate-variables", migration_summary)
+    router.space("POST", "/projects/{id}/git/migrate-variables", migrate)

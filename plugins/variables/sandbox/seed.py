@@ -1,7 +1,8 @@
 """The demo seed's variables: a few per customer-facing project and in the
 ``Customer Settings`` library variable set, scoped by environment and role, one
 of them sensitive; and the variables of two version-controlled projects
-(``VARIABLES_IN_GIT``), moved to Git as a real server's migration moves them. Deterministic: variable ids come from a fixed ``random.Random``.
+(``VARIABLES_IN_GIT``), their text ones then moved to Git (into every commit).
+Deterministic: variable ids come from fixed ``random.Random`` generators.
 """
 
 from __future__ import annotations
