@@ -34,16 +34,22 @@ class Row:
         return {True: "PASS", False: "FAIL", None: ""}[self.passed]
 
 
-def request_budget(changed: int, concurrency: int = 8, read_back: bool = True) -> tuple[int, str]:
+def request_budget(
+    changed: int, concurrency: int = 8, read_back: bool = True, audited: bool = True
+) -> tuple[int, str]:
     """The most requests a plan + apply changing ``changed`` documents may make, and how
     the figure is made: one write each, the re-reads right before the writes (one per
     ``concurrency`` documents), reading back what has no concurrency token (one per 100),
-    and 10 for planning's reads."""
+    asking the audit log who else changed them (the newest event, the key's user, then
+    one per 100; see ``octoflow.apply.audit``) and 10 for planning's reads."""
     limit = changed + math.ceil(changed / concurrency) + 10
     text = f"changed + 1/{concurrency} re-reads"
     if read_back:
         limit += math.ceil(changed / 100)
         text += " + 1% read back"
+    if audited:
+        limit += 2 + math.ceil(changed / 100)
+        text += " + 1% audit log + 2"
     return limit, f"<= {limit} ({text} + 10)"
 
 
