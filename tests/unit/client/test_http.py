@@ -170,3 +170,20 @@ def test_a_failed_tls_handshake_is_not_retried(server) -> None:
     with pytest.raises(TransportError, match="the TLS handshake failed"):
         client.root()
     assert client.request_count == 1
+
+
+def test_the_environments_proxy_and_ca_bundle_are_read_once_for_the_server(monkeypatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "internal.example")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/example-bundle.pem")
+    outside = OctopusClient(Connection("https://octopus.example", api_key=TEST_KEY))._session()
+    assert outside.proxies["https"] == "http://proxy.example:3128"
+    assert outside.verify == "/etc/ssl/example-bundle.pem" and not outside.trust_env
+    inside = OctopusClient(Connection("https://octopus.internal.example", api_key=TEST_KEY))
+    assert "https" not in inside._session().proxies
+
+
+def test_verify_tls_off_stays_off_whatever_the_environment_says(monkeypatch) -> None:
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/example-bundle.pem")
+    connection = Connection("https://octopus.example", api_key=TEST_KEY, verify_tls=False)
+    assert OctopusClient(connection)._session().verify is False
