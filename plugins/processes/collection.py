@@ -8,8 +8,12 @@ Examples::
     apps.runbooks("Restart App Pool").steps.set_worker_pool("Hosted Ubuntu").publish()
 
 ``process`` is each project's deployment process; ``runbooks`` every runbook's
-process (``runbooks("A", "B")``: only those). Version-controlled (Config as
-Code) projects are reported in the plan and skipped.
+process (``runbooks("A", "B")``: only those). A version-controlled (Config as
+Code) project's deployment process is committed to its default branch, or where
+``on_branch``/``on_new_branch`` say, with ``commit_message`` (see
+``docs/config-as-code.md``); its runbooks are reported in the plan and skipped::
+
+    octo.projects.on_new_branch("octoflow/{{ plan.id }}").commit_message("Use containers")
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import attrs
-from octoflow_plugins.processes import planner
+from octoflow_plugins.processes import git, planner
+from octoflow_plugins.processes.branches import CreateBranch
 from octoflow_plugins.processes.clone import EnsureProject
 from octoflow_plugins.processes.kinds import PROJECT
 from octoflow_plugins.processes.perprocess import Seen
@@ -68,6 +73,42 @@ class Projects(Selection):
             "uses_role",
         }
     )
+    #: Where edits of version-controlled projects' processes are committed.
+    git: git.GitTarget = attrs.field(factory=git.GitTarget)
+
+    # -- Config as Code ----------------------------------------------------------------
+
+    def on_branch(self, branch: str) -> Projects:
+        """Commit version-controlled projects' changes to ``branch`` (default: each
+        project's default branch)."""
+        name = git.branch_name(branch, "on_branch()")
+        return attrs.evolve(self, git=attrs.evolve(self.git, branch=name))
+
+    def on_new_branch(
+        self, name: str, *, from_: str | None = None, only_protected: bool = False
+    ) -> Projects:
+        """Create the branch ``name`` (a jinja2 template: ``plan.id``, ``project.name``,
+        ``recipe``) from ``from_`` (default: the ``on_branch`` or default branch) and commit
+        there; with ``only_protected``, only where that branch is protected."""
+        template = git.checked_template(name, "on_new_branch")
+        base = git.branch_name(from_, "on_new_branch(from_=)") if from_ is not None else None
+        target = attrs.evolve(
+            self.git, new_branch=template, base=base, only_protected=only_protected
+        )
+        return attrs.evolve(self, git=target)
+
+    def commit_message(self, template: str) -> Projects:
+        """The commit message (a jinja2 template: ``plan.id``, ``project.name``, ``recipe``)."""
+        message = git.checked_template(template, "commit_message")
+        return attrs.evolve(self, git=attrs.evolve(self.git, message=message))
+
+    def create_branch(self, name: str, *, from_: str | None = None) -> CreateBranch:
+        """Create the branch ``name`` (a template, like ``on_new_branch``'s) in every
+        selected version-controlled project, from ``from_`` (default: its default
+        branch); where it exists, nothing changes."""
+        template = git.checked_template(name, "create_branch")
+        base = git.branch_name(from_, "create_branch(from_=)") if from_ is not None else None
+        return CreateBranch(self._criteria_only("create_branch()"), template, base)
 
     @property
     def process(self) -> Process:
@@ -181,7 +222,22 @@ class Process(Selection):
         return self._scope_text() + "".join(f".{v.describe()}" for v in self.verbs)
 
     def _scope_text(self) -> str:
-        return self.projects.describe() + ".process"
+        return self.projects.describe() + self.projects.git.describe() + ".process"
+
+    def on_branch(self, branch: str) -> Process:
+        """See :meth:`Projects.on_branch`."""
+        return attrs.evolve(self, projects=self.projects.on_branch(branch))
+
+    def on_new_branch(
+        self, name: str, *, from_: str | None = None, only_protected: bool = False
+    ) -> Process:
+        """See :meth:`Projects.on_new_branch`."""
+        projects = self.projects.on_new_branch(name, from_=from_, only_protected=only_protected)
+        return attrs.evolve(self, projects=projects)
+
+    def commit_message(self, template: str) -> Process:
+        """See :meth:`Projects.commit_message`."""
+        return attrs.evolve(self, projects=self.projects.commit_message(template))
 
     # -- verbs -------------------------------------------------------------------------
 
@@ -251,7 +307,10 @@ class Process(Selection):
         ctx.selected("project", len(projects), len(ctx.documents("projects")))
         out: list[Edit] = []
         seen: Seen = {}
-        for process in planner.processes_to_edit(ctx, projects, self.runbook_names):
+        targets = planner.processes_to_edit(
+            ctx, projects, self.runbook_names, self.projects.git, self.projects.criteria
+        )
+        for process in targets:
             steps = process.document["Steps"]
             seen.update((str(s["Name"]).lower(), str(s["Name"])) for s in steps)
             intents = [i for verb in verbs for i in verb.make(process)]
@@ -275,7 +334,7 @@ class Runbooks(Process):
 
     def _scope_text(self) -> str:
         runbooks = ", ".join(repr(n) for n in self.runbook_names or ())
-        text = self.projects.describe() + f".runbooks({runbooks})"
+        text = self.projects.describe() + self.projects.git.describe() + f".runbooks({runbooks})"
         return text + (".publish()" if self.publish_snapshot else "")
 
 

@@ -9,6 +9,11 @@ RUNBOOK_PROCESS = "RunbookProcess"
 RUNBOOK = "Runbook"
 RUNBOOK_SNAPSHOT = "RunbookSnapshot"
 PROJECT = "Project"
+#: A version-controlled project's deployment process at a branch; its id is
+#: ``{project id}/{full ref, URL-escaped}`` (see ``git.git_resource_id``).
+GIT_PROCESS = "GitDeploymentProcess"
+#: A branch of a version-controlled project (created by a ``run`` operation).
+GIT_BRANCH = "GitBranch"
 #: Text of the 400 a server answers when a process was saved by someone else
 #: between our read and our write (deployment and runbook processes alike).
 VERSION_CONFLICT = "another user has made changes to the"
@@ -26,4 +31,16 @@ KINDS = (
     ResourceKind(RUNBOOK, "runbooks"),
     ResourceKind(RUNBOOK_SNAPSHOT, "runbookSnapshots", batch_read=False),
     ResourceKind(PROJECT, "projects"),
+    # The server answers a stale Version under a git ref with 409 (UNCONFIRMED; the
+    # database route's 400 wording is accepted too).
+    ResourceKind(
+        GIT_PROCESS,
+        "deploymentprocesses",
+        batch_read=False,
+        document_path="projects/{id}/deploymentprocesses",
+        version_conflict=VERSION_CONFLICT,
+        token="Version",
+        not_undoable="a commit to the project's Git repository: revert it there",
+    ),
+    ResourceKind(GIT_BRANCH, "git/branches", batch_read=False),
 )

@@ -2,8 +2,9 @@
 processes (batched), and turn intents into edits, publishing runbooks on request.
 
 Processes are read with ``?ids=`` in batches (one request per 100), once per
-plan. A version-controlled (Config as Code) project keeps its process in Git:
-it is reported in the plan's notes and skipped, never edited in the database.
+plan. A version-controlled (Config as Code) project keeps its deployment process
+in Git: it is read at a ref and committed to a branch (:mod:`.git`); its
+runbooks' processes are reported in the plan's notes and skipped.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import attrs
+from octoflow_plugins.processes import git
 from octoflow_plugins.processes.intents import roles_of
 from octoflow_plugins.processes.kinds import (
     DEPLOYMENT_PROCESS,
@@ -53,6 +55,8 @@ class ProcessToEdit:
     kind: str
     document: Doc
     runbook: Runbook | None = None
+    #: Where a version-controlled project's process is committed.
+    write: git.Write | None = None
 
     @property
     def name(self) -> str:
@@ -113,13 +117,19 @@ def _project_test(
 def _process_test(
     ctx: PlanContext, key: str, value: Any, projects: list[Project]
 ) -> Callable[[Project], bool]:
-    """``has_step`` / ``has_step_type`` / ``uses_role``: read the deployment processes."""
+    """``has_step`` / ``has_step_type`` / ``uses_role``: read the deployment processes
+    (a version-controlled project's at its default branch)."""
     database = [p for p in projects if not p.is_version_controlled]
     processes = read_processes(ctx, DEPLOYMENT_PROCESS, [process_id(p) for p in database])
+    cac = [(p, git.HEADS + git.default_branch(p)) for p in projects if p.is_version_controlled]
+    in_git = git.read_processes(ctx, cac) if cac and git.usable(ctx) else {}
     wanted = {v.lower() for v in as_names(value, key)}
 
     def test(project: Project) -> bool:
-        process = processes.get(process_id(project))
+        if project.is_version_controlled:
+            process = in_git.get(str(project.id))
+        else:
+            process = processes.get(process_id(project))
         if process is None:
             return False
         for step in process.get("Steps") or []:
@@ -155,24 +165,69 @@ def read_processes(ctx: PlanContext, kind: str, ids: Iterable[str]) -> dict[str,
 
 
 def processes_to_edit(
-    ctx: PlanContext, projects: list[Project], runbooks: tuple[str, ...] | None
+    ctx: PlanContext,
+    projects: list[Project],
+    runbooks: tuple[str, ...] | None,
+    target: git.GitTarget = git.DEFAULT_TARGET,
+    criteria: Sequence[Criterion] = (),
 ) -> list[ProcessToEdit]:
-    """The processes of ``projects`` to edit: deployment processes, or runbooks' processes."""
+    """The processes of ``projects`` to edit: deployment processes, or runbooks' processes.
+
+    A version-controlled project's deployment process is read where ``target`` commits;
+    a project named in ``criteria`` that is not version-controlled cannot take a branch.
+    """
     cac = [p for p in projects if p.is_version_controlled]
-    if cac:
-        ctx.note(
-            f"skips {len(cac)} version-controlled (Config as Code) project(s), whose processes "
-            "live in Git; octoflow edits database processes only: " + ", ".join(p.name for p in cac)
-        )
     database = [p for p in projects if not p.is_version_controlled]
-    if runbooks is None:
-        docs = read_processes(ctx, DEPLOYMENT_PROCESS, [process_id(p) for p in database])
-        return [
-            ProcessToEdit(p, DEPLOYMENT_PROCESS, docs[process_id(p)])
-            for p in database
-            if process_id(p) in docs
-        ]
-    return _runbook_processes(ctx, database, runbooks)
+    if target.given:
+        check_database_projects(ctx, database, target.describe().lstrip("."), criteria)
+    if runbooks is not None:
+        if cac:
+            ctx.note(
+                f"skips the runbooks of {len(cac)} version-controlled (Config as Code) "
+                "project(s); octoflow edits database runbooks only: "
+                + ", ".join(p.name for p in cac)
+            )
+        return _runbook_processes(ctx, database, runbooks)
+    docs = read_processes(ctx, DEPLOYMENT_PROCESS, [process_id(p) for p in database])
+    found = [
+        ProcessToEdit(p, DEPLOYMENT_PROCESS, docs[process_id(p)])
+        for p in database
+        if process_id(p) in docs
+    ]
+    return found + _git_processes(ctx, cac, target)
+
+
+def check_database_projects(
+    ctx: PlanContext, database: list[Project], what: str, criteria: Sequence[Criterion]
+) -> None:
+    """A branch given for a project, named by name, that keeps its process in the database
+    (one selected through a group is edited in the database, as always)."""
+    by_name = {n.lower() for c in criteria if c.key == "name" for n in as_names(c.value, "name")}
+    named = [p.name for p in database if p.name.lower() in by_name]
+    if named:
+        ctx.problem(
+            f"project(s) {', '.join(repr(n) for n in named)} are not version-controlled: "
+            f"{what} applies to Config-as-Code projects only",
+            "leave the branch out for these projects, or select them in another statement",
+        )
+
+
+def _git_processes(
+    ctx: PlanContext, projects: list[Project], target: git.GitTarget
+) -> list[ProcessToEdit]:
+    if not projects:
+        return []
+    if not git.usable(ctx):  # a server this old has no version-controlled project
+        missing = ctx.client.capabilities.missing(git.FEATURE, "editing them")
+        ctx.note(f"skips {len(projects)} version-controlled project(s): {missing}")
+        return []
+    writes = [w for p in projects if (w := git.resolve_write(ctx, p, target)) is not None]
+    if writes:
+        ctx.note(git.commits_note(writes))
+    docs = git.read_processes(ctx, [(w.project, w.read_ref) for w in writes])
+    return [
+        ProcessToEdit(w.project, git.GIT_PROCESS, docs[str(w.project.id)], write=w) for w in writes
+    ]
 
 
 def _runbook_processes(
@@ -212,6 +267,8 @@ def edits(
         ctx.labels[step["Id"]] = step["Name"]
         for action in step["Actions"]:
             ctx.labels[action["Id"]] = action["Name"]
+    if process.write is not None:
+        return _git_edits(ctx, process.write, process.document, intents)
     edit = Edit(
         process.kind, process.document["Id"], process.name, process.document, tuple(intents)
     )
@@ -221,6 +278,18 @@ def edits(
     if not diff(process.document, desired):
         return [edit]  # unchanged: nothing new to publish
     return [edit, *_publish(ctx, process, process.runbook, edit.key)]
+
+
+def _git_edits(
+    ctx: PlanContext, write: git.Write, document: Doc, intents: list[Intent]
+) -> list[Edit]:
+    """The commit to a version-controlled project's branch; a problem when the branch
+    refuses it and there is something to commit."""
+    if write.refused:
+        if diff(document, replay(document, intents, ctx.registry)):
+            ctx.problem(*write.refused)
+        return []
+    return git.process_edit(write, document, tuple(intents))
 
 
 def _publish(ctx: PlanContext, process: ProcessToEdit, runbook: Runbook, after: str) -> list[Edit]:
