@@ -856,6 +856,26 @@ def _(run: Run) -> str:
     return out
 
 
+@check("cac_commit.py")
+def _(run: Run) -> str:
+    ns, out = run("cac_commit.py")
+    octo = ns["octo"]
+    state = octo.sandbox.dump()["collections"]
+    garnet = next(p for p in group_members(state, "Apps") if p["Name"] == "Garnet Admin")
+    repo = state["GitRepositories"][f"gitrepository-{garnet['Id']}"]
+    main, branch = repo["Branches"]["main"], repo["Branches"]["octoflow/containers"]
+    assert repo["Commits"][branch]["Parents"] == [main]  # one commit; main untouched
+    steps = repo["Commits"][branch]["Documents"]["DeploymentProcess"]["Steps"]
+    images = {
+        a["Container"]["Image"]
+        for s in steps
+        for a in s["Actions"]
+        if a["Properties"].get("Octopus.Action.RunOnServer") == "true"
+    }
+    assert images == {"octopuslabs/workertools:latest"}
+    return out
+
+
 @check("processes_library.py")
 def _(run: Run) -> str:
     ns, out = run("processes_library.py")
