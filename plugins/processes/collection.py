@@ -46,6 +46,7 @@ from octoflow_plugins.processes.stepsource import StepSource
 
 from octoflow.provider import (
     Edit,
+    Intent,
     PlanContext,
     Project,
     Selection,
@@ -173,7 +174,11 @@ class Projects(Selection):
         return planner.select_projects(ctx, Names(ctx), self.criteria)
 
     def plan(self, ctx: PlanContext) -> list[Edit]:
-        """Edits of the projects' settings; without a verb only a note of what it selects."""
+        """Edits of the projects' settings; without a verb only a note of what it selects.
+
+        A version-controlled project's release versioning is committed to its branch
+        (deployment settings in Git); its other settings stay on the project document.
+        """
         names = Names(ctx)
         known_problems = len(ctx.problems)
         projects = self.select(ctx)
@@ -182,25 +187,28 @@ class Projects(Selection):
             ctx.note(f"selects {len(projects)} project(s), {cac} of them version-controlled")
             return []
         verbs = [v for v in self.verbs if isinstance(v, SettingVerb)]
-        intents = tuple(i for v in verbs if (i := v.intent(names)) is not None)
+        made = [(v.in_git, i) for v in verbs if (i := v.intent(names)) is not None]
         if len(ctx.problems) > known_problems:
             return []
         ctx.selected("project", len(projects), len(ctx.documents("projects")))
-        versioning = any(isinstance(v, SetVersionTemplate) for v in verbs)
-        return [self._settings_edit(ctx, p, intents, versioning) for p in projects]
+        out = [e for p in projects if (e := _settings_edit(ctx, p, made)) is not None]
+        in_git = tuple(i for git_kept, i in made if git_kept)
+        cac = [p for p in projects if p.is_version_controlled]
+        if in_git and cac:
+            out += planner.settings_to_edit(ctx, cac, in_git, self.git, self.criteria)
+        return out
 
-    def _settings_edit(
-        self, ctx: PlanContext, project: Project, intents: tuple[Any, ...], versioning: bool
-    ) -> Edit:
-        if project.is_version_controlled and versioning:
-            ctx.problem(
-                f"project {project.name!r} is version-controlled: its release versioning lives "
-                "in Git",
-                "change it in the project's repository, or leave it out of this selection",
-            )
-        return Edit(
-            PROJECT, project.id, project.name, ctx.document("projects", project.id), intents
-        )
+
+def _settings_edit(
+    ctx: PlanContext, project: Project, made: list[tuple[bool, Intent]]
+) -> Edit | None:
+    """The project document's edit: every intent, or for a version-controlled project
+    those of settings kept in the database."""
+    intents = tuple(i for git_kept, i in made if not (git_kept and project.is_version_controlled))
+    if not intents:
+        return None
+    document = ctx.document("projects", project.id)
+    return Edit(PROJECT, project.id, project.name, document, intents)
 
 
 @attrs.frozen

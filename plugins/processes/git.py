@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 import attrs
-from octoflow_plugins.processes.kinds import GIT_BRANCH, GIT_PROCESS
+from octoflow_plugins.processes.kinds import GIT_BRANCH, GIT_PROCESS, GIT_SETTINGS
 
 from octoflow.provider import (
     ActionCall,
@@ -40,13 +40,13 @@ Doc = dict[str, Any]
 CREATE_BRANCH = "git.create_branch"
 FEATURE, BRANCHING = "version-controlled projects", "git branch creation"
 HEADS, TAGS = "refs/heads/", "refs/tags/"
-DEFAULT_MESSAGE = "octoflow {{ recipe }} (plan {{ plan.id }})"
+DEFAULT_MESSAGE = "octoflow{% if recipe %} {{ recipe }}{% endif %} (plan {{ plan.id }})"
 _COMMIT_ID = re.compile(r"[0-9a-fA-F]{7,40}")
-#: Per plan: branches of a project (name → protected), tags, processes at a ref.
+#: Per plan: branches of a project (name → protected); documents at a ref.
 _BRANCHES: weakref.WeakKeyDictionary[PlanContext, dict[str, dict[str, bool]]] = (
     weakref.WeakKeyDictionary()
 )
-_PROCESSES: weakref.WeakKeyDictionary[PlanContext, dict[tuple[str, str], Doc]] = (
+_DOCUMENTS: weakref.WeakKeyDictionary[PlanContext, dict[tuple[str, str, str], Doc]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -133,8 +133,12 @@ class Write:
 
     @property
     def name(self) -> str:
+        return self.label(self.project.name)
+
+    def label(self, what: str) -> str:
+        """``Atlas Web (branch main, 1 commit)``: a document's write and where it lands."""
         new = ", new" if self.create_from else ""
-        return f"{self.project.name} (branch {self.branch}{new}, 1 commit)"
+        return f"{what} (branch {self.branch}{new}, 1 commit)"
 
 
 def git_resource_id(project_id: str, branch: str) -> str:
@@ -259,12 +263,21 @@ def tags(ctx: PlanContext, project: Project) -> set[str]:
 
 def read_processes(ctx: PlanContext, refs: list[tuple[Project, str]]) -> dict[str, Doc]:
     """Deployment processes at full refs, by project id (read at once, cached per plan)."""
-    cache = _PROCESSES.setdefault(ctx, {})
-    missing = [(p.id, ref) for p, ref in refs if (str(p.id), ref) not in cache]
-    paths = [f"projects/{pid}/{quote(ref, safe='')}/deploymentprocesses" for pid, ref in missing]
-    for key, doc in zip(missing, ctx.get_each(paths), strict=True):
-        cache[(str(key[0]), key[1])] = doc
-    return {str(p.id): cache[(str(p.id), ref)] for p, ref in refs}
+    return _read(ctx, refs, "deploymentprocesses")
+
+
+def read_settings(ctx: PlanContext, refs: list[tuple[Project, str]]) -> dict[str, Doc]:
+    """Deployment settings at full refs, by project id (read at once, cached per plan)."""
+    return _read(ctx, refs, "deploymentsettings")
+
+
+def _read(ctx: PlanContext, refs: list[tuple[Project, str]], document: str) -> dict[str, Doc]:
+    cache = _DOCUMENTS.setdefault(ctx, {})
+    missing = [(str(p.id), ref) for p, ref in refs if (document, str(p.id), ref) not in cache]
+    paths = [f"projects/{pid}/{quote(ref, safe='')}/{document}" for pid, ref in missing]
+    for (pid, ref), doc in zip(missing, ctx.get_each(paths), strict=True):
+        cache[(document, pid, ref)] = doc
+    return {str(p.id): cache[(document, str(p.id), ref)] for p, ref in refs}
 
 
 def commits_note(writes: list[Write]) -> str:
@@ -307,13 +320,25 @@ def new_branch(ctx: PlanContext, project: Project, template: str, base: str | No
 
 def process_edit(write: Write, document: Doc, intents: tuple[Intent, ...]) -> list[Edit]:
     """The process write (one commit), after the branch creation when there is one."""
+    return _commit(GIT_PROCESS, write.name, write, document, intents)
+
+
+def settings_edit(write: Write, document: Doc, intents: tuple[Intent, ...]) -> list[Edit]:
+    """The deployment settings write: a commit of its own (one per document written)."""
+    name = write.label(f"{write.project.name} settings")
+    return _commit(GIT_SETTINGS, name, write, document, intents)
+
+
+def _commit(
+    kind: str, name: str, write: Write, document: Doc, intents: tuple[Intent, ...]
+) -> list[Edit]:
     create = None
     if write.create_from is not None:
         create = branch_edit(write.project, write.branch, write.create_from)
     edit = Edit(
-        GIT_PROCESS,
+        kind,
         write.resource_id,
-        write.name,
+        name,
         document,
         intents,
         after=(create.key,) if create else (),

@@ -12,6 +12,8 @@ PROJECT = "Project"
 #: A version-controlled project's deployment process at a branch; its id is
 #: ``{project id}/{full ref, URL-escaped}`` (see ``git.git_resource_id``).
 GIT_PROCESS = "GitDeploymentProcess"
+#: A version-controlled project's deployment settings at a branch (same id scheme).
+GIT_SETTINGS = "GitDeploymentSettings"
 #: A branch of a version-controlled project (created by a ``run`` operation).
 GIT_BRANCH = "GitBranch"
 #: Text of the 400 a server answers when a process was saved by someone else
@@ -40,6 +42,14 @@ KINDS = (
         document_path="projects/{id}/deploymentprocesses",
         version_conflict=VERSION_CONFLICT,
         token="Version",
+        not_undoable="a commit to the project's Git repository: revert it there",
+    ),
+    # No concurrency token: a write is read back after apply, as for any such document.
+    ResourceKind(
+        GIT_SETTINGS,
+        "deploymentsettings",
+        batch_read=False,
+        document_path="projects/{id}/deploymentsettings",
         not_undoable="a commit to the project's Git repository: revert it there",
     ),
     ResourceKind(GIT_BRANCH, "git/branches", batch_read=False),

@@ -212,6 +212,31 @@ def check_database_projects(
         )
 
 
+def settings_to_edit(
+    ctx: PlanContext,
+    projects: list[Project],
+    intents: tuple[Intent, ...],
+    target: git.GitTarget,
+    criteria: Sequence[Criterion],
+) -> list[Edit]:
+    """Commits of version-controlled projects' deployment settings (release versioning)."""
+    if not git.usable(ctx):
+        missing = ctx.client.capabilities.missing(git.FEATURE, "changing their settings")
+        ctx.problem(f"{len(projects)} version-controlled project(s) selected: {missing}")
+        return []
+    writes = [w for p in projects if (w := git.resolve_write(ctx, p, target)) is not None]
+    docs = git.read_settings(ctx, [(w.project, w.read_ref) for w in writes])
+    out: list[Edit] = []
+    for write in writes:
+        document = docs[str(write.project.id)]
+        if write.refused:
+            if diff(document, replay(document, intents, ctx.registry)):
+                ctx.problem(*write.refused)
+            continue
+        out += git.settings_edit(write, document, intents)
+    return out
+
+
 def _git_processes(
     ctx: PlanContext, projects: list[Project], target: git.GitTarget
 ) -> list[ProcessToEdit]:

@@ -122,7 +122,7 @@ def test_version_controlled_projects_are_read_at_their_branch_and_planned_as_com
         f"Garnet Admin (branch {branch}, new, 1 commit)",
         "Quartz Web (branch main, 1 commit)",
     ]
-    message = f"octoflow {plan.title} (plan {plan.id})"
+    message = f"octoflow (plan {plan.id})"  # no recipe: statements
     assert {op.send["ChangeDescription"] for op in git.values()} == {message}
     assert all("ChangeDescription" not in c.path for op in git.values() for c in op.changes)
     create = next(op for op in plan.operations if op.kind == "GitBranch")
