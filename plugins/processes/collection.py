@@ -11,7 +11,7 @@ Examples::
 process (``runbooks("A", "B")``: only those). A version-controlled (Config as
 Code) project's deployment process is committed to its default branch, or where
 ``on_branch``/``on_new_branch`` say, with ``commit_message`` (see
-``docs/config-as-code.md``); its runbooks are reported in the plan and skipped::
+``docs/config-as-code.md``), and so is a runbook's process kept in Git::
 
     octo.projects.on_new_branch("octoflow/{{ plan.id }}").commit_message("Use containers")
 """

@@ -19,7 +19,12 @@ from typing import Any
 from urllib.parse import quote
 
 import attrs
-from octoflow_plugins.processes.kinds import GIT_BRANCH, GIT_PROCESS, GIT_SETTINGS
+from octoflow_plugins.processes.kinds import (
+    GIT_BRANCH,
+    GIT_PROCESS,
+    GIT_RUNBOOK_PROCESS,
+    GIT_SETTINGS,
+)
 
 from octoflow.provider import (
     ActionCall,
@@ -39,6 +44,7 @@ from octoflow.provider import (
 Doc = dict[str, Any]
 CREATE_BRANCH = "git.create_branch"
 FEATURE, BRANCHING = "version-controlled projects", "git branch creation"
+RUNBOOKS_FEATURE = "runbooks in Git"
 HEADS, TAGS = "refs/heads/", "refs/tags/"
 DEFAULT_MESSAGE = "octoflow{% if recipe %} {{ recipe }}{% endif %} (plan {{ plan.id }})"
 _COMMIT_ID = re.compile(r"[0-9a-fA-F]{7,40}")
@@ -320,24 +326,55 @@ def new_branch(ctx: PlanContext, project: Project, template: str, base: str | No
 
 def process_edit(write: Write, document: Doc, intents: tuple[Intent, ...]) -> list[Edit]:
     """The process write (one commit), after the branch creation when there is one."""
-    return _commit(GIT_PROCESS, write.name, write, document, intents)
+    return _commit(GIT_PROCESS, write.resource_id, write.name, write, document, intents)
 
 
 def settings_edit(write: Write, document: Doc, intents: tuple[Intent, ...]) -> list[Edit]:
     """The deployment settings write: a commit of its own (one per document written)."""
     name = write.label(f"{write.project.name} settings")
-    return _commit(GIT_SETTINGS, name, write, document, intents)
+    return _commit(GIT_SETTINGS, write.resource_id, name, write, document, intents)
+
+
+def runbook_process_edit(
+    write: Write, runbook: str, document: Doc, intents: tuple[Intent, ...]
+) -> list[Edit]:
+    """A runbook's process kept in Git: a commit of its own, as every document written."""
+    resource_id = f"{write.resource_id}/runbookProcesses/{document['Id']}"
+    name = write.label(f"{write.project.name} / {runbook}")
+    return _commit(GIT_RUNBOOK_PROCESS, resource_id, name, write, document, intents)
+
+
+def runbooks_in_git(project: Project) -> bool:
+    settings = project.extra.get("PersistenceSettings") or {}
+    return bool((settings.get("ConversionState") or {}).get("RunbooksAreInGit"))
+
+
+def read_runbooks(ctx: PlanContext, project: Project, ref: str) -> list[Doc]:
+    """The runbooks kept in Git at ``ref`` (``GET …/{gitRef}/runbooks``)."""
+    path = f"projects/{project.id}/{quote(ref, safe='')}/runbooks"
+    return list(ctx.client.list_all(ctx.client.space_path(path)))
+
+
+def read_runbook_processes(ctx: PlanContext, write: Write, runbooks: list[Doc]) -> list[Doc]:
+    """Their processes at the write's ref, read at once."""
+    base = f"projects/{write.project.id}/{quote(write.read_ref, safe='')}/runbookProcesses"
+    return ctx.get_each([f"{base}/{r['RunbookProcessId']}" for r in runbooks])
 
 
 def _commit(
-    kind: str, name: str, write: Write, document: Doc, intents: tuple[Intent, ...]
+    kind: str,
+    resource_id: str,
+    name: str,
+    write: Write,
+    document: Doc,
+    intents: tuple[Intent, ...],
 ) -> list[Edit]:
     create = None
     if write.create_from is not None:
         create = branch_edit(write.project, write.branch, write.create_from)
     edit = Edit(
         kind,
-        write.resource_id,
+        resource_id,
         name,
         document,
         intents,

@@ -12,6 +12,8 @@ PROJECT = "Project"
 #: A version-controlled project's deployment process at a branch; its id is
 #: ``{project id}/{full ref, URL-escaped}`` (see ``git.git_resource_id``).
 GIT_PROCESS = "GitDeploymentProcess"
+#: A runbook's process kept in Git: ``{project id}/{ref}/runbookProcesses/{id}``.
+GIT_RUNBOOK_PROCESS = "GitRunbookProcess"
 #: A version-controlled project's deployment settings at a branch (same id scheme).
 GIT_SETTINGS = "GitDeploymentSettings"
 #: A branch of a version-controlled project (created by a ``run`` operation).
@@ -40,6 +42,15 @@ KINDS = (
         "deploymentprocesses",
         batch_read=False,
         document_path="projects/{id}/deploymentprocesses",
+        version_conflict=VERSION_CONFLICT,
+        token="Version",
+        not_undoable="a commit to the project's Git repository: revert it there",
+    ),
+    ResourceKind(
+        GIT_RUNBOOK_PROCESS,
+        "runbookProcesses",
+        batch_read=False,
+        document_path="projects/{id}",
         version_conflict=VERSION_CONFLICT,
         token="Version",
         not_undoable="a commit to the project's Git repository: revert it there",

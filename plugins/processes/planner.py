@@ -3,8 +3,8 @@ processes (batched), and turn intents into edits, publishing runbooks on request
 
 Processes are read with ``?ids=`` in batches (one request per 100), once per
 plan. A version-controlled (Config as Code) project keeps its deployment process
-in Git: it is read at a ref and committed to a branch (:mod:`.git`); its
-runbooks' processes are reported in the plan's notes and skipped.
+in Git (and its runbooks' processes, once converted too): they are read at a ref
+and committed to a branch (:mod:`.git`).
 """
 
 from __future__ import annotations
@@ -181,13 +181,7 @@ def processes_to_edit(
     if target.given:
         check_database_projects(ctx, database, target.describe().lstrip("."), criteria)
     if runbooks is not None:
-        if cac:
-            ctx.note(
-                f"skips the runbooks of {len(cac)} version-controlled (Config as Code) "
-                "project(s); octoflow edits database runbooks only: "
-                + ", ".join(p.name for p in cac)
-            )
-        return _runbook_processes(ctx, database, runbooks)
+        return _all_runbook_processes(ctx, projects, runbooks, target)
     docs = read_processes(ctx, DEPLOYMENT_PROCESS, [process_id(p) for p in database])
     found = [
         ProcessToEdit(p, DEPLOYMENT_PROCESS, docs[process_id(p)])
@@ -255,28 +249,60 @@ def _git_processes(
     ]
 
 
+def _all_runbook_processes(
+    ctx: PlanContext, projects: list[Project], wanted: tuple[str, ...], target: git.GitTarget
+) -> list[ProcessToEdit]:
+    """Runbooks' processes: in the database, or in Git for a version-controlled project
+    whose runbooks were converted too (read and committed where ``target`` says)."""
+    in_git = [p for p in projects if p.is_version_controlled and git.runbooks_in_git(p)]
+    if in_git and not ctx.client.capabilities.has(git.RUNBOOKS_FEATURE):
+        missing = ctx.client.capabilities.missing(git.RUNBOOKS_FEATURE, "editing them")
+        ctx.note(f"skips the runbooks in Git of {len(in_git)} project(s): {missing}")
+        in_git = []
+    found, known = _runbook_processes(ctx, [p for p in projects if p not in in_git], wanted)
+    for project in in_git:
+        more, names = _git_runbook_processes(ctx, project, wanted, target)
+        found += more
+        known |= names
+    lowered = {k.lower() for k in known}
+    for name in wanted:
+        if name.lower() not in lowered:
+            ctx.problem(unknown_name_message("runbook", name, sorted(known)))
+    return found
+
+
 def _runbook_processes(
     ctx: PlanContext, projects: list[Project], wanted: tuple[str, ...]
-) -> list[ProcessToEdit]:
+) -> tuple[list[ProcessToEdit], set[str]]:
+    """Database runbooks' processes, and the names of the projects' runbooks."""
     by_project = {p.id: p for p in projects}
-    all_runbooks = ctx.models("runbooks", Runbook)
+    mine = [r for r in ctx.models("runbooks", Runbook) if r.project_id in by_project]
     lowered = {w.lower() for w in wanted}
-    chosen = [
-        r
-        for r in all_runbooks
-        if r.project_id in by_project and (not lowered or r.name.lower() in lowered)
-    ]
-    known = {r.name.lower() for r in all_runbooks if r.project_id in by_project}
-    for name in wanted:
-        if name.lower() not in known:
-            names = sorted({r.name for r in all_runbooks if r.project_id in by_project})
-            ctx.problem(unknown_name_message("runbook", name, names))
+    chosen = [r for r in mine if not lowered or r.name.lower() in lowered]
     docs = read_processes(ctx, RUNBOOK_PROCESS, [str(r.runbook_process_id) for r in chosen])
-    return [
+    found = [
         ProcessToEdit(by_project[r.project_id], RUNBOOK_PROCESS, docs[str(r.runbook_process_id)], r)
         for r in chosen
         if str(r.runbook_process_id) in docs
     ]
+    return found, {r.name for r in mine}
+
+
+def _git_runbook_processes(
+    ctx: PlanContext, project: Project, wanted: tuple[str, ...], target: git.GitTarget
+) -> tuple[list[ProcessToEdit], set[str]]:
+    write = git.resolve_write(ctx, project, target)
+    if write is None:
+        return [], set()
+    runbooks = git.read_runbooks(ctx, project, write.read_ref)
+    lowered = {w.lower() for w in wanted}
+    chosen = [r for r in runbooks if not lowered or str(r["Name"]).lower() in lowered]
+    docs = git.read_runbook_processes(ctx, write, chosen)
+    found = [
+        ProcessToEdit(project, git.GIT_RUNBOOK_PROCESS, doc, Runbook.from_wire(r), write=write)
+        for r, doc in zip(chosen, docs, strict=True)
+    ]
+    return found, {str(r["Name"]) for r in runbooks}
 
 
 # -- edits ---------------------------------------------------------------------------
@@ -293,7 +319,7 @@ def edits(
         for action in step["Actions"]:
             ctx.labels[action["Id"]] = action["Name"]
     if process.write is not None:
-        return _git_edits(ctx, process.write, process.document, intents)
+        return _git_edits(ctx, process, process.write, intents)
     edit = Edit(
         process.kind, process.document["Id"], process.name, process.document, tuple(intents)
     )
@@ -306,14 +332,18 @@ def edits(
 
 
 def _git_edits(
-    ctx: PlanContext, write: git.Write, document: Doc, intents: list[Intent]
+    ctx: PlanContext, process: ProcessToEdit, write: git.Write, intents: list[Intent]
 ) -> list[Edit]:
     """The commit to a version-controlled project's branch; a problem when the branch
-    refuses it and there is something to commit."""
+    refuses it and there is something to commit. A runbook kept in Git runs from a
+    ref: there is no snapshot to publish."""
+    document = process.document
     if write.refused:
         if diff(document, replay(document, intents, ctx.registry)):
             ctx.problem(*write.refused)
         return []
+    if process.runbook is not None:
+        return git.runbook_process_edit(write, process.runbook.name, document, tuple(intents))
     return git.process_edit(write, document, tuple(intents))
 
 

@@ -29,7 +29,7 @@ _CAC = FEATURES["version-controlled projects"]  # OctopusClients: firstCaCVersio
 # UNCONFIRMED: creating a branch from octoflow's API; go-octopusdeploy's v2 route is the
 # only form found. Built-in branch protection came in 2022.4 (help.octopus.com, 2023).
 _CAC_BRANCH_CREATE = FEATURES["git branch creation"]
-_CAC_RUNBOOKS = "2025.1"
+_CAC_RUNBOOKS = FEATURES["runbooks in Git"]
 _TENANT_VARIABLES_V2 = FEATURES["tenant common and project variable routes"]  # GO cd949c93
 _FREEZES = FEATURES["deployment freezes"]
 

@@ -9,8 +9,9 @@ from urllib.parse import quote
 
 import pytest
 
-from octoflow import Octoflow
-from tests.e2e.support import writes
+from octoflow import Octoflow, PlanError
+from octoflow.testing import apply_and_replan
+from tests.e2e.support import api_for, writes
 
 SPACE = "/api/Spaces-1"
 RUN_ON_SERVER = "Octopus.Action.RunOnServer"
@@ -278,3 +279,45 @@ def test_projects_branch_refuses_a_database_project_by_name(server, cli) -> None
     assert code == 2
     assert "'Customer Portal' are not version-controlled" in err
     assert writes(sandbox) == []
+
+
+def test_runbooks_kept_in_git_commit_one_process_each_and_converge() -> None:
+    octo = Octoflow.with_sandbox("demo")
+    api = api_for(octo.sandbox)
+    ids = project_ids(api)
+    ledger, atlas = ids["Ledger API"], ids["Atlas Web"]
+    before = {pid: head(api, pid, "main")["Name"] for pid in (ledger, atlas)}
+    selected = octo.projects.where(name=["Atlas Web", "Ledger API", "Customer Portal"])
+    statement = (
+        selected.on_new_branch("octoflow/runbooks", only_protected=True)
+        .runbooks("Restart App Pool", "Restart Service")
+        .steps.set_container(IMAGE)
+    )
+
+    plan = octo.plan(statement)
+
+    assert sorted((op.kind, op.name) for op in plan.operations) == [
+        ("GitBranch", "Ledger API: octoflow/runbooks"),
+        ("GitRunbookProcess", "Atlas Web / Restart App Pool (branch main, 1 commit)"),
+        (
+            "GitRunbookProcess",
+            "Ledger API / Restart Service (branch octoflow/runbooks, new, 1 commit)",
+        ),
+        ("RunbookProcess", "Customer Portal / Restart App Pool"),
+    ]
+    apply_and_replan(octo, plan, statement)
+    atlas_head = head(api, atlas, "main")
+    assert atlas_head["Parents"] == [before[atlas]]
+    ledger_head = head(api, ledger, "octoflow/runbooks")
+    assert ledger_head["Parents"] == [before[ledger]]
+    assert head(api, ledger, "main")["Name"] == before[ledger]  # protected main untouched
+    at = f"{SPACE}/projects/{ledger}/{ledger_head['Name']}/runbookProcesses"
+    process = api.get(f"{at}/RunbookProcess-restart-service")
+    assert {a["Container"]["Image"] for s in process["Steps"] for a in s["Actions"]} == {IMAGE}
+
+
+def test_a_runbook_name_kept_in_git_is_known_to_the_typo_check() -> None:
+    octo = Octoflow.with_sandbox("demo")
+    ledger = octo.projects.where(name="Ledger API").on_new_branch("x/{{ plan.id }}")
+    with pytest.raises(PlanError, match="unknown runbook 'Restart Servce': did you mean"):
+        octo.plan(ledger.runbooks("Restart Servce").steps.set_container(IMAGE))
