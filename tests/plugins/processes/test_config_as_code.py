@@ -321,3 +321,27 @@ def test_a_runbook_name_kept_in_git_is_known_to_the_typo_check() -> None:
     ledger = octo.projects.where(name="Ledger API").on_new_branch("x/{{ plan.id }}")
     with pytest.raises(PlanError, match="unknown runbook 'Restart Servce': did you mean"):
         octo.plan(ledger.runbooks("Restart Servce").steps.set_container(IMAGE))
+
+
+def test_undo_leaves_commits_to_git_and_says_so(server, server_api, cli, tmp_path) -> None:
+    ids = project_ids(server_api)
+    journal = tmp_path / "apply.jsonl"
+    code, _out, err = cli(
+        "apply",
+        "projects-use-container",
+        *("-p", "project=Customer Portal,Garnet Admin", *REVIEWED),
+        *("--yes", "--journal", str(journal)),
+    )
+    assert code == 0, err
+    ours = head(server_api, ids["Garnet Admin"], "octoflow/containers")["Name"]
+    portal = server_api.get(SPACE + "/deploymentprocesses/deploymentprocess-Projects-1")
+
+    code, out, err = cli("undo", str(journal), "--yes")
+
+    assert code == 0, err
+    assert "GitDeploymentProcess 'Garnet Admin (branch octoflow/containers, new, 1 commit)'" in out
+    assert "a commit to the project's Git repository: revert it there" in out
+    assert "GitBranch 'Garnet Admin: octoflow/containers'" in out  # an action
+    assert head(server_api, ids["Garnet Admin"], "octoflow/containers")["Name"] == ours
+    undone = server_api.get(SPACE + "/deploymentprocesses/deploymentprocess-Projects-1")
+    assert undone["Version"] == portal["Version"] + 1  # the database process is undone
