@@ -19,7 +19,7 @@ RECIPES = (
 @hookimpl
 def octoflow_register(registry: Registry) -> None:
     from octoflow_plugins.processes.clone import COPY_PROCESS, copy_process
-    from octoflow_plugins.processes.git import CREATE_BRANCH, create_branch
+    from octoflow_plugins.processes.gitedits import CREATE_BRANCH, create_branch
     from octoflow_plugins.processes.intents import INTENTS
     from octoflow_plugins.processes.kinds import KINDS
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
-from octoflow_plugins.processes import git, planner
+from octoflow_plugins.processes import git, gitedits, planner
 from octoflow_plugins.processes.resolve import Names
 
 from octoflow.provider import Edit, PlanContext
@@ -40,5 +40,5 @@ class CreateBranch:
             ctx.note(f"leaves out {len(database)} database project(s): they have no Git repository")
         if cac and not ctx.require(git.FEATURE, "create_branch()"):
             return []
-        edits = (git.new_branch(ctx, p, self.name, self.base) for p in cac)
+        edits = (gitedits.new_branch(ctx, p, self.name, self.base) for p in cac)
         return [e for e in edits if e is not None]

@@ -22,9 +22,10 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import attrs
-from octoflow_plugins.processes import git, planner
+from octoflow_plugins.processes import planner
 from octoflow_plugins.processes.branches import CreateBranch
 from octoflow_plugins.processes.clone import EnsureProject
+from octoflow_plugins.processes.gittarget import GitTarget, branch_name, checked_template
 from octoflow_plugins.processes.kinds import PROJECT
 from octoflow_plugins.processes.perprocess import Seen
 from octoflow_plugins.processes.processverbs import AddStep, MoveStep, ProcessVerb, RemoveStep
@@ -75,14 +76,14 @@ class Projects(Selection):
         }
     )
     #: Where edits of version-controlled projects' processes are committed.
-    git: git.GitTarget = attrs.field(factory=git.GitTarget)
+    git: GitTarget = attrs.field(factory=GitTarget)
 
     # -- Config as Code ----------------------------------------------------------------
 
     def on_branch(self, branch: str) -> Projects:
         """Commit version-controlled projects' changes to ``branch`` (default: each
         project's default branch)."""
-        name = git.branch_name(branch, "on_branch()")
+        name = branch_name(branch, "on_branch()")
         return attrs.evolve(self, git=attrs.evolve(self.git, branch=name))
 
     def on_new_branch(
@@ -91,8 +92,8 @@ class Projects(Selection):
         """Create the branch ``name`` (a jinja2 template: ``plan.id``, ``project.name``,
         ``recipe``) from ``from_`` (default: the ``on_branch`` or default branch) and commit
         there; with ``only_protected``, only where that branch is protected."""
-        template = git.checked_template(name, "on_new_branch")
-        base = git.branch_name(from_, "on_new_branch(from_=)") if from_ is not None else None
+        template = checked_template(name, "on_new_branch")
+        base = branch_name(from_, "on_new_branch(from_=)") if from_ is not None else None
         target = attrs.evolve(
             self.git, new_branch=template, base=base, only_protected=only_protected
         )
@@ -100,15 +101,15 @@ class Projects(Selection):
 
     def commit_message(self, template: str) -> Projects:
         """The commit message (a jinja2 template: ``plan.id``, ``project.name``, ``recipe``)."""
-        message = git.checked_template(template, "commit_message")
+        message = checked_template(template, "commit_message")
         return attrs.evolve(self, git=attrs.evolve(self.git, message=message))
 
     def create_branch(self, name: str, *, from_: str | None = None) -> CreateBranch:
         """Create the branch ``name`` (a template, like ``on_new_branch``'s) in every
         selected version-controlled project, from ``from_`` (default: its default
         branch); where it exists, nothing changes."""
-        template = git.checked_template(name, "create_branch")
-        base = git.branch_name(from_, "create_branch(from_=)") if from_ is not None else None
+        template = checked_template(name, "create_branch")
+        base = branch_name(from_, "create_branch(from_=)") if from_ is not None else None
         return CreateBranch(self._criteria_only("create_branch()"), template, base)
 
     @property

@@ -16,10 +16,13 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import attrs
-from octoflow_plugins.processes import git
+from octoflow_plugins.processes import git, gitedits
+from octoflow_plugins.processes.gittarget import DEFAULT_TARGET, GitTarget
 from octoflow_plugins.processes.intents import roles_of
 from octoflow_plugins.processes.kinds import (
     DEPLOYMENT_PROCESS,
+    GIT_PROCESS,
+    GIT_RUNBOOK_PROCESS,
     RUNBOOK,
     RUNBOOK_PROCESS,
     RUNBOOK_SNAPSHOT,
@@ -168,7 +171,7 @@ def processes_to_edit(
     ctx: PlanContext,
     projects: list[Project],
     runbooks: tuple[str, ...] | None,
-    target: git.GitTarget = git.DEFAULT_TARGET,
+    target: GitTarget = DEFAULT_TARGET,
     criteria: Sequence[Criterion] = (),
 ) -> list[ProcessToEdit]:
     """The processes of ``projects`` to edit: deployment processes, or runbooks' processes.
@@ -210,7 +213,7 @@ def settings_to_edit(
     ctx: PlanContext,
     projects: list[Project],
     intents: tuple[Intent, ...],
-    target: git.GitTarget,
+    target: GitTarget,
     criteria: Sequence[Criterion],
 ) -> list[Edit]:
     """Commits of version-controlled projects' deployment settings (release versioning)."""
@@ -227,12 +230,12 @@ def settings_to_edit(
             if diff(document, replay(document, intents, ctx.registry)):
                 ctx.problem(*write.refused)
             continue
-        out += git.settings_edit(write, document, intents)
+        out += gitedits.settings_edit(write, document, intents)
     return out
 
 
 def _git_processes(
-    ctx: PlanContext, projects: list[Project], target: git.GitTarget
+    ctx: PlanContext, projects: list[Project], target: GitTarget
 ) -> list[ProcessToEdit]:
     if not projects:
         return []
@@ -244,13 +247,11 @@ def _git_processes(
     if writes:
         ctx.note(git.commits_note(writes))
     docs = git.read_processes(ctx, [(w.project, w.read_ref) for w in writes])
-    return [
-        ProcessToEdit(w.project, git.GIT_PROCESS, docs[str(w.project.id)], write=w) for w in writes
-    ]
+    return [ProcessToEdit(w.project, GIT_PROCESS, docs[str(w.project.id)], write=w) for w in writes]
 
 
 def _all_runbook_processes(
-    ctx: PlanContext, projects: list[Project], wanted: tuple[str, ...], target: git.GitTarget
+    ctx: PlanContext, projects: list[Project], wanted: tuple[str, ...], target: GitTarget
 ) -> list[ProcessToEdit]:
     """Runbooks' processes: in the database, or in Git for a version-controlled project
     whose runbooks were converted too (read and committed where ``target`` says)."""
@@ -289,7 +290,7 @@ def _runbook_processes(
 
 
 def _git_runbook_processes(
-    ctx: PlanContext, project: Project, wanted: tuple[str, ...], target: git.GitTarget
+    ctx: PlanContext, project: Project, wanted: tuple[str, ...], target: GitTarget
 ) -> tuple[list[ProcessToEdit], set[str]]:
     write = git.resolve_write(ctx, project, target)
     if write is None:
@@ -299,7 +300,7 @@ def _git_runbook_processes(
     chosen = [r for r in runbooks if not lowered or str(r["Name"]).lower() in lowered]
     docs = git.read_runbook_processes(ctx, write, chosen)
     found = [
-        ProcessToEdit(project, git.GIT_RUNBOOK_PROCESS, doc, Runbook.from_wire(r), write=write)
+        ProcessToEdit(project, GIT_RUNBOOK_PROCESS, doc, Runbook.from_wire(r), write=write)
         for r, doc in zip(chosen, docs, strict=True)
     ]
     return found, {str(r["Name"]) for r in runbooks}
@@ -343,8 +344,8 @@ def _git_edits(
             ctx.problem(*write.refused)
         return []
     if process.runbook is not None:
-        return git.runbook_process_edit(write, process.runbook.name, document, tuple(intents))
-    return git.process_edit(write, document, tuple(intents))
+        return gitedits.runbook_process_edit(write, process.runbook.name, document, tuple(intents))
+    return gitedits.process_edit(write, document, tuple(intents))
 
 
 def _publish(ctx: PlanContext, process: ProcessToEdit, runbook: Runbook, after: str) -> list[Edit]:
