@@ -34,6 +34,14 @@ FEATURE, BRANCHING = "version-controlled projects", "git branch creation"
 RUNBOOKS_FEATURE = "runbooks in Git"
 TAGS = "refs/tags/"
 _COMMIT_ID = re.compile(r"[0-9a-fA-F]{7,40}")
+#: A branch name Git accepts (git check-ref-format, conservatively): no spaces or
+#: control characters, no ``..``, ``~^:?*[\``, ``@{``, no empty or dot-led part,
+#: not ending in ``/``, ``.`` or ``.lock``.
+VALID_BRANCH = re.compile(
+    r"(?!.*\.\.)(?!.*@\{)(?!.*/\.)(?!.*//)"  # no "..", "@{", dot-led or empty part
+    r"(?!.*\.lock$)(?!.*[./]$)(?![-/.])"  # no bad ending or start
+    r"[^\s~^:?*\[\\\x00-\x1f\x7f]+"
+)
 #: Per plan: branches of a project (name → protected); documents at a ref.
 _BRANCHES: weakref.WeakKeyDictionary[PlanContext, dict[str, dict[str, bool]]] = (
     weakref.WeakKeyDictionary()
@@ -136,6 +144,13 @@ def render(ctx: PlanContext, template: str, project: Project, what: str) -> str 
         return None
     if not text:
         ctx.problem(f"the {what} template {template!r} renders empty")
+        return None
+    if what == "branch name" and not VALID_BRANCH.fullmatch(text):
+        ctx.problem(
+            f"the branch name {text!r} (from {template!r}, for {project.name!r}) is not a "
+            "valid Git branch name",
+            "use letters, digits and - _ . / (no spaces, no '..', not ending in / or .lock)",
+        )
         return None
     return text
 

@@ -154,6 +154,15 @@ BAD = [
         ("project=Atlas Web", "new_branch=octoflow/{{ plan.nope }}"),
         "the branch name template 'octoflow/{{ plan.nope }}' does not render",
     ),
+    (
+        ("project=Atlas Web", "new_branch=review/{{ project.name }}"),
+        "the branch name 'review/Atlas Web' (from 'review/{{ project.name }}', for 'Atlas Web') "
+        "is not a valid Git branch name",
+    ),
+    (
+        ("project=Atlas Web", "only_protected=true"),
+        "only_protected=true needs -p new_branch=",
+    ),
 ]
 
 
