@@ -80,6 +80,9 @@ def test_use_container_commits_once_per_version_controlled_project_and_converges
         assert workers and all(a["Container"]["Image"] == IMAGE for a in workers)
         if protected:  # main untouched
             assert head(server_api, ids[name], "main")["Name"] == before[name]
+        else:  # the default branch's history: ours, then what was there
+            history = server_api.get(f"{SPACE}/projects/{ids[name]}/git/commits")["Items"]
+            assert [c["Name"] for c in history[:2]] == [commit["Name"], before[name]]
     database = server_api.get(SPACE + "/deploymentprocesses/deploymentprocess-Projects-1")
     assert database["Version"] == portal["Version"] + 1
     puts = [r.path for r in sandbox.requests if r.method == "PUT"]
