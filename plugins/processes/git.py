@@ -13,6 +13,7 @@ branch, for branches the server protects (:mod:`.gittarget`).
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import weakref
 from typing import Any
@@ -94,12 +95,12 @@ def default_branch(project: Project) -> str:
 
 def resolve_write(ctx: PlanContext, project: Project, target: GitTarget) -> Write | None:
     """The branch ``project``'s edits go to, or ``None`` after a problem."""
-    known = branches(ctx, project)
     wanted = target.branch or default_branch(project)
-    if not _is_branch(ctx, project, wanted, known):
+    protected = _branch_protected(ctx, project, target, wanted)
+    if protected is None:
         return None
     new = None
-    if target.new_branch and (known[wanted] or not target.only_protected):
+    if target.new_branch and (protected or not target.only_protected):
         new = render(ctx, target.new_branch, project, "branch name")
         if new is None:
             return None
@@ -107,11 +108,12 @@ def resolve_write(ctx: PlanContext, project: Project, target: GitTarget) -> Writ
     if message is None:
         return None
     if new is None:
-        refused = _protected(project, wanted) if known[wanted] else ()
+        refused = _protected(project, wanted) if protected else ()
         return Write(project, wanted, HEADS + wanted, message, refused=refused)
     base = start_ref(ctx, project, target.base or wanted)
     if base is None:
         return None
+    known = branches(ctx, project)
     if new in known:  # made by an earlier run: commit there again (re-runs converge)
         if known[new]:
             ctx.problem(f"branch {new!r} of project {project.name!r} exists and is protected")
@@ -120,6 +122,32 @@ def resolve_write(ctx: PlanContext, project: Project, target: GitTarget) -> Writ
     if not ctx.require(BRANCHING, f"on_new_branch (creating {new!r} in {project.name!r})"):
         return None
     return Write(project, new, base, message, create_from=base)
+
+
+def _branch_protected(
+    ctx: PlanContext, project: Project, target: GitTarget, wanted: str
+) -> bool | None:
+    """Whether the branch a statement commits to (or branches from) is protected;
+    ``None`` after a problem (it is no branch). The default branch needs no request:
+    the project's ``PersistenceSettings`` say whether it is protected. Another branch
+    is looked up in the project's branches (``IsProtected``)."""
+    if target.branch is None:
+        return default_protected(project)
+    known = branches(ctx, project)
+    if not _is_branch(ctx, project, wanted, known):
+        return None
+    return known[wanted]
+
+
+def default_protected(project: Project) -> bool:
+    """``ProtectedDefaultBranch`` (go-octopusdeploy's GitPersistenceSettings), or a
+    ``ProtectedBranchNamePatterns`` pattern matching the default branch (UNCONFIRMED:
+    the servers' pattern syntax; shell-style wildcards are assumed, as the sandbox does)."""
+    settings = project.extra.get("PersistenceSettings") or {}
+    if settings.get("ProtectedDefaultBranch"):
+        return True
+    patterns = settings.get("ProtectedBranchNamePatterns") or []
+    return any(fnmatch.fnmatchcase(default_branch(project), str(p)) for p in patterns)
 
 
 def _protected(project: Project, branch: str) -> tuple[str, str]:
