@@ -50,6 +50,12 @@ def private_writer(path: Path) -> TextIO:
 
 
 def append_line(path: Path, line: str) -> None:
+    """Append ``line`` in one ``write`` (no buffered file object: apply journals a line
+    per change, from many threads)."""
+    data = (line + "\n").encode("utf-8")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE)
-    with os.fdopen(fd, "a", encoding="utf-8") as handle:
-        handle.write(line + "\n")
+    try:
+        while data:
+            data = data[os.write(fd, data) :]
+    finally:
+        os.close(fd)

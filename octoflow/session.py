@@ -193,7 +193,10 @@ class Octoflow:
             return plan
         narrowed = narrow(plan, narrowing)
         audited = self.client.capabilities.has_link("Events")
-        estimate = estimate_requests(narrowed.operations, self.registry, concurrency, audited)
+        paced = self.client.throttle.paced
+        estimate = estimate_requests(
+            narrowed.operations, self.registry, concurrency, audited, paced
+        )
         rate_limit = (
             apply_time(estimate, self.client.throttle.policy) if narrowed.operations else None
         )

@@ -10,6 +10,12 @@ rules always apply. The plan shows every version chosen. A release that
 already exists with that version is reused; with the next version, no release
 is made when the channel's latest one already has these package versions
 (force=true makes one anyway).
+
+A version-controlled (Config-as-Code) project's release is made from its
+default branch, or from git_ref (a branch, a tag or a full ref such as
+refs/heads/main) and, to release an older commit, git_commit; the plan shows
+the ref. Without git_commit the release snapshots the ref's head when it is
+created, so it is always made (never skipped as a repeat of the latest).
 """
 
 from octoflow.recipe import Param
@@ -26,10 +32,19 @@ PARAMETERS = (
         kind="bool",
         default=False,
     ),
+    Param("git_ref", "Git branch, tag or ref to release (version-controlled projects)", default=""),
+    Param("git_commit", "Git commit to release instead of the ref's head", default=""),
 )
 
 
-def statements(octo, project, channel, version, packages, notes, force):
+def statements(octo, project, channel, version, packages, notes, force, git_ref, git_commit):
     return octo.releases.create(
-        project, channel=channel, version=version, packages=packages, notes=notes, force=force
+        project,
+        channel=channel,
+        version=version,
+        packages=packages,
+        notes=notes,
+        force=force,
+        git_ref=git_ref,
+        git_commit=git_commit,
     )

@@ -6,7 +6,7 @@ an audit log (its root document links ``Events``), apply also tells the user
 who changed a document it wrote during the run: before the first write it
 notes the newest event (:meth:`AuditWatch.start`), and after the read-back it
 asks, in batches of document ids, for newer events on the documents it wrote
-(:meth:`AuditWatch.finish`), keeping those made by another user than the one
+(:meth:`AuditWatch.finish`, as many requests at once as apply writes), keeping those made by another user than the one
 octoflow's key belongs to. A server without an audit log costs no request; a
 key that may not read it (``EventView``) gets a note instead of the report.
 """
@@ -61,8 +61,9 @@ class AuditReport:
 class AuditWatch:
     """Brackets one apply: :meth:`start` before its first write, :meth:`finish` after."""
 
-    def __init__(self, client: OctopusClient) -> None:
+    def __init__(self, client: OctopusClient, workers: int = 1) -> None:
         self.client = client
+        self.workers = workers
         self.since: int | None = None
         self.unavailable = ""
 
@@ -85,7 +86,8 @@ class AuditWatch:
             return AuditReport(unavailable=self.unavailable)
         try:
             me = str(self.client.get("/api/users/me").get("Id") or "")
-            found = [e for ids in _chunks(written) for e in self._events(ids)]
+            pages = self.client.map(self._events, _chunks(written), self.workers)
+            found = [e for events in pages for e in events]
         except OctoflowError as exc:
             return AuditReport(unavailable=f"the audit log could not be read: {exc}")
         mine = set(written)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import graphlib
+import queue
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -52,6 +53,7 @@ from octoflow.errors import (
 from octoflow.interrupts import stop_requested_by_signals
 from octoflow.jsondata import clone
 from octoflow.plan.model import Intent, Operation, Plan
+from octoflow.plan.pace import batching
 from octoflow.plan.refs import resolve_created
 from octoflow.registry import Registry
 from octoflow.secrets import redact
@@ -115,7 +117,9 @@ class Executor:
         ]
         if preflight:
             self._preflight(plan, Refresher(self.client, updates))
-        refresher = Refresher(self.client, updates, batch_size=self.concurrency)
+        paced = self.client.throttle.paced
+        size, ahead = batching(self.concurrency, paced)
+        refresher = Refresher(self.client, updates, batch_size=size, read_ahead=ahead)
         self._updater = Updater(self.client, self.registry, refresher, self._created)
         self._prepare_creates(plan)
         self.journal.write(
@@ -125,7 +129,7 @@ class Executor:
             space=plan.space_id,
             operations=len(ops),
         )
-        audit = AuditWatch(self.client)
+        audit = AuditWatch(self.client, self.concurrency)
         if any(op.action != "run" for op in ops.values()):
             audit.start()
         with stop_requested_by_signals(self._stop):
@@ -244,8 +248,15 @@ class Executor:
             )
 
     def _schedule(self, ops: dict[str, Operation]) -> None:
+        """Run each operation once its dependencies are done, ``concurrency`` at a time.
+
+        Finished operations come back through a queue: waiting on the whole set of
+        running futures instead costs time in proportion to their number at every
+        completion, which thousands of queued writes turn into seconds.
+        """
         graph = graphlib.TopologicalSorter({k: set(op.depends_on) for k, op in ops.items()})
         graph.prepare()
+        finished: queue.SimpleQueue[cf.Future[None]] = queue.SimpleQueue()
         with cf.ThreadPoolExecutor(self.concurrency, thread_name_prefix="octoflow") as pool:
             running: dict[cf.Future[None], str] = {}
             while graph.is_active() and not self._stop.is_set():
@@ -253,11 +264,18 @@ class Executor:
                     if self._blocked_by_failure(ops[key]):
                         graph.done(key)
                         continue
-                    running[pool.submit(self._run_one, ops[key])] = key
+                    future = pool.submit(self._run_one, ops[key])
+                    running[future] = key
+                    future.add_done_callback(finished.put)
                 if not running:
                     continue
                 # A timeout, so a stop asked for by a signal is seen within it.
-                done, _ = cf.wait(running, timeout=0.1, return_when=cf.FIRST_COMPLETED)
+                try:
+                    done = [finished.get(timeout=0.1)]
+                except queue.Empty:
+                    continue
+                while not finished.empty():
+                    done.append(finished.get())
                 for future in done:
                     graph.done(running.pop(future))
                     future.result()  # an error escaping _run_one is a bug: say so

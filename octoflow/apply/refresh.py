@@ -9,6 +9,12 @@ flight per kind), so the writes do not wait for their reads, and a copy is
 about one round trip old when it is written: as small as the window in which
 someone else's edit can be lost. (Re-reading 400 tenants at concurrency 8
 costs 50 requests.) At concurrency 1 nothing is read ahead: one request at a time.
+
+Under a rate limit (the server's, or ``--max-rate``) every request costs a token
+and writes go at the limit's pace, not the server's: reading ahead gains no time
+there, and a batch read ahead is as old, when its last document is written, as
+one batch twice the size read on demand. So a paced apply reads batches of twice
+its concurrency, on demand: copies no older than before, half the re-reads.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from typing import Any
 from octoflow.client import OctopusClient
 from octoflow.client.http import IDS_PER_REQUEST
 from octoflow.errors import NotFoundError
+from octoflow.plan.pace import batching
 from octoflow.registry import ResourceKind
 
 Doc = dict[str, Any]
@@ -32,9 +39,11 @@ class Refresher:
         client: OctopusClient,
         pending: Sequence[tuple[ResourceKind, str]],
         batch_size: int = IDS_PER_REQUEST,
+        read_ahead: bool = True,
     ) -> None:
         self._client = client
         self._batch_size = max(1, min(batch_size, IDS_PER_REQUEST))
+        self._read_ahead_on = read_ahead and self._batch_size > 1
         self._pending: dict[str, list[str]] = {}
         for kind, resource_id in pending:
             self._pending.setdefault(kind.name, []).append(resource_id)
@@ -74,8 +83,8 @@ class Refresher:
 
     def _read_ahead(self, kind: ResourceKind) -> None:
         """Start reading the next batch while this one is written (unless apply makes one
-        request at a time: concurrency 1)."""
-        if self._batch_size == 1:
+        request at a time, concurrency 1, or is paced by a rate limit)."""
+        if not self._read_ahead_on:
             return
         batch = self._take(kind, None)
         if batch:
@@ -108,9 +117,12 @@ class Refresher:
             return None
 
 
-def read_many(client: OctopusClient, kind: ResourceKind, ids: Sequence[str]) -> list[Any]:
-    """Documents of a batch-readable kind by id (``?ids=``, up to 100 per request)."""
-    return client.get_many(collection_path(client, kind), ids)
+def read_many(
+    client: OctopusClient, kind: ResourceKind, ids: Sequence[str], workers: int = 1
+) -> list[Any]:
+    """Documents of a batch-readable kind by id (``?ids=``, up to 100 per request,
+    ``workers`` requests at once)."""
+    return client.get_many(collection_path(client, kind), ids, workers)
 
 
 def document_path(client: OctopusClient, kind: ResourceKind, resource_id: str) -> str:

@@ -78,8 +78,10 @@ def find_drift(
     registry: Registry,
     ops: Iterable[Operation],
     intents_of: Callable[[Operation], list[Intent]],
+    workers: int = 1,
 ) -> list[Drift]:
-    """Read ``ops``' documents back (batched per kind) and return those that drifted.
+    """Read ``ops``' documents back (batched per kind, ``workers`` requests at once) and
+    return those that drifted.
 
     A document deleted meanwhile is not drift: there is nothing left to correct.
     """
@@ -90,7 +92,7 @@ def find_drift(
     for kind_name, kind_ops in by_kind.items():
         kind = registry.resource_kind(kind_name)
         found = {
-            d["Id"]: d for d in read_many(client, kind, [str(o.resource_id) for o in kind_ops])
+            d["Id"]: d for d in read_many(client, kind, [str(o.resource_id) for o in kind_ops], workers)
         }
         for op in kind_ops:
             fresh = found.get(str(op.resource_id))
@@ -114,7 +116,7 @@ def verify(
     clock = client.throttle.clock
     for _round in range(ROUNDS):
         clock.sleep_until(clock.now() + settle_time(updater.slowest_write))
-        drifted = find_drift(client, registry, todo, updater.intents)
+        drifted = find_drift(client, registry, todo, updater.intents, concurrency)
         if not drifted:
             todo = []
             break
@@ -124,7 +126,7 @@ def verify(
         reapplied += [d.op.key for d in drifted if d.op.key not in reapplied]
         todo = [d.op for d in drifted]
     else:
-        todo = [d.op for d in find_drift(client, registry, todo, updater.intents)]
+        todo = [d.op for d in find_drift(client, registry, todo, updater.intents, concurrency)]
     return Verification(
         len(ops), tuple(reapplied), tuple(op.key for op in todo), client.request_count - before
     )

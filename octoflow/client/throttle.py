@@ -96,6 +96,11 @@ class Throttle:
         return self.budget.policy if self.budget else None
 
     @property
+    def paced(self) -> bool:
+        """Whether requests wait for a rate limit: ``--max-rate`` or the server's budget."""
+        return bool(self._interval) or self.budget is not None
+
+    @property
     def per_minute(self) -> float | None:
         """The rate requests are paced at, or ``None`` when unlimited."""
         return 60.0 / self._interval if self._interval else None

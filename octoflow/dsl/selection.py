@@ -114,6 +114,12 @@ class Selection:
         text = f"{self.collection}.where({where})" if where else self.collection
         return text + "".join(f".{v.describe()}" for v in self.verbs)
 
+    @property
+    def whole_is_wide(self) -> bool:
+        """Whether selecting every document of a small collection is a wide change: the
+        statement filters (a filter that matches everything is a surprise) or deletes."""
+        return bool(self.criteria) or any(v.name == "delete" for v in self.verbs)
+
     def criteria_for(self, key: str) -> list[Any]:
         return [c.value for c in self.criteria if c.key == key]
 

@@ -23,7 +23,7 @@ from octoflow.jsondata import clone
 from octoflow.plan.context import PlanContext
 from octoflow.plan.diff import diff
 from octoflow.plan.model import Intent, Operation, Plan, Unchanged
-from octoflow.plan.pace import apply_time
+from octoflow.plan.pace import apply_time, batching
 from octoflow.registry import Registry
 
 
@@ -87,7 +87,9 @@ def compile_plan(
         (operations if isinstance(result, Operation) else unchanged).append(result)
     operations = _link(operations, grouped)
     audited = ctx.client.capabilities.has_link("Events")
-    estimate = estimate_requests(operations, ctx.registry, ctx.read_workers, audited=audited)
+    estimate = estimate_requests(
+        operations, ctx.registry, ctx.read_workers, audited, paced=ctx.client.throttle.paced
+    )
     return Plan(
         id=ctx.plan_id,
         created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -216,9 +218,11 @@ def estimate_requests(
     registry: Registry,
     concurrency: int = 8,
     audited: bool = False,
+    paced: bool = False,
 ) -> int:
     """Requests apply will make: one write per operation, the re-reads right before
-    the writes (batches of ``concurrency``), reading back what has no concurrency
+    the writes (batches of ``concurrency``, twice that when ``paced`` by a rate limit:
+    :func:`octoflow.plan.pace.batching`), reading back what has no concurrency
     token (batches of 100), reading what a deletion deletes (the journal keeps it, for
     ``octoflow undo``), and, on a server with an audit log (``audited``), asking
     it who else changed the written documents (``octoflow.apply.audit``: the newest
@@ -234,7 +238,7 @@ def estimate_requests(
         if not kind.batch_read:
             reads += count
             continue
-        reads += math.ceil(count / min(max(1, concurrency), IDS_PER_REQUEST))
+        reads += math.ceil(count / batching(concurrency, paced)[0])
         if not kind.token:
             reads += math.ceil(count / IDS_PER_REQUEST)
     written = sum(1 for op in operations if op.action != "run")

@@ -8,7 +8,6 @@ server-side filter selects instead (:meth:`PlanContext.matching`).
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import os
 import uuid
 from collections.abc import Mapping
@@ -84,13 +83,15 @@ class PlanContext:
         """Something the reviewer should know that is not a problem (shown in the plan)."""
         self.notes.append(f"{self.statement}: {text}" if self.statement else text)
 
-    def selected(self, noun: str, selected: int, total: int) -> None:
+    def selected(self, noun: str, selected: int, total: int, whole_is_wide: bool = True) -> None:
         """Note what the current statement selects (``selects 12 tenant(s)``) out of
         the ``total`` documents of its collection; a wide selection marks the plan wide
-        (see :mod:`octoflow.plan.wide`)."""
+        (see :mod:`octoflow.plan.wide`). Pass the selection's ``whole_is_wide``: a
+        statement without a filter that changes every document of a small collection
+        means to."""
         text = selects_note(noun, selected, total)
         self.note(text)
-        if self.wide_policy.is_wide(selected, total):
+        if self.wide_policy.is_wide(selected, total, whole_is_wide):
             where = f"{self.statement}: " if self.statement else ""
             self.wide.append(
                 f"{where}selects {selected} of {total} {noun}s: a wide change "
@@ -165,10 +166,7 @@ class PlanContext:
         For a provider that needs a document per selected item (a release's
         deployment template): the reads overlap instead of queueing one by one.
         """
-        if len(paths) <= 1 or self.read_workers == 1:
-            return [self.get(p) for p in paths]
-        with cf.ThreadPoolExecutor(min(self.read_workers, len(paths)), "octoflow-plan") as pool:
-            return list(pool.map(self.get, paths))
+        return self.client.map(self.get, paths, self.read_workers)
 
     def _fetch_all(self, collection: str) -> list[dict[str, Any]]:
         path = collection if collection.startswith("/") else self.client.space_path(collection)

@@ -17,7 +17,9 @@ import attrs
 PLAN_FORMAT = 1
 ACTIONS = ("create", "update", "delete", "run")
 #: What differs between two plannings of the same change: when, and which run.
-_NOT_DIGESTED = ("id", "created", "rate_limit")
+#: How and when a plan was made, not what it writes (the request estimate depends on
+#: whether apply is paced by a rate limit).
+_NOT_DIGESTED = ("id", "created", "rate_limit", "request_estimate")
 _ENCODER = json.JSONEncoder(indent=2, default=list)
 
 
@@ -127,7 +129,7 @@ class Plan:
     @property
     def digest(self) -> str:
         """What the plan does, in 16 hex digits (SHA-256 of its canonical JSON without
-        ``id``, ``created`` and ``rate_limit``): planning the same recipe against an
+        ``id``, ``created``, ``rate_limit`` and ``request_estimate``): planning the same recipe against an
         unchanged server gives the same digest, and any difference in what would be
         written gives another. The plan's id is left out where the plan names itself
         (a branch ``octoflow/{{ plan.id }}``, a commit message)."""

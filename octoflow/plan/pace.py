@@ -7,6 +7,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from octoflow.client.budget import Policy
+from octoflow.client.http import IDS_PER_REQUEST
+
+
+def batching(concurrency: int, paced: bool) -> tuple[int, bool]:
+    """How apply re-reads documents right before writing them (see
+    :mod:`octoflow.apply.refresh`): (documents per re-read, whether the next batch is
+    read ahead), for ``concurrency`` writes at once, ``paced`` by a rate limit or not."""
+    size = max(1, min(concurrency * (2 if paced else 1), IDS_PER_REQUEST))
+    return size, not paced and size > 1
 
 
 def apply_time(requests: int, policy: Policy | None) -> dict[str, Any] | None:

@@ -3,7 +3,10 @@
 A plan whose statements select widely says so prominently, and apply refuses it
 unless told ``--allow-wide`` (``allow_wide=True``). The default threshold is more
 than 50% of a collection *and* more than 100 documents, or every document of a
-collection of more than one; a run (``--wide-above``) or a recipe (``WIDE_ABOVE``)
+collection of more than one that a filter selected or that is deleted (a filter
+that matches everything is a surprise worth stopping for; a statement without one,
+such as "every lifecycle", says what it means, and is wide only past the
+threshold); a run (``--wide-above``) or a recipe (``WIDE_ABOVE``)
 may set another, written ``PERCENT%,COUNT`` (``80%,500``); ``100%,0`` means no
 selection is wide (for a recipe whose job is to change every document).
 """
@@ -37,10 +40,12 @@ class WidePolicy:
             )
         return cls(percent, count)
 
-    def is_wide(self, selected: int, total: int) -> bool:
+    def is_wide(self, selected: int, total: int, whole_is_wide: bool = True) -> bool:
+        """``whole_is_wide``: whether all of a small collection counts (the statement
+        filters or deletes; see the module's doc)."""
         if selected <= 0 or total <= 1:
             return False
-        if selected >= total:
+        if selected >= total and whole_is_wide:
             return self.percent < 100
         return selected * 100 > self.percent * total and selected > self.count
 

@@ -112,6 +112,7 @@ class Router:
         #: routes it refuses are not registered, so they answer 404 (or 405).
         self.allow = allow
         self._routes: dict[int, list[Route]] = defaultdict(list)
+        self._indexes: dict[int, _Index] = {}
         self.links: dict[str, tuple[str, bool]] = {}
         self._served: list[tuple[str, tuple[str, bool]]] | None = None
         self.field_names = FieldNames()
@@ -192,6 +193,7 @@ class Router:
         routes = self._routes[len(route.segments)]
         routes[:] = [r for r in routes if (r.method, r.segments) != (route.method, route.segments)]
         routes.append(route)
+        self._indexes.pop(len(route.segments), None)
         self._served = None
 
     # -- lookup ---------------------------------------------------------------
@@ -237,7 +239,10 @@ class Router:
 
     def match(self, method: str, path: str) -> Match:
         parts = split_path(path)
-        candidates = [r for r in self._routes[len(parts)] if _fits(r, parts)]
+        index = self._indexes.get(len(parts))
+        if index is None:
+            index = self._indexes[len(parts)] = _Index(self._routes[len(parts)])
+        candidates = [r for r in index.candidates(parts) if _fits(r, parts)]
         if not candidates:
             raise SandboxError(404, f"There is no API route for '{path}' in the octoflow sandbox.")
         literal = min(r.literal_rank for r in candidates)
@@ -254,6 +259,36 @@ class Router:
         pairs = zip(best.segments, parts, strict=True)
         params = {seg.param: part for seg, part in pairs if seg.param is not None}
         return Match(best, params)
+
+
+class _Index:
+    """The routes of one path length by the literal at each position, so a request is
+    tested against the few routes its fixed segments allow, not against all of them."""
+
+    def __init__(self, routes: list[Route]) -> None:
+        self.routes = list(routes)
+        length = len(self.routes[0].segments) if self.routes else 0
+        self.literals: list[dict[str, set[int]]] = [defaultdict(set) for _ in range(length)]
+        self.params: list[set[int]] = [set() for _ in range(length)]
+        for number, route in enumerate(self.routes):
+            for position, segment in enumerate(route.segments):
+                if segment.literal is not None:
+                    self.literals[position][segment.literal].add(number)
+                else:
+                    self.params[position].add(number)
+
+    def candidates(self, parts: list[str]) -> list[Route]:
+        """Routes whose literal segments all equal ``parts`` (parameters still to test),
+        in the order they were registered."""
+        if not self.routes:
+            return []
+        numbers: set[int] | None = None
+        for position, part in enumerate(parts):
+            here = self.literals[position].get(part.lower(), set()) | self.params[position]
+            numbers = here if numbers is None else numbers & here
+            if not numbers:
+                return []
+        return [self.routes[n] for n in sorted(numbers or ())]
 
 
 def _fits(route: Route, parts: list[str]) -> bool:

@@ -118,7 +118,8 @@ class Channels(Selection):
 
     def plan(self, ctx: PlanContext) -> list[Edit]:
         channels = self.select(ctx)
-        ctx.selected("channel", len(channels), len(ctx.documents("channels")))
+        total = len(ctx.documents("channels"))
+        ctx.selected("channel", len(channels), total, self.whole_is_wide)
         if not self.verbs:
             return []
         edits = []

@@ -51,7 +51,8 @@ class EnsureChannel:
         tags = None if self.tenant_tags is None else lookups.canonical_tags(ctx, self.tenant_tags)
         if len(ctx.problems) > known_problems:
             return []
-        ctx.selected("project", len(projects), len(ctx.documents("projects")))
+        total = len(ctx.documents("projects"))
+        ctx.selected("project", len(projects), total, self.projects.whole_is_wide)
         processes = self._processes(ctx, projects)
         edits = []
         for project in projects:

@@ -82,5 +82,5 @@ class Accounts(Credentials):
         if not replacing:
             return super().plan(ctx)
         chosen = self.select(ctx)
-        ctx.selected("account", len(chosen), len(ctx.documents("accounts")))
+        ctx.selected("account", len(chosen), len(ctx.documents("accounts")), self.whole_is_wide)
         return replace_edits(ctx, chosen, replacing[0])

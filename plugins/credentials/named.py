@@ -109,7 +109,8 @@ class Credentials(Selection):
         if not self.verbs:
             ctx.note(f"selects {len(chosen)} {self.of.noun}(s)")
             return []
-        ctx.selected(self.of.noun, len(chosen), len(ctx.documents(self.of.collection)))
+        total = len(ctx.documents(self.of.collection))
+        ctx.selected(self.of.noun, len(chosen), total, self.whole_is_wide)
         return [e for doc in chosen for e in self._edits(ctx, doc)]
 
     def _edits(self, ctx: PlanContext, doc: Doc) -> list[Edit]:

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 import attrs
-from octoflow_plugins.deployments import executions, resolve
+from octoflow_plugins.deployments import executions, gitrefs, resolve
 from octoflow_plugins.deployments.tasks import Wait
 
 from octoflow.provider import (
@@ -381,13 +381,22 @@ class Planner:
         )
         return False
 
+    def _process_path(self) -> str:
+        """Where the release's process is read: its snapshot, else (a release this plan
+        creates) the process it will snapshot, in Git for a version-controlled project."""
+        process_id = self.release.get("ProjectDeploymentProcessSnapshotId")
+        if process_id:
+            return f"deploymentprocesses/{process_id}"
+        reference = self.release.get("VersionControlReference")
+        if reference:
+            return gitrefs.process_path(self.project.id, reference)
+        process_id = resolve.project_documents(self.ctx)[self.project.id]["DeploymentProcessId"]
+        return f"deploymentprocesses/{process_id}"
+
     def _skip_action_ids(self) -> list[str] | None:
         if self._skip is not None or not self.options.skip_steps:
             return self._skip or []
-        process_id = self.release.get("ProjectDeploymentProcessSnapshotId")
-        if not process_id:
-            process_id = resolve.project_documents(self.ctx)[self.project.id]["DeploymentProcessId"]
-        process = self.ctx.get(f"deploymentprocesses/{process_id}")
+        process = self.ctx.get(self._process_path())
         actions = {a["Name"].lower(): a["Id"] for s in process["Steps"] for a in s["Actions"]}
         actions.update(
             {s["Name"].lower(): s["Actions"][0]["Id"] for s in process["Steps"] if s["Actions"]}

@@ -74,6 +74,8 @@ def create_release(call: ActionCall, body: Doc) -> Doc:
         "ReleaseNotes": body.get("ReleaseNotes"),
         "Packages": packages,
     }
+    git = body.get("VersionControlReference") or {}
+    sent.update({k: v for k, v in git.items() if k in ("GitRef", "GitCommit") and v})
     answer = _post(call, "releases/create/v1", sent)
     return {"Id": _field(answer, "ReleaseId"), "Version": _field(answer, "ReleaseVersion")}
 

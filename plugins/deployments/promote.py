@@ -109,7 +109,7 @@ class Promote:
             chosen = ctx.models("projects", Project)
         else:
             chosen = resolve.projects(ctx, self.projects)
-        return [p for p in chosen if not p.is_disabled and not p.is_version_controlled]
+        return [p for p in chosen if not p.is_disabled]
 
     @staticmethod
     def _current_in(

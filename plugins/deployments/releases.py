@@ -4,6 +4,11 @@ Examples::
 
     octo.releases.create("Web App", packages="latest, Migrate:[2.0,3.0)")
     octo.releases.create(octo.projects.where(group="Apps"), version="2026.11.{{ next }}")
+    octo.releases.create("Atlas Web", git_ref="develop")
+
+A version-controlled (Config-as-Code) project's release is made from a git ref
+(``git_ref``, default: the project's default branch) and optionally a pinned commit
+(``git_commit``); see :mod:`octoflow_plugins.deployments.gitrefs`.
 
 The plan lists the version and every package version chosen (resolved while
 planning, from the feeds and within the channel's version rules), so apply
@@ -21,8 +26,8 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import attrs
+from octoflow_plugins.deployments import gitrefs, resolve
 from octoflow_plugins.deployments import packages as pkgs
-from octoflow_plugins.deployments import resolve
 from octoflow_plugins.deployments.deploy import Deploy
 
 from octoflow.provider import (
@@ -52,6 +57,8 @@ class Releases:
         packages: str | Mapping[str, str] | None = None,
         notes: str | None = None,
         force: bool = False,
+        git_ref: str | None = None,
+        git_commit: str | None = None,
     ) -> CreateReleases:
         """Create a release of each project (see the module docstring).
 
@@ -60,6 +67,10 @@ class Releases:
             project's next version.
         :param packages: package rules (:mod:`octoflow_plugins.deployments.packages`).
         :param notes: release notes; a jinja2 template with the same values.
+        :param git_ref: for version-controlled projects, the branch, tag or full ref
+            (``refs/heads/main``) to release; default: the project's default branch.
+        :param git_commit: for version-controlled projects, a commit id to release
+            instead of the ref's head.
 
         Both templates render in octoflow's template sandbox (``render_template`` of
         :mod:`octoflow.provider`) with only the names of ``_template_values`` in scope;
@@ -71,7 +82,8 @@ class Releases:
             version = None
         for name, text in (("version", version), ("notes", notes)):
             _check_template(name, text)
-        return CreateReleases(projects, channel or None, version, rules, notes or "", force)
+        git = (_text(git_ref), _text(git_commit))
+        return CreateReleases(projects, channel or None, version, rules, notes or "", force, *git)
 
 
 @attrs.frozen
@@ -86,6 +98,8 @@ class CreateReleases:
     rules: pkgs.PackageRules
     notes: str
     force: bool
+    git_ref: str | None = None
+    git_commit: str | None = None
 
     def describe(self) -> str:
         projects = resolve.described(self.projects)
@@ -105,19 +119,28 @@ class CreateReleases:
 
     def planned(self, ctx: PlanContext, project: Project) -> tuple[Edit, Doc] | None:
         """The edit, and the release as it is or will be (``Id`` unknown until created)."""
-        if project.is_version_controlled:
-            ctx.note(f"{project.name}: version-controlled project skipped (its process is in Git)")
-            return None
         if project.is_disabled:
             ctx.problem(f"project {project.name!r} is disabled, so releases cannot be created")
             return None
-        channel = resolve.channel(ctx, project, self.channel)
+        doc = resolve.project_documents(ctx)[project.id]
+        problem = gitrefs.check_commit(self.git_commit)
+        if problem:
+            ctx.problem(f"{project.name}: {problem}")
+            return None
+        ok, git = gitrefs.source(ctx, project, doc, self.git_ref, self.git_commit)
+        channel = resolve.channel(ctx, project, self.channel) if ok else None
         if channel is None:
             return None
-        doc = resolve.project_documents(ctx)[project.id]
-        template = ctx.get(
-            f"deploymentprocesses/{doc['DeploymentProcessId']}/template", {"channel": channel["Id"]}
-        )
+        if git is None:
+            template = ctx.get(
+                f"deploymentprocesses/{doc['DeploymentProcessId']}/template",
+                {"channel": channel["Id"]},
+            )
+        else:
+            found = gitrefs.process_template(ctx, project, git, channel["Id"])
+            if found is None:
+                return None
+            template = found
         selected = self._packages(ctx, project, channel, template)
         if selected is None:
             return None
@@ -125,7 +148,7 @@ class CreateReleases:
         version = self._version(ctx, project, values)
         if version is None:
             return None
-        return self._edit(ctx, project, channel, version, selected, values)
+        return self._edit(ctx, project, channel, version, selected, values, git)
 
     def _packages(
         self, ctx: PlanContext, project: Project, channel: Doc, template: Doc
@@ -195,6 +218,7 @@ class CreateReleases:
         version: str,
         selected: list[Doc],
         values: Doc,
+        git: gitrefs.GitSource | None,
     ) -> tuple[Edit, Doc]:
         notes = self._notes(ctx, project, values)
         body = {
@@ -204,13 +228,16 @@ class CreateReleases:
             "ReleaseNotes": notes,
             "SelectedPackages": selected,
         }
+        if git is not None:
+            body["VersionControlReference"] = git.reference()
         name = f"{project.name} {version}"
-        existing = self._existing(ctx, project, channel, version, selected)
+        existing = self._existing(ctx, project, channel, version, selected, git)
         picks = ", ".join(f"{p['ActionName']}={p['Version']}" for p in selected) or "no packages"
+        where = f" {git.describe()}" if git else ""
         intent = Intent(
             "release.create",
             {"body": body, "project": project.name},
-            f"create release {version} in channel {channel['Name']}: {picks}",
+            f"create release {version} in channel {channel['Name']}{where}: {picks}",
         )
         edit = Edit(
             "Release",
@@ -225,17 +252,26 @@ class CreateReleases:
         return edit, dict(existing or body, Version=existing["Version"] if existing else version)
 
     def _existing(
-        self, ctx: PlanContext, project: Project, channel: Doc, version: str, selected: list[Doc]
+        self,
+        ctx: PlanContext,
+        project: Project,
+        channel: Doc,
+        version: str,
+        selected: list[Doc],
+        git: gitrefs.GitSource | None,
     ) -> Doc | None:
-        """A release that makes creating this one unnecessary, with ``done`` saying why."""
+        """A release that makes creating this one unnecessary, with ``done`` saying why
+        (for a release from Git, only one from the same pinned commit)."""
         if self.version is not None:  # the next version never exists yet: no need to ask
             found = resolve.existing_release(ctx, project, version)
             if found is not None:
                 return dict(found, done=f"release {version} exists already ({found['Id']})")
             return None
-        if self.force:
-            return None
+        if self.force or (git is not None and not git.commit):
+            return None  # unpinned, the ref's head may have moved since the latest release
         latest = ctx.get(f"channels/{channel['Id']}/releases", {"take": 1}).get("Items") or []
+        if git is not None and not (latest and gitrefs.same_commit(latest[0], git)):
+            return None
         if latest and _same_packages(latest[0].get("SelectedPackages") or [], selected):
             latest_version = latest[0]["Version"]
             return dict(
@@ -251,6 +287,10 @@ class CreateReleases:
         except TemplateProblem as exc:
             ctx.problem(f"{project.name}: {_template_error('notes', exc)}")
             return ""
+
+
+def _text(value: str | None) -> str | None:
+    return str(value or "").strip() or None
 
 
 def _is_template(text: str) -> bool:

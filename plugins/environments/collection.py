@@ -110,7 +110,8 @@ class Environments(Selection):
         if not self.verbs:
             return []
         selected = self.select(ctx)
-        ctx.selected("environment", len(selected), len(ctx.documents("environments")))
+        total = len(ctx.documents("environments"))
+        ctx.selected("environment", len(selected), total, self.whole_is_wide)
         intents = tuple(v.intent() for v in self.verbs if isinstance(v, SetField))
         return [Edit(ENVIRONMENT, d["Id"], d["Name"], d, intents) for d in selected]
 

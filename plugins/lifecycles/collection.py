@@ -105,7 +105,8 @@ class Lifecycles(Selection):
             return []
         known = len(ctx.problems)
         selected = self.select(ctx)
-        ctx.selected("lifecycle", len(selected), len(ctx.documents("lifecycles")))
+        total = len(ctx.documents("lifecycles"))
+        ctx.selected("lifecycle", len(selected), total, self.whole_is_wide)
         intents = tuple(
             i for v in self.verbs if isinstance(v, LifecycleVerb) for i in v.intents(ctx)
         )

@@ -10,11 +10,18 @@ Examples::
 Selections: ``name`` (names, each must exist), ``partial_name`` (any case),
 ``ids`` (each must exist) and a ``predicate`` on the document (a dict). No ``where``
 selects every document (the wide-change guard applies).
+
+A space collection whose link advertises the filters (``{?ids,name,partialName}``)
+is read through them: ``ids=…``, ``name=…`` (or ``partialName=…``) for one name and
+``partialName=…`` for a partial name, plus a ``take=0`` count for the wide-change
+guard, instead of the whole list. Each document is still tested here (the server's
+``partialName`` is a looser match), and an unknown name reads the whole list for its
+suggestion.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 import attrs
@@ -106,12 +113,47 @@ class ResourceSelection(Selection):
     def select(self, ctx: PlanContext) -> list[Doc]:
         """The selected documents (as listed; treat as read-only)."""
         path = collection_ref(ctx, self.link)
-        return self._narrow(ctx, ctx.documents(path)) if path else []
+        return self._narrow(ctx, path, self._candidates(ctx, path)) if path else []
 
-    def _narrow(self, ctx: PlanContext, every: list[Doc]) -> list[Doc]:
-        selected = list(every)
+    def _candidates(self, ctx: PlanContext, path: str) -> list[Doc]:
+        """The documents the server's filters select, or all of the collection."""
+        params = self._server_filters(ctx, path)
+        return ctx.matching(path, params) if params else ctx.documents(path)
+
+    def _server_filters(self, ctx: PlanContext, path: str) -> dict[str, str]:
+        """Query parameters the collection advertises that narrow the read (space
+        collections only)."""
+        advertised = _query_names(ctx.client.capabilities.links.get(self.link, ""))
+        if path.startswith("/") or not advertised:
+            return {}
+        params: dict[str, str] = {}
+        ids = [as_names(v, "ids") for v in self.criteria_for("ids")]
+        if len(ids) == 1 and "ids" in advertised:
+            params["ids"] = ",".join(ids[0])
+        names = [as_names(v, "name") for v in self.criteria_for("name")]
+        if len(names) == 1 and len(names[0]) == 1:
+            exact = "name" if "name" in advertised else "partialName"
+            if exact in advertised:
+                params[exact] = names[0][0]
+        parts = self.criteria_for("partial_name")
+        if len(parts) == 1 and isinstance(parts[0], str) and "partialName" in advertised:
+            params.setdefault("partialName", parts[0].strip())
+        return params
+
+    def _total(self, ctx: PlanContext, path: str) -> int:
+        if self._server_filters(ctx, path):
+            return ctx.total(path)
+        return len(ctx.documents(path))
+
+    def _narrow(self, ctx: PlanContext, path: str, candidates: list[Doc]) -> list[Doc]:
+        selected = list(candidates)
+
+        def every() -> list[Doc]:
+            return ctx.documents(path)
+
         for names in self.criteria_for("name"):
-            selected = _having(ctx, self.link, selected, every, as_names(names, "name"), "Name")
+            wanted = as_names(names, "name")
+            selected = _having(ctx, self.link, selected, every, wanted, "Name")
         for ids in self.criteria_for("ids"):
             selected = _having(ctx, self.link, selected, every, as_names(ids, "ids"), "Id")
         for part in self.criteria_for("partial_name"):
@@ -131,11 +173,12 @@ class ResourceSelection(Selection):
         path = collection_ref(ctx, self.link)
         if path is None:
             return []
-        total = ctx.documents(path)
         if isinstance(self.verbs[0], Ensure):
-            return self._ensure(ctx, self.verbs[0], total, scoped=not path.startswith("/"))
-        selected = self._narrow(ctx, total)
-        ctx.selected(noun(self.link), len(selected), len(total))
+            every = ctx.documents(path)
+            return self._ensure(ctx, self.verbs[0], every, scoped=not path.startswith("/"))
+        selected = self._narrow(ctx, path, self._candidates(ctx, path))
+        total = self._total(ctx, path)
+        ctx.selected(noun(self.link), len(selected), total, self.whole_is_wide)
         if isinstance(self.verbs[0], Delete):
             intent = self.verbs[0].intent()
             return [
@@ -210,18 +253,29 @@ def _having(
     ctx: PlanContext,
     link: str,
     docs: list[Doc],
-    every: list[Doc],
+    every: Callable[[], list[Doc]],
     wanted: tuple[str, ...],
     field: str,
 ) -> list[Doc]:
     """Those of ``docs`` whose ``field`` is one of ``wanted`` (any case); a problem for
-    each wanted value no document of the collection (``every``) has."""
-    known = list(dict.fromkeys(str(d.get(field, "")) for d in every))
+    each wanted value no document of the collection (``every()``, read only then) has."""
     lowered = {w.lower() for w in wanted}
-    for want in wanted:
-        if want.lower() not in {k.lower() for k in known}:
-            ctx.problem(unknown_name_message(f"{noun(link)} {field.lower()}", want, known))
-    return [d for d in docs if str(d.get(field, "")).lower() in lowered]
+    chosen = [d for d in docs if str(d.get(field, "")).lower() in lowered]
+    found = {str(d.get(field, "")).lower() for d in chosen}
+    missing = [w for w in wanted if w.lower() not in found]
+    if missing:
+        known = list(dict.fromkeys(str(d.get(field, "")) for d in every()))
+        for want in missing:
+            if want.lower() not in {k.lower() for k in known}:
+                ctx.problem(unknown_name_message(f"{noun(link)} {field.lower()}", want, known))
+    return chosen
+
+
+def _query_names(template: str) -> set[str]:
+    """``/api/x{/id}{?skip,take,ids}`` → ``{"skip", "take", "ids"}``."""
+    start = template.find("{?")
+    end = template.find("}", start)
+    return set(template[start + 2 : end].split(",")) if start >= 0 and end > start else set()
 
 
 def _label(document: Doc) -> str:

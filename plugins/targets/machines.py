@@ -95,7 +95,8 @@ class MachineSelection(Selection):
         intents = self.intents(ctx)
         if len(ctx.problems) > known_problems:  # this statement's own problems
             return []
-        ctx.selected(self.collection[:-1], len(selected), len(ctx.documents(self.segment)))
+        total = len(ctx.documents(self.segment))
+        ctx.selected(self.collection[:-1], len(selected), total, self.whole_is_wide)
         if any(isinstance(v, Delete) for v in self.verbs):
             delete = Intent(f"{self.kind.lower()}.delete", {}, "delete")
             return [Edit(self.kind, m.id, m.name, {}, (delete,), action="delete") for m in selected]

@@ -145,7 +145,7 @@ class Tenants(Selection):
         per_tenant = [v.per_tenant(ctx) for v in self.verbs if isinstance(v, TenantVerb)]
         if ctx.problems:
             return []
-        ctx.selected("tenant", len(selected), ctx.total("tenants"))
+        ctx.selected("tenant", len(selected), ctx.total("tenants"), self.whole_is_wide)
         if any(isinstance(v, Delete) for v in self.verbs):
             return [
                 Edit(

@@ -1,5 +1,5 @@
 """The triggers provider: project triggers (scheduled, deployment-target and feed),
-enabled and disabled in bulk, deleted, and scheduled ones ensured by name."""
+enabled and disabled in bulk, deleted, and ensured by name (each of the three kinds)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""``octo.triggers``: project triggers, enabled or disabled in bulk, deleted, or a
-scheduled one ensured by name.
+"""``octo.triggers``: project triggers, enabled or disabled in bulk, deleted, or one
+ensured by name (scheduled, deployment target or feed).
 
 Examples::
 
@@ -8,6 +8,9 @@ Examples::
     octo.triggers.where(project="Web App").ensure(
         "Nightly to Test", cron="0 0 2 * * *", action="deploy-latest-release",
         source_environments=["Development"], environment="Test")
+    octo.triggers.where(group="Web").ensure_deployment_target(
+        "Deploy to new web servers", environments=["Production"], roles=["web"])
+    octo.triggers.where(project="Web App").ensure_feed("New package", steps="Deploy")
 
 ``project`` takes project names or an ``octo.projects.where(…)`` selection, ``group``
 project group names, ``type`` ``scheduled``, ``deployment-target`` or ``feed``.
@@ -21,7 +24,9 @@ from typing import Any, ClassVar
 import attrs
 from octoflow_plugins.triggers import intents
 from octoflow_plugins.triggers.ensure import EnsureTrigger
+from octoflow_plugins.triggers.feeds import EnsureFeedTrigger
 from octoflow_plugins.triggers.kinds import TRIGGER, TYPES
+from octoflow_plugins.triggers.targets import EnsureTargetTrigger
 
 from octoflow.provider import (
     Edit,
@@ -102,15 +107,7 @@ class Triggers(Selection):
         on ``cron`` (Octopus's six-field cron, ``0 0 2 * * *``) in ``timezone``.
         ``action``: ``deploy-latest-release`` (from ``source_environments`` to
         ``environment``) or ``deploy-new-release`` (to ``environment``)."""
-        if (
-            self.criteria_for("name")
-            or self.criteria_for("partial_name")
-            or self.criteria_for("type")
-        ):
-            raise UsageError(
-                "triggers.ensure() names its trigger itself: select projects with "
-                "where(project=…, group=…), not triggers"
-            )
+        self._projects_only("ensure")
         return EnsureTrigger.make(
             self,
             name,
@@ -122,6 +119,51 @@ class Triggers(Selection):
             description,
             enabled,
         )
+
+    def ensure_deployment_target(
+        self,
+        name: str,
+        environments: Iterable[str] | str | None = None,
+        roles: Iterable[str] | str | None = None,
+        event_groups: Iterable[str] | str | None = None,
+        event_categories: Iterable[str] | str | None = None,
+        redeploy: bool = False,
+        description: str | None = None,
+        enabled: bool = True,
+    ) -> EnsureTargetTrigger:
+        """A deployment target trigger called ``name`` exists in every selected project:
+        auto-deploy to targets of ``environments`` with ``roles`` (any when left out) on
+        these events (``MachineAvailableForDeployment`` when none are given);
+        ``redeploy`` also deploys to targets that already have the release."""
+        self._projects_only("ensure_deployment_target")
+        return EnsureTargetTrigger.make(
+            self, name, environments, roles, event_groups, event_categories, redeploy,
+            description, enabled,
+        )  # fmt: skip
+
+    def ensure_feed(
+        self,
+        name: str,
+        steps: Iterable[str] | str,
+        channel: str | None = None,
+        description: str | None = None,
+        enabled: bool = True,
+    ) -> EnsureFeedTrigger:
+        """An external feed trigger called ``name`` exists in every selected project:
+        a new version of a package of ``steps`` creates a release (in ``channel``)."""
+        self._projects_only("ensure_feed")
+        return EnsureFeedTrigger.make(self, name, steps, channel, description, enabled)
+
+    def _projects_only(self, verb: str) -> None:
+        if (
+            self.criteria_for("name")
+            or self.criteria_for("partial_name")
+            or self.criteria_for("type")
+        ):
+            raise UsageError(
+                f"triggers.{verb}() names its trigger itself: select projects with "
+                "where(project=…, group=…), not triggers"
+            )
 
     # -- selecting -------------------------------------------------------------
 
@@ -150,7 +192,8 @@ class Triggers(Selection):
         triggers = self.select(ctx)
         if len(ctx.problems) > known_problems:
             return []
-        ctx.selected("trigger", len(triggers), len(ctx.documents("projecttriggers")))
+        total = len(ctx.documents("projecttriggers"))
+        ctx.selected("trigger", len(triggers), total, self.whole_is_wide)
         if any(isinstance(v, Delete) for v in self.verbs):
             return [
                 Edit(

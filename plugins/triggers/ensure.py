@@ -1,6 +1,7 @@
 """``octo.triggers.where(…).ensure(name, cron=…, action=…)``: a scheduled trigger by that
 name in every selected project, created where missing and brought in line where it
-exists (its filter becomes the cron schedule, its action the one given).
+exists (its filter becomes the cron schedule, its action the one given); and what every
+``ensure…`` of triggers shares (:func:`plan_ensure`).
 
 UNCONFIRMED: that Octopus accepts a six-field cron expression (seconds first) as the
 sandbox does; the reference names the ``CronExpressionSchedule`` filter and its
@@ -10,7 +11,7 @@ sandbox does; the reference names the ``CronExpressionSchedule`` filter and its
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 from octoflow_plugins.triggers import intents
@@ -101,45 +102,10 @@ class EnsureTrigger:
         return f"{self.projects.describe()}.ensure({self.name!r})"
 
     def plan(self, ctx: PlanContext) -> list[Edit]:
-        known_problems = len(ctx.problems)
-        projects = lookups.projects_in(ctx, self.projects)
-        action = self._action(ctx)
-        if len(ctx.problems) > known_problems:
-            return []
-        ctx.selected("project", len(projects), len(ctx.documents("projects")))
-        made = self._intents(action)
-        return [self._edit(ctx, project, made) for project in projects]
+        return plan_ensure(ctx, self)
 
-    def _edit(self, ctx: PlanContext, project: Project, made: tuple[Intent, ...]) -> Edit:
-        label = f"{project.name} / {self.name}"
-        existing = next(
-            (
-                t
-                for t in ctx.documents("projecttriggers")
-                if t.get("ProjectId") == project.id
-                and str(t.get("Name")).lower() == self.name.lower()
-            ),
-            None,
-        )
-        if existing is not None:
-            return Edit(TRIGGER, existing["Id"], label, existing, made)
-        body = {
-            "Name": self.name,
-            "ProjectId": project.id,
-            "SpaceId": ctx.client.space_id,
-            "Description": "",
-            "IsDisabled": False,
-            "Filter": None,
-            "Action": None,
-        }
-        create = Intent(
-            intents.SET_FIELDS,
-            {"fields": {"Name": self.name, "ProjectId": project.id}},
-            f"create trigger {self.name!r}",
-        )
-        return Edit(TRIGGER, None, label, body, (create, *made), action="create")
-
-    def _action(self, ctx: PlanContext) -> Doc:
+    def resolve(self, ctx: PlanContext) -> Doc:
+        """The action, with its environments' ids."""
         destination = lookups.environment_ids(ctx, [self.environment])
         if self.action == "deploy-new-release":
             return {"ActionType": "DeployNewRelease", "EnvironmentId": _one(destination)}
@@ -149,32 +115,96 @@ class EnsureTrigger:
             "DestinationEnvironmentId": _one(destination),
         }
 
-    def _intents(self, action: Doc) -> tuple[Intent, ...]:
+    def intents(self, ctx: PlanContext, action: Doc, project: Project) -> tuple[Intent, ...]:
         schedule = {
             "FilterType": "CronExpressionSchedule",
             "CronExpression": self.cron,
             "Timezone": self.timezone,
         }
-        fields: Doc = {"IsDisabled": not self.enabled}
-        if self.description is not None:
-            fields["Description"] = self.description
-        state = "enabled" if self.enabled else "disabled"
         return (
-            Intent(intents.SET_FIELDS, {"fields": fields}, state, f"already {state}"),
-            Intent(
-                intents.MERGE,
-                {"field": "Filter", "type_field": "FilterType", "values": schedule},
-                f"schedule: cron {self.cron} ({self.timezone})",
-                "schedule already as given",
-            ),
-            Intent(
-                intents.MERGE,
-                {"field": "Action", "type_field": "ActionType", "values": action},
-                f"action: {self.action} to {self.environment}",
-                "action already as given",
-            ),
-        )
+            state_intent(self.enabled, self.description),
+            part_intent("Filter", schedule, f"schedule: cron {self.cron} ({self.timezone})",
+                        "schedule already as given"),
+            part_intent("Action", action, f"action: {self.action} to {self.environment}",
+                        "action already as given"),
+        )  # fmt: skip
 
 
 def _one(ids: list[str]) -> str | None:
     return ids[0] if ids else None
+
+
+class Ensuring(Protocol):
+    """What :func:`plan_ensure` needs of an ``ensure…`` statement of triggers."""
+
+    @property
+    def projects(self) -> Selection: ...
+
+    @property
+    def name(self) -> str: ...
+
+    def resolve(self, ctx: PlanContext) -> Any:
+        """Names → ids, once per plan (problems recorded on ``ctx``)."""
+
+    def intents(self, ctx: PlanContext, resolved: Any, project: Project) -> tuple[Intent, ...]:
+        """The intents that make one project's trigger what is asked (``()``: skip it)."""
+
+
+def plan_ensure(ctx: PlanContext, ensure: Ensuring) -> list[Edit]:
+    """One trigger called ``ensure.name`` per selected project: created where missing,
+    its state, filter and action merged in where it exists."""
+    known_problems = len(ctx.problems)
+    projects = lookups.projects_in(ctx, ensure.projects)
+    resolved = ensure.resolve(ctx)
+    if len(ctx.problems) > known_problems:
+        return []
+    total = len(ctx.documents("projects"))
+    ctx.selected("project", len(projects), total, ensure.projects.whole_is_wide)
+    made = [(project, ensure.intents(ctx, resolved, project)) for project in projects]
+    if len(ctx.problems) > known_problems:
+        return []
+    return [trigger_edit(ctx, project, ensure.name, i) for project, i in made if i]
+
+
+def trigger_edit(ctx: PlanContext, project: Project, name: str, made: tuple[Intent, ...]) -> Edit:
+    label = f"{project.name} / {name}"
+    existing = next(
+        (
+            t
+            for t in ctx.documents("projecttriggers")
+            if t.get("ProjectId") == project.id and str(t.get("Name")).lower() == name.lower()
+        ),
+        None,
+    )
+    if existing is not None:
+        return Edit(TRIGGER, existing["Id"], label, existing, made)
+    body = {
+        "Name": name,
+        "ProjectId": project.id,
+        "SpaceId": ctx.client.space_id,
+        "Description": "",
+        "IsDisabled": False,
+        "Filter": None,
+        "Action": None,
+    }
+    create = Intent(
+        intents.SET_FIELDS,
+        {"fields": {"Name": name, "ProjectId": project.id}},
+        f"create trigger {name!r}",
+    )
+    return Edit(TRIGGER, None, label, body, (create, *made), action="create")
+
+
+def state_intent(enabled: bool, description: str | None) -> Intent:
+    fields: Doc = {"IsDisabled": not enabled}
+    if description is not None:
+        fields["Description"] = description
+    state = "enabled" if enabled else "disabled"
+    return Intent(intents.SET_FIELDS, {"fields": fields}, state, f"already {state}")
+
+
+def part_intent(field: str, values: Doc, summary: str, noop: str) -> Intent:
+    """Merge ``values`` into the trigger's ``Filter`` or ``Action``."""
+    type_field = "FilterType" if field == "Filter" else "ActionType"
+    args = {"field": field, "type_field": type_field, "values": values}
+    return Intent(intents.MERGE, args, summary, noop)

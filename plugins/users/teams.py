@@ -121,7 +121,7 @@ class Teams(Selection):
         for criterion in self.criteria:
             test = self._test(ctx, criterion.key, criterion.value)
             teams = [t for t in teams if test(t)]
-        ctx.selected("team", len(teams), len(every))
+        ctx.selected("team", len(teams), len(every), self.whole_is_wide)
         return [self._changed(ctx, t) for t in teams]
 
     def _changed(self, ctx: PlanContext, team: Team) -> ChangedTeam:

@@ -142,7 +142,7 @@ class Users(Selection):
         selected = self.select(ctx)
         if len(ctx.problems) > known_problems:
             return []
-        ctx.selected("user", len(selected), len(resolve.users(ctx)))
+        ctx.selected("user", len(selected), len(resolve.users(ctx)), self.whole_is_wide)
         edits: list[Edit] = []
         for verb in self.verbs:
             if isinstance(verb, UserVerb):

@@ -132,6 +132,8 @@ class VariableSetEdits:
         scopes = [resolve.scope(ctx, owner, verb.scope) for verb in self.verbs]
         if owner is None or len(ctx.problems) > known_problems:
             return []
+        if self._text_in_git(ctx, owner):
+            return []
         document = _document(ctx, owner.set_id)
         intents: list[Intent] = []
         for verb, scope in zip(self.verbs, scopes, strict=True):
@@ -140,6 +142,26 @@ class VariableSetEdits:
             return []
         after = tuple(dict.fromkeys(key for scope in scopes for key in scope.after))
         return [Edit(VARIABLE_SET, owner.set_id, owner.name, document, tuple(intents), after=after)]
+
+
+    def _text_in_git(self, ctx: PlanContext, owner: resolve.Owner) -> bool:
+        """A problem when a version-controlled project keeps its text variables in Git
+        (``ConversionState.VariablesAreInGit``) and a verb edits one: the server takes
+        them only as a commit. Sensitive values stay in the database and are set as
+        usual."""
+        if owner.kind != "project":
+            return False
+        project = ctx.document("projects", owner.id)
+        settings = project.get("PersistenceSettings") or {}
+        in_git = bool((settings.get("ConversionState") or {}).get("VariablesAreInGit"))
+        if not in_git or all(isinstance(v, SetVariable) and v.sensitive for v in self.verbs):
+            return False
+        ctx.problem(
+            f"project {owner.name!r} is version-controlled and keeps its text variables in "
+            "Git: octoflow edits only its sensitive variables (set(..., sensitive=True)), "
+            "which stay in the database; change the others with a commit to its repository"
+        )
+        return True
 
 
 def _document(ctx: PlanContext, set_id: str) -> Doc:

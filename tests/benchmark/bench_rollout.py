@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -39,7 +40,7 @@ from octoflow.plan.model import Plan
 from octoflow.plugin import PluginHost
 from octoflow.sandbox import Sandbox, SandboxServer
 from octoflow.session import Octoflow, build_sandbox
-from tests.benchmark.bench_tenants import PARAMS, RECIPE, copied_tenant
+from tests.benchmark.bench_tenants import PARAMS, RECIPE
 from tests.benchmark.common import Row, report, require
 
 KEY = "API-EXAMPLEBENCHMARKKEY0000000"
@@ -48,6 +49,18 @@ CONCURRENCY = 8
 CHANGED = 1_000
 BATCH = 100
 CANARY = 10
+
+
+def copied_tenant(original: dict[str, Any], new_id: str, suffix: str) -> dict[str, Any]:
+    """``original`` under a new id and a unique name (links follow the id)."""
+    own_id = re.compile(re.escape(original["Id"]) + r"(?!\d)")
+    clone = copy.deepcopy(original)
+    clone["Id"] = new_id
+    clone["Name"] = f"{original['Name']} ({suffix})"
+    if clone.get("Slug"):
+        clone["Slug"] = f"{original['Slug']}-{suffix.replace(' ', '-')}"
+    clone["Links"] = {k: own_id.sub(new_id, v) for k, v in (original.get("Links") or {}).items()}
+    return clone
 
 
 def state_with_eu_tenants(demo: dict[str, Any], count: int) -> dict[str, Any]:

@@ -16,27 +16,20 @@ then stopped, so nothing but the start is measured. Exits 1 when a target is mis
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 
-from tests.benchmark.common import Row, report, require
+from tests.benchmark.common import Row, octoflow_command, report, require
 
 RUNS = 10
 HELP_TARGET = 0.15
 FIRST_REQUEST_TARGET = 0.3
 KEY = "API-EXAMPLEBENCHSTARTUPKEY0000"
 PLAN = ["plan", "tenants-add-project", "-p", "tag=Region/EU", "-p", "project=Customer Portal"]
-
-
-def octoflow_command() -> list[str]:
-    script = shutil.which("octoflow")
-    return [script] if script else [sys.executable, "-m", "octoflow.cli"]
 
 
 def user_environment(**extra: str) -> dict[str, str]:

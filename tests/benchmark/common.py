@@ -7,6 +7,7 @@ import math
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -87,6 +88,12 @@ def timed(run: Callable[[], Any]) -> float:
     started = time.perf_counter()
     run()
     return time.perf_counter() - started
+
+
+def octoflow_command() -> list[str]:
+    """The installed ``octoflow`` script, as a user starts it (else the module)."""
+    script = shutil.which("octoflow")
+    return [script] if script else [sys.executable, "-m", "octoflow.cli"]
 
 
 def require(condition: bool, message: str) -> None:

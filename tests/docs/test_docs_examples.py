@@ -600,6 +600,21 @@ def _(run: Run) -> str:
     return out
 
 
+@check("triggers_kinds.py")
+def _(run: Run) -> str:
+    ns, out = run("triggers_kinds.py")
+    state = ns["octo"].sandbox.dump()["collections"]["ProjectTriggers"].values()
+    triggers = {t["Name"]: t for t in state}
+    machines = triggers["Deploy to new web servers"]["Filter"]
+    assert set(machines["EnvironmentIds"]) == {"Environments-3", "Environments-4"}
+    feed = triggers["New package"]
+    assert feed["Filter"]["Packages"] == [
+        {"DeploymentActionSlug": "deploy", "PackageReference": ""}
+    ]
+    assert feed["Action"]["ActionType"] == "CreateRelease"
+    return out
+
+
 @check("triggers_freeze.py")
 def _(run: Run) -> str:
     ns, out = run("triggers_freeze.py")

@@ -180,7 +180,8 @@ def test_the_plan_says_how_long_apply_takes_under_the_servers_limit(server, cli)
 
     code, text, err = cli("plan", "tenants-add-project", *Q1)
     assert code == 0, err
-    pace = f"{seconds // 60} min {seconds % 60} s" if seconds % 60 else f"{seconds // 60} min"
+    minutes, rest = divmod(seconds, 60)
+    pace = " ".join(([f"{minutes} min"] if minutes else []) + ([f"{rest} s"] if rest else []))
     assert (
         f"Apply will make about {requests} API requests: ≈ {pace} at 200 requests/min (burst 200)."
     ) in text

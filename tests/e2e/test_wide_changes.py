@@ -14,6 +14,9 @@ from tests.e2e.support import run_cli
 EVERY_TENANT_GOLD = ("-p", "tag=*", "-p", "add=Tier/Gold")
 EU_PORTAL = ("-p", "tag=Region/EU", "-p", "project=Customer Portal")
 
+#: Wide above 10% and 5 documents.
+STRICT = WidePolicy(10, 5)
+
 
 def writes(sandbox) -> list:
     return [r for r in sandbox.requests if r.method not in ("GET", "HEAD")]
@@ -72,11 +75,13 @@ def test_a_plan_with_nothing_to_do_is_not_wide() -> None:
 
 def test_python_apply_refuses_a_wide_plan_unless_allowed() -> None:
     octo = Octoflow.with_sandbox("demo")
-    plan = octo.plan(octo.targets.where(role="*").add_role("audited"))
+    plan = octo.plan(octo.targets.where(role="web").add_role("audited"), wide_above=STRICT)
     assert plan.wide
     with pytest.raises(UsageError, match="wide change"):
         octo.apply(plan)
     assert octo.apply(plan, allow_wide=True).succeeded
+    every_of_a_hundred = octo.plan(octo.targets.where(role="*").add_role("audited"))
+    assert every_of_a_hundred.operations and not every_of_a_hundred.wide  # 100 is not > 100
     relaxed = octo.plan(
         octo.targets.where(role="*").add_role("audited2"), wide_above=WidePolicy(100, 0)
     )

@@ -152,6 +152,10 @@ CASES: dict[str, dict[str, str]] = {
         "feed": "Docker Hub",
         "password_env": "OCTOFLOW_GOLDEN_PASSWORD",
     },
+    "certificates-rotate": {
+        "name": "Portal TLS",
+        "file": "{here}/../data/certificates/portal-2027.pem",
+    },
     # AWS Legacy: the demo's Billing.AwsAccount variable still uses it.
     "accounts-replace": {"from": "AWS Legacy", "to": "AWS Deployments"},
     "octopus-register-instance": {
@@ -172,7 +176,7 @@ ENVIRONMENT: dict[str, dict[str, str]] = {
     "credentials-rotate": {"OCTOFLOW_GOLDEN_PASSWORD": "golden-rotated-password-0000"},
 }
 #: Write-only secrets a request body may carry; recorded as this placeholder.
-SECRET_FIELDS = ("Password",)
+SECRET_FIELDS = ("Password", "CertificateData")
 SECRET_PLACEHOLDER = "<secret>"
 
 

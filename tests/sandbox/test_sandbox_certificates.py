@@ -114,3 +114,12 @@ def test_unknown_ids_are_404(api):
         response = api.request(method, f"{CERTIFICATES}/Certificates-999{suffix}")
         assert response.status_code == 404
         assert response.json()["ErrorMessage"] == "The resource 'Certificates-999' was not found."
+
+
+def test_a_pem_file_is_thumbprinted_by_its_certificate_block(fresh_api):
+    der = b"0\x82\x01\x0aa made-up DER certificate inside a PEM file"
+    body = base64.encodebytes(der).decode()
+    pem = f"-----BEGIN CERTIFICATE-----\n{body}-----END CERTIFICATE-----\n".encode()
+    doc = new_certificate(fresh_api, CertificateData=base64.b64encode(pem).decode())
+    assert doc["CertificateDataFormat"] == "Pem"
+    assert doc["Thumbprint"] == hashlib.sha1(der).hexdigest().upper()

@@ -177,6 +177,8 @@ def test_the_crawl_from_version_controlled_projects_reaches_their_git_links(craw
         "GitRef.DeploymentProcess",
         "GitRef.DeploymentSettings",
         "Deploymentprocess.Template",
+        "Projects.Variables",
+        "Projects.SensitiveVariables",
     ):
         assert shape in crawled_cac.answers, shape
     paths = [path for path, *_ in crawled_cac.answers["Projects.DeploymentProcess"]]

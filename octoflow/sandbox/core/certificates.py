@@ -3,8 +3,9 @@
 A certificate is created from ``CertificateData`` (base64: a PFX, DER or PEM
 file) and an optional ``Password``; both are write-only and answered as
 ``{"HasValue": true, "NewValue": null}``. The sandbox does not parse the
-certificate: ``Thumbprint`` is the SHA-1 of the decoded bytes (a real one for a
-DER file) and the other derived fields (subject, issuer, validity, serial
+certificate: ``Thumbprint`` is the SHA-1 of the decoded bytes, or for a PEM file of
+its first certificate block (a real one for a DER or PEM file, not for a PFX, whose
+certificate the sandbox cannot read) and the other derived fields (subject, issuer, validity, serial
 number) are deterministic fakes built from the name and the data, marked as
 UNCONFIRMED stand-ins for what the server reads out of the file. The data and
 the derived fields change only through ``replace``.
@@ -22,6 +23,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import re
 from datetime import datetime, timedelta
 
 from octoflow.sandbox.casing import CIDict
@@ -59,6 +61,7 @@ DERIVED = (
     "CertificateChain",
 )
 VALID_DAYS = 365
+_PEM_CERT = re.compile(rb"-----BEGIN CERTIFICATE-----(.+?)-----END CERTIFICATE-----", re.S)
 
 
 def defaults() -> Doc:
@@ -126,7 +129,7 @@ def derive(state: State, doc: Doc, data: bytes, has_password: bool) -> None:
     expires = issued + timedelta(days=VALID_DAYS)
     doc.update(
         CertificateDataFormat=kind,
-        Thumbprint=hashlib.sha1(data).hexdigest().upper(),  # noqa: S324 - what a thumbprint is
+        Thumbprint=hashlib.sha1(_der(data)).hexdigest().upper(),  # noqa: S324 - what it is
         SubjectDistinguishedName=f"CN={common_name}, O=Octoflow Demo",
         SubjectCommonName=common_name,
         SubjectOrganization="Octoflow Demo",
@@ -144,6 +147,17 @@ def derive(state: State, doc: Doc, data: bytes, has_password: bool) -> None:
         SubjectAlternativeNames=[f"DNS={common_name}"],
         CertificateChain=[],
     )
+
+
+def _der(data: bytes) -> bytes:
+    """The first certificate block of a PEM file, decoded; other data as it is."""
+    match = _PEM_CERT.search(data)
+    if match is None:
+        return data
+    try:
+        return base64.b64decode(b"".join(match.group(1).split()), validate=True)
+    except (binascii.Error, ValueError):
+        return data
 
 
 def prepare(req: Request, doc: Doc, old: Doc | None, body: CIDict) -> list[str]:

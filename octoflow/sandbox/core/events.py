@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -221,8 +222,12 @@ def list_events(req: Request) -> dict[str, Any]:
     for bound in ("from", "to"):
         if req.query.get(bound):
             _instant(req.query.get(bound) or "")  # a bad date is a 400 even with no events
-    events = sorted(req.state.values(EVENTS), key=lambda e: e["AutoId"], reverse=True)
-    events = [e for e in events if _matches(req, e)]
+    matches = _filter(req)
+    events = sorted(
+        (e for e in req.state.values(EVENTS) if matches(e)),
+        key=lambda e: e["AutoId"],
+        reverse=True,
+    )
     space = req.path_params.get("spaceId")
     if space:
         events = [e for e in events if str(e.get("SpaceId") or "").lower() == space.lower()]
@@ -235,37 +240,49 @@ def get_event(req: Request) -> dict[str, Any]:
     return req.state.require(EVENTS, req.path_params["id"])
 
 
-def _matches(req: Request, event: dict[str, Any]) -> bool:
+def _filter(req: Request) -> Callable[[dict[str, Any]], bool]:
+    """The query's test of an event, its parameters read once (not once per event)."""
     q = req.query
-    related = {i.lower() for i in event["RelatedDocumentIds"]}
-    regarding = q.get("regarding")
-    if regarding and regarding.lower() not in related:
-        return False
-    for name, field in (
-        ("users", "UserId"),
-        ("user", "UserId"),
-        ("eventCategories", "Category"),
-        ("spaces", "SpaceId"),
-        ("ids", "Id"),
-    ):
-        wanted = {v.lower() for v in q.getlist(name)}
-        if wanted and str(event.get(field) or "").lower() not in wanted:
-            return False
+    low, high = q.int("fromAutoId", 0), q.int("toAutoId", 0)
+    since, until = q.get("from"), q.get("to")
+    regarding = (q.get("regarding") or "").lower()
+    fields = [
+        (field, {v.lower() for v in q.getlist(name)})
+        for name, field in (
+            ("users", "UserId"),
+            ("user", "UserId"),
+            ("eventCategories", "Category"),
+            ("spaces", "SpaceId"),
+            ("ids", "Id"),
+        )
+    ]
+    fields = [(field, wanted) for field, wanted in fields if wanted]
     groups = q.getlist("eventGroups")
-    if groups and event["Category"] not in {c for g in groups for c in GROUPS.get(g, ("", ()))[1]}:
-        return False
+    categories = {c for g in groups for c in GROUPS.get(g, ("", ()))[1]}
     agents = set(q.getlist("eventAgents"))
-    if agents and event.get("UserAgent") not in agents:
-        return False
     regarding_any = {v.lower() for v in q.getlist("regardingAny")}
-    if regarding_any and not regarding_any & related:
-        return False
     types = {v.lower() for v in q.getlist("documentTypes")}
-    if types and not any(i.split("-")[0] in types for i in related):
-        return False
-    return _in_range(q.int("fromAutoId", 0), event["AutoId"], q.int("toAutoId", 0)) and (
-        _after(q.get("from"), event["Occurred"]) and _after(event["Occurred"], q.get("to"))
-    )
+
+    def matches(event: dict[str, Any]) -> bool:
+        if not _in_range(low, event["AutoId"], high):
+            return False
+        related = {i.lower() for i in event["RelatedDocumentIds"]}
+        if regarding and regarding not in related:
+            return False
+        for field, wanted in fields:
+            if str(event.get(field) or "").lower() not in wanted:
+                return False
+        if groups and event["Category"] not in categories:
+            return False
+        if agents and event.get("UserAgent") not in agents:
+            return False
+        if regarding_any and not regarding_any & related:
+            return False
+        if types and not any(i.split("-")[0] in types for i in related):
+            return False
+        return _after(since, event["Occurred"]) and _after(event["Occurred"], until)
+
+    return matches
 
 
 def _in_range(low: int, value: int, high: int) -> bool:

@@ -7,7 +7,8 @@ one document per such project in ``GitRepositories`` (``gitrepository-<project i
 ``Branches`` and ``Tags`` name commits, and each commit in ``Commits`` holds the
 message, author, timestamp, parents and a full copy of the git-kept documents
 (``Documents``, by kind: ``DeploymentProcess``, ``DeploymentSettings``,
-``Runbooks`` and ``RunbookProcesses`` by id). A write appends one commit to a
+``Runbooks`` and ``RunbookProcesses`` by id, and ``Variables`` once the
+project's text variables are in Git). A write appends one commit to a
 branch. A ``{gitRef}`` in a route is a branch name, a full ref
 (``refs/heads/main``, URL-encoded or not), a tag or a commit id (seven or more
 hex digits); only a branch can be written.
@@ -195,6 +196,15 @@ def create_branch(state: State, project: Doc, name: str, base: GitRef) -> GitRef
     repo["Branches"][branch] = base.commit
     state.put(COLLECTION, repo)
     return GitRef(BRANCH, branch, HEADS + branch, base.commit)
+
+
+def seed_document(state: State, project: Doc, key: str, document: Doc) -> None:
+    """Put ``document`` as ``key`` into every commit, as though it had been kept in Git
+    since the conversion (for a seed; commit ids stay as they were)."""
+    repo = repository(state, project)
+    for info in repo["Commits"].values():
+        info["Documents"][key] = copy.deepcopy(document)
+    state.put(COLLECTION, repo)
 
 
 def add_tag(state: State, project: Doc, name: str, sha: str) -> None:

@@ -121,6 +121,11 @@ def git_links(doc: Doc, base: str) -> dict[str, str]:
     conversion = (doc.get("PersistenceSettings") or {}).get("ConversionState") or {}
     if conversion.get("RunbooksAreInGit"):
         found["Runbooks"] = base + "/{gitRef}/runbooks{?skip,take,partialName}"
+    if conversion.get("VariablesAreInGit"):
+        # OctopusClients VariableSetRepository.Get: text variables under a ref through
+        # "Variables", the sensitive ones (kept in the database) through "SensitiveVariables".
+        found["Variables"] = base + "/{gitRef}/variables"
+        found["SensitiveVariables"] = base + "/variables"
     return found
 
 

@@ -30,6 +30,8 @@ _CAC = FEATURES["version-controlled projects"]  # OctopusClients: firstCaCVersio
 # only form found. Built-in branch protection came in 2022.4 (help.octopus.com, 2023).
 _CAC_BRANCH_CREATE = FEATURES["git branch creation"]
 _CAC_RUNBOOKS = FEATURES["runbooks in Git"]
+# The blog post announcing Git variables names the 2022.3 release.
+_CAC_VARIABLES = "2022.3"
 _TENANT_VARIABLES_V2 = FEATURES["tenant common and project variable routes"]  # GO cd949c93
 _FREEZES = FEATURES["deployment freezes"]
 
@@ -65,6 +67,14 @@ INTRODUCED: dict[str, str] = {
     "GET /projects/{id}/git/commits": _CAC,
     "GET /projects/{id}/git/commits/{id}": _CAC,
     "POST /projects/{id}/git/branches/v2": _CAC_BRANCH_CREATE,
+    # Variables in Git, and the project-scoped database route beside them (Octopus blog
+    # "Config as Code variables" and go-octopusdeploy ProjectVariablesByGitRef).
+    "GET /projects/{id}/{gitRef}/variables": _CAC_VARIABLES,
+    "PUT /projects/{id}/{gitRef}/variables": _CAC_VARIABLES,
+    "GET /projects/{id}/variables": _CAC_VARIABLES,
+    "PUT /projects/{id}/variables": _CAC_VARIABLES,
+    "GET /projects/{id}/git/migrate-variables": _CAC_VARIABLES,
+    "POST /projects/{id}/git/migrate-variables": _CAC_VARIABLES,
     # DOC runbooks/config-as-code-runbooks: "rolling out to Octopus Cloud as of Q1 2025".
     "GET /projects/{id}/{gitRef}/runbooks": _CAC_RUNBOOKS,
     "GET /projects/{id}/{gitRef}/runbooks/{id}": _CAC_RUNBOOKS,

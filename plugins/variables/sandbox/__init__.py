@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import uuid
 
-from octoflow_plugins.variables.sandbox import sets, snapshots, usage
+from octoflow_plugins.variables.sandbox import git_variables, sets, snapshots, usage
 from octoflow_plugins.variables.sandbox.scope import SCOPE_FIELDS
-from octoflow_plugins.variables.sandbox.seed import seed_demo_variables
+from octoflow_plugins.variables.sandbox.seed import seed_demo_variables, seed_git_variables
 from octoflow_plugins.variables.sandbox.sets import (
     SETS,
     forget,
@@ -75,7 +75,6 @@ class VariablesArea:
         router.space("GET", "/variables/all", sets.all_sets)
         router.space("GET", "/variables/names", sets.variable_names)
         router.space("GET", "/variables/{id}", sets.get_set)
-        router.space("PUT", "/variables/{id}", sets.put_set)
         router.link("Variables", "/variables{/id}{?ids}")
         router.link("VariableNames", "/variables/names{?project,runbook,projectEnvironmentsFilter}")
         router.add_field_names(FIELD_NAMES)
@@ -83,6 +82,7 @@ class VariablesArea:
         router.on_change("LibraryVariableSets", follow_owners)
         snapshots.register_routes(router)
         usage.register_routes(router)
+        git_variables.register_routes(router)
 
     def seed(self, state: State, seed: str) -> None:
         for collection in sets.OWNERS:
@@ -90,4 +90,5 @@ class VariablesArea:
                 new_set(state, owner)
         if is_demo(seed):
             seed_demo_variables(state)
+            seed_git_variables(state)
         snapshots.freeze_all(state)

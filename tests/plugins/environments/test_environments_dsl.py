@@ -64,8 +64,11 @@ def test_use_guided_failure_and_dynamic_infrastructure_converge(octo) -> None:
     assert environments(octo)["Production"]["UseGuidedFailure"] is True
 
 
-def test_every_environment_is_wide(octo) -> None:
+def test_every_environment_says_so_and_naming_all_four_is_wide(octo) -> None:
     plan = octo.plan(octo.environments.use_guided_failure())
+    assert not plan.wide and any("selects all 4 environments" in n for n in plan.notes)
+    names = ["Development", "Test", "Staging", "Production"]
+    plan = octo.plan(octo.environments.where(name=names).use_guided_failure())
     assert plan.wide and "selects 4 of 4 environments" in plan.wide[0]
 
 

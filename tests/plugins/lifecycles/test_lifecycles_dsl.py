@@ -135,8 +135,11 @@ def test_a_phase_verb_needs_a_phase_and_blanks_are_refused(octo) -> None:
         octo.lifecycles.phase("Test").add_environments(" , ")
 
 
-def test_every_lifecycle_is_wide(octo) -> None:
+def test_every_lifecycle_of_two_is_not_wide_but_naming_both_is(octo) -> None:
     plan = octo.plan(octo.lifecycles.retention(releases=7))
+    assert not plan.wide and any("selects all 2 lifecycles" in n for n in plan.notes)
+    both = octo.lifecycles.where(name=["Default Lifecycle", "Dev and Test Only"])
+    plan = octo.plan(both.retention(releases=7))
     assert plan.wide and "selects 2 of 2 lifecycles" in plan.wide[0]
 
 

@@ -51,9 +51,11 @@ def test_retention_on_every_lifecycle_changes_only_retention_and_converges(
     before = documents(server_api, f"{SPACE}/lifecycles")
     assert len(before) == 2
 
-    code, out, err = cli("apply", "resources-set", *RETENTION_30_DAYS, "--yes", "--allow-wide")
+    # The command as written: no --allow-wide for "every lifecycle" of two.
+    code, out, err = cli("apply", "resources-set", *RETENTION_30_DAYS, "--yes")
 
     assert code == 0, err
+    assert "selects all 2 Lifecycles" in out
     after = documents(server_api, f"{SPACE}/lifecycles")
     expected = {
         doc_id: {
@@ -72,12 +74,25 @@ def test_retention_on_every_lifecycle_changes_only_retention_and_converges(
     )
 
 
-def test_every_lifecycle_is_a_wide_change_refused_without_allow_wide(server, cli) -> None:
+def test_a_where_that_names_every_lifecycle_is_wide_refused_without_allow_wide(
+    server, cli
+) -> None:
     sandbox, _srv = server
     sandbox.clear_requests()
-    code, out, err = cli("apply", "resources-set", *RETENTION_30_DAYS, "--yes")
+    every = ("-p", "where=Default Lifecycle,Dev and Test Only")
+    code, out, err = cli("apply", "resources-set", *RETENTION_30_DAYS, *every, "--yes")
     assert code == 2
     assert "selects 2 of 2 Lifecycles: a wide change" in out
+    assert writes(sandbox) == []
+
+
+def test_deleting_every_document_is_wide_even_on_purpose(server, cli) -> None:
+    sandbox, _srv = server
+    sandbox.clear_requests()
+    every = ("-p", "collection=Lifecycles", "-p", "where=*")
+    code, out, err = cli("apply", "resources-delete", *every, "--yes")
+    assert code == 2, out + err
+    assert "selects 2 of 2 Lifecycles: a wide change" in out + err
     assert writes(sandbox) == []
 
 

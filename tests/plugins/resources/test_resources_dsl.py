@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from octoflow.errors import PlanError, UsageError
+from octoflow.plan.wide import WidePolicy
 from octoflow.testing import apply_and_replan
 
 SPACE = "/api/Spaces-1"
@@ -53,11 +54,23 @@ def test_a_value_that_is_not_json_data_is_refused(octo) -> None:
         octo.resources("Lifecycles").set("Description", object())
 
 
-def test_no_where_selects_everything_and_is_wide(octo) -> None:
+def test_no_where_selects_everything_and_says_so_but_a_few_are_not_wide(octo) -> None:
     plan = octo.plan(octo.resources("Environments").set("UseGuidedFailure", True))
     assert len(plan.operations) == 4
     assert any("selects all 4 Environments" in n for n in plan.notes)
+    assert not plan.wide
+
+
+def test_a_where_matching_every_document_is_wide(octo) -> None:
+    names = [e["Name"] for e in octo.client.get("/api/Spaces-1/environments/all")]
+    plan = octo.plan(octo.resources("Environments").where(name=names).set("UseGuidedFailure", True))
     assert plan.wide and "selects 4 of 4 Environments" in plan.wide[0]
+
+
+def test_no_where_on_most_of_a_large_collection_is_wide(octo) -> None:
+    every = octo.resources("Tenants").set("Description", "x")
+    plan = octo.plan(every, wide_above=WidePolicy.parse("50%,3"))
+    assert plan.wide and "Tenants" in plan.wide[0]
 
 
 def test_unknown_ids_are_a_problem_naming_them(octo, octo_requests) -> None:
@@ -127,3 +140,22 @@ def test_the_plan_shows_values_of_plain_fields_only(octo) -> None:
     assert [i.summary for i in op.intents] == ["set DownloadAttempts = 2"]
     with pytest.raises(PlanError, match="Password is a secret"):
         octo.plan(octo.resources("Feeds").where(name="Docker Hub").set("Password.NewValue", "s3"))
+
+
+BAKERIES = "Acme Bakeries Corp."
+
+
+def test_a_name_is_read_through_the_servers_filter_not_the_whole_list(octo, octo_requests) -> None:
+    octo_requests.clear()
+    plan = octo.plan(octo.resources("Tenants").where(name=BAKERIES).set("Description", "x"))
+    reads = [(r.path, r.query) for r in octo_requests.reads()]
+    assert not any(path.endswith("/tenants/all") for path, _query in reads)
+    assert any("name=Acme+Bakeries" in query for path, query in reads if path.endswith("/tenants"))
+    assert any("take=0" in query for path, query in reads if path.endswith("/tenants"))
+    assert any("selects 1 Tenant(s)" in n for n in plan.notes)
+
+
+def test_an_unknown_name_still_gets_a_suggestion_from_the_whole_list(octo) -> None:
+    typo = octo.resources("Tenants").where(name="Acme Bakeries Crop.")
+    with pytest.raises(PlanError, match="unknown Tenant name .Acme Bakeries Crop..*Bakeries Corp"):
+        octo.plan(typo.set("Description", "x"))

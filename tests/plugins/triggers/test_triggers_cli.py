@@ -62,17 +62,25 @@ def test_bad_input_exits_2_and_writes_nothing(server, cli, args, message) -> Non
     assert writes(sandbox) == []
 
 
-def test_every_trigger_is_a_wide_change_refused_without_allow_wide(server, server_api, cli) -> None:
+def test_every_trigger_past_a_threshold_is_refused_without_allow_wide(
+    server, server_api, cli
+) -> None:
     sandbox, _srv = server
     sandbox.clear_requests()
-    code, out, err = cli("apply", "triggers-toggle", "-p", "type=*", "-p", "enabled=false", "--yes")
+    every = ("triggers-toggle", "-p", "type=*", "-p", "enabled=false", "--yes")
+    code, out, err = cli("apply", *every, "--wide-above", "50%,2")
     assert code == 2
     assert "selects 3 of 3 triggers: a wide change" in out
     assert writes(sandbox) == []
-    code, out, err = cli(
-        "apply", "triggers-toggle", "-p", "type=*", "-p", "enabled=false", "--yes", "--allow-wide"
-    )
+    code, out, err = cli("apply", *every, "--wide-above", "50%,2", "--allow-wide")
     assert code == 0, err
+    assert len(disabled(server_api)) == 3
+
+
+def test_every_trigger_of_a_few_on_purpose_is_not_wide(server, server_api, cli) -> None:
+    code, out, err = cli("apply", "triggers-toggle", "-p", "type=*", "-p", "enabled=false", "--yes")
+    assert code == 0, err
+    assert "selects all 3 triggers" in out and "WIDE" not in out
     assert len(disabled(server_api)) == 3
 
 

@@ -49,8 +49,8 @@ def test_disable_then_enable_converge_and_a_trigger_already_so_is_unchanged(octo
     thaw = octo.triggers.where(type="*").enable()
     plan = octo.plan(thaw)
     assert names(plan) == SCHEDULED and len(plan.unchanged) == 1
-    assert plan.wide  # every trigger of the space
-    octo.apply(plan, allow_wide=True)
+    assert not plan.wide  # every trigger on purpose, and only three
+    octo.apply(plan)
     assert not any(t["IsDisabled"] for t in triggers(octo).values())
 
 

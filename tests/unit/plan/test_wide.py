@@ -23,6 +23,20 @@ def test_the_default_threshold(selected, total, wide) -> None:
     assert DEFAULT.is_wide(selected, total) is wide
 
 
+@pytest.mark.parametrize(
+    ("selected", "total", "wide"),
+    [
+        (4, 4, False),  # "every lifecycle" of a few: says what it means
+        (101, 101, True),  # every document past the threshold
+        (101, 200, True),
+    ],
+)
+def test_a_statement_without_a_filter_is_wide_only_past_the_threshold(
+    selected, total, wide
+) -> None:
+    assert DEFAULT.is_wide(selected, total, whole_is_wide=False) is wide
+
+
 def test_parse_reads_percent_and_count() -> None:
     assert WidePolicy.parse("80%,500") == WidePolicy(80, 500)
     assert WidePolicy.parse(" 12.5% , 0 ") == WidePolicy(12.5, 0)
