@@ -184,8 +184,8 @@ class Projects(Selection):
         known_problems = len(ctx.problems)
         projects = self.select(ctx)
         if not self.verbs:
-            cac = sum(1 for p in projects if p.is_version_controlled)
-            ctx.note(f"selects {len(projects)} project(s), {cac} of them version-controlled")
+            in_git = sum(1 for p in projects if p.is_version_controlled)
+            ctx.note(f"selects {len(projects)} project(s), {in_git} of them version-controlled")
             return []
         verbs = [v for v in self.verbs if isinstance(v, SettingVerb)]
         made = [(v.in_git, i) for v in verbs if (i := v.intent(names)) is not None]
@@ -193,10 +193,10 @@ class Projects(Selection):
             return []
         ctx.selected("project", len(projects), len(ctx.documents("projects")))
         out = [e for p in projects if (e := _settings_edit(ctx, p, made)) is not None]
-        in_git = tuple(i for git_kept, i in made if git_kept)
+        git_kept = tuple(i for kept, i in made if kept)
         cac = [p for p in projects if p.is_version_controlled]
-        if in_git and cac:
-            out += planner.settings_to_edit(ctx, cac, in_git, self.git, self.criteria)
+        if git_kept and cac:
+            out += planner.settings_to_edit(ctx, cac, git_kept, self.git, self.criteria)
         return out
 
 
@@ -208,7 +208,7 @@ def _settings_edit(
     intents = tuple(i for git_kept, i in made if not (git_kept and project.is_version_controlled))
     if not intents:
         return None
-    document = ctx.document("projects", project.id)
+    document = ctx.document("projects", str(project.id))
     return Edit(PROJECT, project.id, project.name, document, intents)
 
 

@@ -70,7 +70,7 @@ class Write:
 
     @property
     def resource_id(self) -> str:
-        return git_resource_id(self.project.id, self.branch)
+        return git_resource_id(str(self.project.id), self.branch)
 
     @property
     def name(self) -> str:
@@ -222,12 +222,13 @@ def usable(ctx: PlanContext) -> bool:
 def branches(ctx: PlanContext, project: Project) -> dict[str, bool]:
     """The project's branches, name → protected (read once per plan)."""
     cache = _BRANCHES.setdefault(ctx, {})
-    if project.id not in cache:
-        path = ctx.client.space_path(f"projects/{project.id}/git/branches")
-        cache[project.id] = {
+    key = str(project.id)
+    if key not in cache:
+        path = ctx.client.space_path(f"projects/{key}/git/branches")
+        cache[key] = {
             str(b["Name"]): bool(b.get("IsProtected")) for b in ctx.client.list_all(path)
         }
-    return cache[project.id]
+    return cache[key]
 
 
 def tags(ctx: PlanContext, project: Project) -> set[str]:
