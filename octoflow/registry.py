@@ -53,6 +53,9 @@ class ResourceKind:
         and re-applied where someone undid an intent).
     :param version_conflict: text of the 400 the server answers when someone saved
         in between our read and our write (older servers answer 400, not 409).
+    :param not_undoable: why ``octoflow undo`` does not take a write of this kind back
+        (e.g. a commit to a Config-as-Code project's Git repository: revert it there);
+        empty when it does.
     """
 
     name: str
@@ -62,6 +65,7 @@ class ResourceKind:
     document_path: str | None = None
     version_conflict: str = ""
     token: str = ""
+    not_undoable: str = ""
 
     def path(self, resource_id: str) -> str:
         """The document's path relative to the space (or ``/api`` when unscoped)."""

@@ -15,6 +15,14 @@ SANDBOX_PROFILES = ("2020.5", "2022.3", "2024.1", "current")
 FEATURES: dict[str, str] = {
     # api-client.ts refuses servers older than 2022.3.5512 for these (releaseRepository.ts).
     "executions API": "2022.3",
+    # OctopusClients DeploymentProcessRepository.Modify: firstCaCVersion = 2021.3.2066.
+    "version-controlled projects": "2021.3",
+    # UNCONFIRMED: go-octopusdeploy's POST git/branches/v2 is the only form found; built-in
+    # branch protection came in 2022.4 (help.octopus.com, 2023).
+    "git branch creation": "2022.4",
+    # octopus.com/docs runbooks/config-as-code-runbooks: "rolling out to Octopus Cloud as
+    # of Q1 2025".
+    "runbooks in Git": "2025.1",
     # api-client.ts capability.ts: without it "upgrade it at least 2022.3".
     "capabilities API": "2022.3",
     # UNCONFIRMED: clients learnt Tenant.IsDisabled in 2024-11 (OctopusClients#889,

@@ -148,6 +148,7 @@ class Octoflow:
             raise UsageError("nothing to plan: no statements given")
         title = title or "; ".join(s.describe() for s in flat)
         ctx = PlanContext(self.client, self.registry, concurrency, wide_above)
+        ctx.recipe = recipe
         try:
             plan = compile_plan(flat, ctx, title, params)
         except OctoflowError:

@@ -6,8 +6,12 @@ rendered for each project with ``project`` in scope (``project.name``,
 ``project.slug``, ``project.group``, …). The step goes ``after`` or ``before``
 a named step, or last. A step already there by name is left alone when it
 matches the definition (and brought in line when it does not), so a second
-run changes nothing. Version-controlled projects are reported and skipped.
+run changes nothing. A version-controlled (Config-as-Code) project's process
+is committed to its default branch, or as ``branch``, ``new_branch`` and
+``commit_message`` say (``docs/config-as-code.md``): one commit per project.
 """
+
+from octoflow_recipes import _git as recipegit
 
 from octoflow.errors import UsageError
 from octoflow.recipe import Param
@@ -30,10 +34,13 @@ PARAMETERS = (
     Param("step", "Step definition: a JSON file or a jinja2 template (.j2)", kind="file"),
     Param("after", "Name of the step to add it after", default=""),
     Param("before", "Name of the step to add it before", default=""),
+    *recipegit.PARAMETERS,
 )
 
 
-def statements(octo, project, group, step, after, before):
+def statements(
+    octo, project, group, step, after, before, branch, new_branch, only_protected, commit_message
+):
     if not project and not group:
         raise UsageError("select projects with -p project=… or -p group=… (or both)")
     if after and before:
@@ -41,4 +48,5 @@ def statements(octo, project, group, step, after, before):
     selected = octo.projects.where(name=project) if project else octo.projects
     if group:
         selected = selected.where(group=group)
+    selected = recipegit.on_git(selected, branch, new_branch, only_protected, commit_message)
     return selected.process.add_step(step, after=after or None, before=before or None)

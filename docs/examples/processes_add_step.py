@@ -3,7 +3,8 @@ from pathlib import Path
 from octoflow import Octoflow
 
 octo = Octoflow.with_sandbox("demo")
-apps = octo.projects.where(group="Apps")
+# Database projects only: docs/config-as-code.md shows the version-controlled ones.
+apps = octo.projects.where(group="Apps", is_version_controlled=False)
 
 # A jinja2 template, rendered for each project ("project" is in scope).
 template = Path(__file__).with_name("processes_notify.json.j2")

@@ -1,7 +1,8 @@
 from octoflow import Octoflow, render_plan
 
 octo = Octoflow.with_sandbox("demo")
-apps = octo.projects.where(group="Apps")
+# Database projects only: docs/config-as-code.md shows the version-controlled ones.
+apps = octo.projects.where(group="Apps", is_version_controlled=False)
 
 # Run every script step of the Apps projects that runs on a worker in a container.
 scripts = apps.steps.where(action_type="Octopus.Script", runs_on_worker=True)

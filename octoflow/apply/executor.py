@@ -227,10 +227,13 @@ class Executor:
         """Check every document against the plan; raise (nothing written) if any
         contradicts it."""
         updater = Updater(self.client, self.registry, refresher, self._created)
+        runs = {op.key for op in plan.operations if op.action == "run"}
         problems = []
         try:
             for op in plan.operations:
-                if op.action != "update":
+                # A document after a run may exist only once it ran (a process on a
+                # branch the run creates): it is checked right before its write.
+                if op.action != "update" or runs & set(op.depends_on):
                     continue
                 try:
                     updater.fresh_desired(op, self.registry.resource_kind(op.kind))

@@ -124,7 +124,8 @@ class Updater:
         """PUT ``desired``; the server's answer (the document as saved)."""
         started = time.monotonic()
         path = document_path(self.client, kind, str(op.resource_id))
-        written = self.client.request("PUT", path, json=desired)
+        body = {**desired, **op.send} if op.send else desired
+        written = self.client.request("PUT", path, json=body)
         with self._lock:
             self.slowest_write = max(self.slowest_write, time.monotonic() - started)
         return written

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -41,6 +40,10 @@ class Edit:
     :param after: keys of edits that must be applied first (when they change anything).
     :param done: for ``run``: why nothing needs doing (already deployed…); the plan
         then lists it as unchanged.
+    :param send: fields sent with an update's write that are not part of the document,
+        so never diffed nor shown as a change (a Config-as-Code process's
+        ``ChangeDescription``, its commit message). Edits of one document coalesce
+        into one write; the first edit's value of a field wins.
     """
 
     kind: str
@@ -51,6 +54,7 @@ class Edit:
     action: str = "update"
     after: tuple[str, ...] = ()
     done: str = ""
+    send: Mapping[str, Any] = attrs.field(factory=dict)
 
     @property
     def key(self) -> str:
@@ -87,7 +91,7 @@ def compile_plan(
         operations, ctx.registry, ctx.read_workers, audited, paced=ctx.client.throttle.paced
     )
     return Plan(
-        id=uuid.uuid4().hex[:12],
+        id=ctx.plan_id,
         created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         server=ctx.client.connection.url,
         space_id=ctx.client.space_id,
@@ -141,8 +145,18 @@ def _coalesce(key: str, edits: list[Edit], registry: Registry) -> Operation | Un
         reasons = tuple(dict.fromkeys(i.noop or f"{i.summary}: already so" for i in intents))
         return Unchanged(first.kind, str(first.resource_id), first.name, reasons)
     body = desired if first.action == "create" else None
+    send = {k: v for e in reversed(edits) for k, v in e.send.items()}
     return Operation(
-        key, first.action, first.kind, first.resource_id, first.name, effective, changes, (), body
+        key,
+        first.action,
+        first.kind,
+        first.resource_id,
+        first.name,
+        effective,
+        changes,
+        (),
+        body,
+        send,
     )
 
 

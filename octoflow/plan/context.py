@@ -9,6 +9,7 @@ server-side filter selects instead (:meth:`PlanContext.matching`).
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -42,6 +43,10 @@ class PlanContext:
         self.wide: list[str] = []
         self.wide_policy = wide_policy
         self.statement = ""
+        #: The id the plan will have, known while planning (a commit message names it).
+        self.plan_id = uuid.uuid4().hex[:12]
+        #: The recipe being planned, as the user named it; empty for statements.
+        self.recipe = ""
         self._documents: dict[str, list[dict[str, Any]]] = {}
         self._models: dict[tuple[str, type], list[Any]] = {}
         self._by_id: dict[str, dict[str, dict[str, Any]]] = {}

@@ -29,6 +29,8 @@ def _digest_of(data: Mapping[str, Any]) -> str:
 
     digested = {k: v for k, v in data.items() if k not in _NOT_DIGESTED}
     text = json.dumps(digested, sort_keys=True, separators=(",", ":"), default=list)
+    if data.get("id"):  # a plan naming itself (a commit message, a branch) is the same change
+        text = text.replace(str(data["id"]), "{plan.id}")
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -72,6 +74,8 @@ class Operation:
     changes: tuple[FieldChange, ...] = ()
     depends_on: tuple[str, ...] = ()
     body: Mapping[str, Any] | None = None
+    #: Fields an update sends with the document but does not diff (see ``Edit.send``).
+    send: Mapping[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -127,11 +131,20 @@ class Plan:
         """What the plan does, in 16 hex digits (SHA-256 of its canonical JSON without
         ``id``, ``created``, ``rate_limit`` and ``request_estimate``): planning the same recipe against an
         unchanged server gives the same digest, and any difference in what would be
-        written gives another."""
-        return _digest_of(attrs.asdict(self, recurse=True))
+        written gives another. The plan's id is left out where the plan names itself
+        (a branch ``octoflow/{{ plan.id }}``, a commit message)."""
+        return _digest_of(self._data())
+
+    def _data(self) -> dict[str, Any]:
+        """``attrs.asdict``, without operations' empty ``send`` (plans read as before)."""
+        data = attrs.asdict(self, recurse=True)
+        for op in data["operations"]:
+            if not op["send"]:
+                del op["send"]
+        return data
 
     def to_json(self) -> dict[str, Any]:
-        data = attrs.asdict(self, recurse=True)
+        data = self._data()
         digest = _digest_of(data)
         if data["rate_limit"] is None:
             del data["rate_limit"]  # plans made without a limit read as they always have
@@ -205,6 +218,7 @@ def _operation(data: Mapping[str, Any]) -> Operation:
         ),
         depends_on=tuple(data.get("depends_on", ())),
         body=data.get("body"),
+        send=dict(data.get("send") or {}),
     )
 
 

@@ -28,7 +28,7 @@ from octoflow.jsondata import clone
 from octoflow.plan.compiler import estimate_requests
 from octoflow.plan.diff import SERVER_FIELDS, diff
 from octoflow.plan.model import Intent, Operation, Plan, Unchanged
-from octoflow.registry import Registry
+from octoflow.registry import Registry, ResourceKind
 from octoflow.undo.recorded import RecordedApply, RecordedWrite
 from octoflow.undo.restore import ALREADY, REFUSED, RESTORE_INTENT, holds_secret, restore
 
@@ -55,11 +55,16 @@ class UndoPlanner:
 
     def plan(self, recorded: RecordedApply) -> UndoPlan:
         self._check_target(recorded)
-        writes = [w for w in reversed(recorded.writes) if w.action != "run"]
+        writes = [w for w in reversed(recorded.writes) if w.action != "run" and self._undoable(w)]
         not_undoable = [
             f"not undoable: {w.kind} {w.name!r} ({w.key}) was an action"
             for w in recorded.writes
             if w.action == "run"
+        ]
+        not_undoable += [
+            f"not undoable: {w.kind} {w.name!r} ({w.key}): {why}"
+            for w in recorded.writes
+            if w.action != "run" and (why := self._registry_kind(w).not_undoable)
         ]
         not_undoable += [
             f"not undoable: {w.kind} {w.name!r}: the journal has no record of what changed "
@@ -74,6 +79,12 @@ class UndoPlanner:
         refused = self._refusals()
         plan = self._assemble(recorded, refused + not_undoable)
         return UndoPlan(plan, tuple(refused), tuple(not_undoable))
+
+    def _registry_kind(self, write: RecordedWrite) -> ResourceKind:
+        return self.registry.resource_kind(write.kind)
+
+    def _undoable(self, write: RecordedWrite) -> bool:
+        return not self._registry_kind(write).not_undoable
 
     def _check_target(self, recorded: RecordedApply) -> None:
         here = self.client.connection.url.rstrip("/")

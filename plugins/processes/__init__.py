@@ -12,12 +12,14 @@ RECIPES = (
     "projects-use-container",
     "projects-use-worker-pool",
     "projects-clone",
+    "projects-branch",
 )
 
 
 @hookimpl
 def octoflow_register(registry: Registry) -> None:
     from octoflow_plugins.processes.clone import COPY_PROCESS, copy_process
+    from octoflow_plugins.processes.gitedits import CREATE_BRANCH, create_branch
     from octoflow_plugins.processes.intents import INTENTS
     from octoflow_plugins.processes.kinds import KINDS
 
@@ -27,6 +29,7 @@ def octoflow_register(registry: Registry) -> None:
     for name, fn in INTENTS.items():
         registry.add_intent(name, fn)
     registry.add_action(COPY_PROCESS, copy_process)
+    registry.add_action(CREATE_BRANCH, create_branch)
     registry.add_sandbox_area("octoflow_plugins.processes.sandbox:ProcessesArea")
     recipes = resources.files("octoflow_recipes")
     for name in RECIPES:

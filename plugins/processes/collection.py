@@ -8,8 +8,12 @@ Examples::
     apps.runbooks("Restart App Pool").steps.set_worker_pool("Hosted Ubuntu").publish()
 
 ``process`` is each project's deployment process; ``runbooks`` every runbook's
-process (``runbooks("A", "B")``: only those). Version-controlled (Config as
-Code) projects are reported in the plan and skipped.
+process (``runbooks("A", "B")``: only those). A version-controlled (Config as
+Code) project's deployment process is committed to its default branch, or where
+``on_branch``/``on_new_branch`` say, with ``commit_message`` (see
+``docs/config-as-code.md``), and so is a runbook's process kept in Git::
+
+    octo.projects.on_new_branch("octoflow/{{ plan.id }}").commit_message("Use containers")
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from typing import Any, ClassVar
 
 import attrs
 from octoflow_plugins.processes import planner
+from octoflow_plugins.processes.branches import CreateBranch
 from octoflow_plugins.processes.clone import EnsureProject
+from octoflow_plugins.processes.gittarget import GitTarget, branch_name, checked_template
 from octoflow_plugins.processes.kinds import PROJECT
 from octoflow_plugins.processes.perprocess import Seen
 from octoflow_plugins.processes.processverbs import AddStep, MoveStep, ProcessVerb, RemoveStep
@@ -41,6 +47,7 @@ from octoflow_plugins.processes.stepsource import StepSource
 
 from octoflow.provider import (
     Edit,
+    Intent,
     PlanContext,
     Project,
     Selection,
@@ -68,6 +75,42 @@ class Projects(Selection):
             "uses_role",
         }
     )
+    #: Where edits of version-controlled projects' processes are committed.
+    git: GitTarget = attrs.field(factory=GitTarget)
+
+    # -- Config as Code ----------------------------------------------------------------
+
+    def on_branch(self, branch: str) -> Projects:
+        """Commit version-controlled projects' changes to ``branch`` (default: each
+        project's default branch)."""
+        name = branch_name(branch, "on_branch()")
+        return attrs.evolve(self, git=attrs.evolve(self.git, branch=name))
+
+    def on_new_branch(
+        self, name: str, *, from_: str | None = None, only_protected: bool = False
+    ) -> Projects:
+        """Create the branch ``name`` (a jinja2 template: ``plan.id``, ``project.name``,
+        ``recipe``) from ``from_`` (default: the ``on_branch`` or default branch) and commit
+        there; with ``only_protected``, only where that branch is protected."""
+        template = checked_template(name, "on_new_branch")
+        base = branch_name(from_, "on_new_branch(from_=)") if from_ is not None else None
+        target = attrs.evolve(
+            self.git, new_branch=template, base=base, only_protected=only_protected
+        )
+        return attrs.evolve(self, git=target)
+
+    def commit_message(self, template: str) -> Projects:
+        """The commit message (a jinja2 template: ``plan.id``, ``project.name``, ``recipe``)."""
+        message = checked_template(template, "commit_message")
+        return attrs.evolve(self, git=attrs.evolve(self.git, message=message))
+
+    def create_branch(self, name: str, *, from_: str | None = None) -> CreateBranch:
+        """Create the branch ``name`` (a template, like ``on_new_branch``'s) in every
+        selected version-controlled project, from ``from_`` (default: its default
+        branch); where it exists, nothing changes."""
+        template = checked_template(name, "create_branch")
+        base = branch_name(from_, "create_branch(from_=)") if from_ is not None else None
+        return CreateBranch(self._criteria_only("create_branch()"), template, base)
 
     @property
     def process(self) -> Process:
@@ -132,34 +175,41 @@ class Projects(Selection):
         return planner.select_projects(ctx, Names(ctx), self.criteria)
 
     def plan(self, ctx: PlanContext) -> list[Edit]:
-        """Edits of the projects' settings; without a verb only a note of what it selects."""
+        """Edits of the projects' settings; without a verb only a note of what it selects.
+
+        A version-controlled project's release versioning is committed to its branch
+        (deployment settings in Git); its other settings stay on the project document.
+        """
         names = Names(ctx)
         known_problems = len(ctx.problems)
         projects = self.select(ctx)
         if not self.verbs:
-            cac = sum(1 for p in projects if p.is_version_controlled)
-            ctx.note(f"selects {len(projects)} project(s), {cac} of them version-controlled")
+            in_git = sum(1 for p in projects if p.is_version_controlled)
+            ctx.note(f"selects {len(projects)} project(s), {in_git} of them version-controlled")
             return []
         verbs = [v for v in self.verbs if isinstance(v, SettingVerb)]
-        intents = tuple(i for v in verbs if (i := v.intent(names)) is not None)
+        made = [(v.in_git, i) for v in verbs if (i := v.intent(names)) is not None]
         if len(ctx.problems) > known_problems:
             return []
         ctx.selected("project", len(projects), len(ctx.documents("projects")))
-        versioning = any(isinstance(v, SetVersionTemplate) for v in verbs)
-        return [self._settings_edit(ctx, p, intents, versioning) for p in projects]
+        out = [e for p in projects if (e := _settings_edit(ctx, p, made)) is not None]
+        git_kept = tuple(i for kept, i in made if kept)
+        cac = [p for p in projects if p.is_version_controlled]
+        if git_kept and cac:
+            out += planner.settings_to_edit(ctx, cac, git_kept, self.git, self.criteria)
+        return out
 
-    def _settings_edit(
-        self, ctx: PlanContext, project: Project, intents: tuple[Any, ...], versioning: bool
-    ) -> Edit:
-        if project.is_version_controlled and versioning:
-            ctx.problem(
-                f"project {project.name!r} is version-controlled: its release versioning lives "
-                "in Git",
-                "change it in the project's repository, or leave it out of this selection",
-            )
-        return Edit(
-            PROJECT, project.id, project.name, ctx.document("projects", project.id), intents
-        )
+
+def _settings_edit(
+    ctx: PlanContext, project: Project, made: list[tuple[bool, Intent]]
+) -> Edit | None:
+    """The project document's edit: every intent, or for a version-controlled project
+    those of settings kept in the database."""
+    intents = tuple(i for git_kept, i in made if not (git_kept and project.is_version_controlled))
+    if not intents:
+        return None
+    document = ctx.document("projects", str(project.id))
+    return Edit(PROJECT, project.id, project.name, document, intents)
 
 
 @attrs.frozen
@@ -181,7 +231,22 @@ class Process(Selection):
         return self._scope_text() + "".join(f".{v.describe()}" for v in self.verbs)
 
     def _scope_text(self) -> str:
-        return self.projects.describe() + ".process"
+        return self.projects.describe() + self.projects.git.describe() + ".process"
+
+    def on_branch(self, branch: str) -> Process:
+        """See :meth:`Projects.on_branch`."""
+        return attrs.evolve(self, projects=self.projects.on_branch(branch))
+
+    def on_new_branch(
+        self, name: str, *, from_: str | None = None, only_protected: bool = False
+    ) -> Process:
+        """See :meth:`Projects.on_new_branch`."""
+        projects = self.projects.on_new_branch(name, from_=from_, only_protected=only_protected)
+        return attrs.evolve(self, projects=projects)
+
+    def commit_message(self, template: str) -> Process:
+        """See :meth:`Projects.commit_message`."""
+        return attrs.evolve(self, projects=self.projects.commit_message(template))
 
     # -- verbs -------------------------------------------------------------------------
 
@@ -251,7 +316,10 @@ class Process(Selection):
         ctx.selected("project", len(projects), len(ctx.documents("projects")))
         out: list[Edit] = []
         seen: Seen = {}
-        for process in planner.processes_to_edit(ctx, projects, self.runbook_names):
+        targets = planner.processes_to_edit(
+            ctx, projects, self.runbook_names, self.projects.git, self.projects.criteria
+        )
+        for process in targets:
             steps = process.document["Steps"]
             seen.update((str(s["Name"]).lower(), str(s["Name"])) for s in steps)
             intents = [i for verb in verbs for i in verb.make(process)]
@@ -275,7 +343,7 @@ class Runbooks(Process):
 
     def _scope_text(self) -> str:
         runbooks = ", ".join(repr(n) for n in self.runbook_names or ())
-        text = self.projects.describe() + f".runbooks({runbooks})"
+        text = self.projects.describe() + self.projects.git.describe() + f".runbooks({runbooks})"
         return text + (".publish()" if self.publish_snapshot else "")
 
 

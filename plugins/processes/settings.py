@@ -35,6 +35,10 @@ def set_fields(doc: Doc, args: Mapping[str, Any]) -> None:
 class SettingVerb(Verb):
     """A verb that sets fields of the project document."""
 
+    #: Whether a version-controlled project keeps the setting in Git (its deployment
+    #: settings, "Configuration as Code reference"), not on the project document.
+    in_git: ClassVar[bool] = False
+
     def fields(self, names: Names) -> tuple[Doc, str] | None:
         """The fields to set and how plans say it; None when a name does not resolve."""
         raise NotImplementedError
@@ -80,6 +84,7 @@ class SetTenanted(SettingVerb):
 @attrs.frozen
 class SetVersionTemplate(SettingVerb):
     name: ClassVar[str] = "set_version_template"
+    in_git: ClassVar[bool] = True
     template: str
 
     def fields(self, names: Names) -> tuple[Doc, str] | None:

@@ -108,6 +108,21 @@ class Steps(Selection):
         """After changing a runbook's process, create a snapshot and publish it."""
         return attrs.evolve(self, scope=self.scope.publish())
 
+    def on_branch(self, branch: str) -> Steps:
+        """See ``Projects.on_branch``."""
+        return attrs.evolve(self, scope=self.scope.on_branch(branch))
+
+    def on_new_branch(
+        self, name: str, *, from_: str | None = None, only_protected: bool = False
+    ) -> Steps:
+        """See ``Projects.on_new_branch``."""
+        scope = self.scope.on_new_branch(name, from_=from_, only_protected=only_protected)
+        return attrs.evolve(self, scope=scope)
+
+    def commit_message(self, template: str) -> Steps:
+        """See ``Projects.commit_message``."""
+        return attrs.evolve(self, scope=self.scope.commit_message(template))
+
     def describe(self) -> str:
         where = ", ".join(c.describe() for c in self.criteria)
         text = self.scope.describe() + (f".steps.where({where})" if where else ".steps")
@@ -237,7 +252,11 @@ class Steps(Selection):
         out: list[Edit] = []
         seen: Seen = {}
         matched = matching = 0
-        for process in planner.processes_to_edit(ctx, projects, self.scope.runbook_names):
+        scope = self.scope.projects
+        targets = planner.processes_to_edit(
+            ctx, projects, self.scope.runbook_names, scope.git, scope.criteria
+        )
+        for process in targets:
             pairs = [(s, a) for s, a in _all(process.document) if match(process, s, a)]
             seen.update(
                 (str(x["Name"]).lower(), str(x["Name"])) for p in _all(process.document) for x in p

@@ -767,6 +767,17 @@ def live_processes(state: dict[str, Any]) -> list[dict[str, Any]]:
     return [p for p in state["DeploymentProcesses"].values() if "-s-" not in p["Id"]]
 
 
+def git_processes(state: dict[str, Any]) -> list[dict[str, Any]]:
+    """Version-controlled projects' processes at the head of their default branch."""
+    found = []
+    for project in state["Projects"].values():
+        if project["IsVersionControlled"]:
+            repo = state["GitRepositories"][f"gitrepository-{project['Id']}"]
+            head = repo["Branches"][project["PersistenceSettings"]["DefaultBranch"]]
+            found.append(repo["Commits"][head]["Documents"]["DeploymentProcess"])
+    return found
+
+
 def group_members(state: dict[str, Any], group: str) -> list[dict[str, Any]]:
     group_id = next(g["Id"] for g in state["ProjectGroups"].values() if g["Name"] == group)
     return [p for p in state["Projects"].values() if p["ProjectGroupId"] == group_id]
@@ -776,7 +787,8 @@ def group_members(state: dict[str, Any], group: str) -> list[dict[str, Any]]:
 def _(run: Run) -> str:
     ns, out = run("processes_select.py")
     state = demo_state()
-    processes = {p["ProjectId"]: p for p in live_processes(state)}
+    # criteria see version-controlled projects' processes at their default branch
+    processes = {p["ProjectId"]: p for p in live_processes(state) + git_processes(state)}
     actions = {
         pid: [(s, a) for s in p["Steps"] for a in s["Actions"]] for pid, p in processes.items()
     }
@@ -815,7 +827,7 @@ def _(run: Run) -> str:
         len(apps),
         len(state["Projects"]),
     ]
-    assert f"{len(app_scripts)} action(s) in 57 process(es)" in out
+    assert f"{len(app_scripts)} action(s) in {len(apps)} process(es)" in out
     assert f"{len(in_containers)} action(s) in {len({p for p, _ in in_containers})} process" in out
     return out
 
@@ -856,6 +868,26 @@ def _(run: Run) -> str:
             in notify["Properties"]["Octopus.Action.Script.ScriptBody"]
         )
     assert ns["again"].is_empty and len(ns["again"].unchanged) == len(apps) == 57
+    return out
+
+
+@check("cac_commit.py")
+def _(run: Run) -> str:
+    ns, out = run("cac_commit.py")
+    octo = ns["octo"]
+    state = octo.sandbox.dump()["collections"]
+    garnet = next(p for p in group_members(state, "Apps") if p["Name"] == "Garnet Admin")
+    repo = state["GitRepositories"][f"gitrepository-{garnet['Id']}"]
+    main, branch = repo["Branches"]["main"], repo["Branches"]["octoflow/containers"]
+    assert repo["Commits"][branch]["Parents"] == [main]  # one commit; main untouched
+    steps = repo["Commits"][branch]["Documents"]["DeploymentProcess"]["Steps"]
+    images = {
+        a["Container"]["Image"]
+        for s in steps
+        for a in s["Actions"]
+        if a["Properties"].get("Octopus.Action.RunOnServer") == "true"
+    }
+    assert images == {"octopuslabs/workertools:latest"}
     return out
 
 

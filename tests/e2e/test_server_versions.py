@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from octoflow import PlanError
 from octoflow.sandbox import SandboxError
 from octoflow.testing import RequestLog, apply_and_replan, plan_recipe
 from tests.e2e.support import run_cli
@@ -111,11 +112,21 @@ def test_tenants_add_project(octo, octo_requests, octoflow_server_version) -> No
 
 
 def test_projects_add_step(octo, octo_requests, octoflow_server_version) -> None:
-    plan = plan_recipe(octo, "projects-add-step", group="Apps", step=STEP_TEMPLATE, after="Deploy")
+    args = {"group": "Apps", "step": STEP_TEMPLATE, "after": "Deploy"}
+    reviewed = {"new_branch": "octoflow/review", "only_protected": "true"}
+    if octoflow_server_version == "2022.3":  # Garnet Admin's main is protected
+        with pytest.raises(PlanError, match=r"needs Octopus 2022\.4 or newer"):
+            plan_recipe(octo, "projects-add-step", **args, **reviewed)
+        args["group"] = "Customer Apps"  # no version-controlled project there
+    plan = plan_recipe(octo, "projects-add-step", **args, **reviewed)
     assert plan.summary["change"] > 0
     apply_and_replan(octo, plan)
     written = octo_requests.written_documents("DeploymentProcesses")
-    assert len(written) == plan.summary["change"]
+    database = [op for op in plan.operations if op.kind == "DeploymentProcess"]
+    assert len(written) == len(database)
+    # 2021.3 brought the git-ref routes: version-controlled projects commit from then on
+    in_git = [op for op in plan.operations if op.kind == "GitDeploymentProcess"]
+    assert len(in_git) == (3 if octoflow_server_version in ("2024.1", "current") else 0)
     for process in written:
         names = [s["Name"] for s in process["Steps"]]
         assert names[names.index("Deploy") + 1] == "Notify Slack"

@@ -121,6 +121,10 @@ def test_a_step_edited_since_is_refused_naming_who_and_the_rest_is_undone(
         f"step={STEP_TEMPLATE}",
         "-p",
         "after=Deploy",
+        "-p",
+        "new_branch=octoflow/review",
+        "-p",
+        "only_protected=true",
     )
     added = {pid: steps for pid, steps in processes(server_api).items() if steps != before[pid]}
     edited_id = sorted(added)[0]

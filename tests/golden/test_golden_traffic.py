@@ -90,10 +90,17 @@ CASES: dict[str, dict[str, str]] = {
         "after": "Deploy",
     },
     "projects-remove-step": {"group": "Customer Apps", "name": "Smoke test"},
+    # A database project, a version-controlled one committing to main, and Garnet Admin,
+    # whose protected main makes it commit to a new branch: a write of each kind. (Values
+    # go through str.format: {{{{ }}}} is a template's {{ }}.)
     "projects-use-container": {
-        "project": "Customer Portal,Internal Tools",
+        "project": "Customer Portal,Atlas Web,Garnet Admin",
         "action_type": "Octopus.Script",
+        "new_branch": "octoflow/golden",
+        "only_protected": "true",
+        "commit_message": "Golden: run {{{{ project.name }}}}'s scripts in a container",
     },
+    "projects-branch": {"group": "Apps", "name": "octoflow/golden"},
     # Hosted Ubuntu is the targets provider's demo worker pool.
     "projects-use-worker-pool": {
         "project": "Customer Portal,Sales ETL",

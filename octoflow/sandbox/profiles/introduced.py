@@ -25,12 +25,11 @@ SPACE_REF_FORM = "2025.1"
 #   DOC octopus.com/docs pages named in the entry
 _EXECUTIONS_API = FEATURES["executions API"]  # TS: ensureServerVersionAtLeast(…"2022.3.5512")
 _PROJECT_PROCESS = "2021.2"  # UNCONFIRMED: TS uses it from its first commit (cac9386, 2021-09)
-# OctopusClients DeploymentProcessRepository.Modify: firstCaCVersion = 2021.3.2066.
-_CAC = "2021.3"
+_CAC = FEATURES["version-controlled projects"]  # OctopusClients: firstCaCVersion = 2021.3.2066
 # UNCONFIRMED: creating a branch from octoflow's API; go-octopusdeploy's v2 route is the
 # only form found. Built-in branch protection came in 2022.4 (help.octopus.com, 2023).
-_CAC_BRANCH_CREATE = "2022.4"
-_CAC_RUNBOOKS = "2025.1"
+_CAC_BRANCH_CREATE = FEATURES["git branch creation"]
+_CAC_RUNBOOKS = FEATURES["runbooks in Git"]
 # The blog post announcing Git variables names the 2022.3 release.
 _CAC_VARIABLES = "2022.3"
 _TENANT_VARIABLES_V2 = FEATURES["tenant common and project variable routes"]  # GO cd949c93

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from octoflow import Octoflow, PlanError
@@ -32,10 +33,15 @@ def demo(octo) -> dict[str, dict]:
     }
 
 
+#: Version-controlled projects whose branch is protected commit to a new branch.
+REVIEWED = "probe/{{ plan.id }}"
+
+
 def selected(octo, projects) -> set[str]:
     """Names of the (database) projects a selection picks, read off a plan."""
-    plan = octo.plan(projects.process.add_step(PROBE))
-    return {op.name for op in plan.operations} | {u.name for u in plan.unchanged}
+    plan = octo.plan(projects.on_new_branch(REVIEWED, only_protected=True).process.add_step(PROBE))
+    found = [*plan.operations, *plan.unchanged]
+    return {op.name for op in found if op.kind == "DeploymentProcess"}
 
 
 def in_database(demo, test) -> set[str]:
@@ -99,19 +105,43 @@ def test_projects_by_what_their_process_holds(octo, demo) -> None:
     )
 
 
-def test_version_controlled_projects_are_noted_skipped_and_never_read(octo, demo) -> None:
+def test_version_controlled_projects_are_read_at_their_branch_and_planned_as_commits(
+    octo, demo
+) -> None:
     octo.sandbox.clear_requests()
+    apps = octo.projects.where(group="Apps").on_new_branch(REVIEWED, only_protected=True)
 
-    plan = octo.plan(octo.projects.where(group="Apps").process.add_step(PROBE))
+    plan = octo.plan(apps.process.add_step(PROBE))
 
     cac = sorted(n for n, p in demo.items() if p["group"] == "Apps" and p["IsVersionControlled"])
     assert cac == ["Atlas Web", "Garnet Admin", "Quartz Web"]
-    note = next(n for n in plan.notes if "version-controlled" in n)
-    assert note.endswith(", ".join(cac)) and "skips 3" in note
-    assert not {op.name for op in plan.operations} & set(cac)
-    logged = " ".join(r.path + "?" + r.query for r in octo.sandbox.requests)
+    git = {op.name: op for op in plan.operations if op.kind == "GitDeploymentProcess"}
+    branch = f"probe/{plan.id}"
+    assert sorted(git) == [
+        "Atlas Web (branch main, 1 commit)",
+        f"Garnet Admin (branch {branch}, new, 1 commit)",
+        "Quartz Web (branch main, 1 commit)",
+    ]
+    message = f"octoflow (plan {plan.id})"  # no recipe: statements
+    assert {op.send["ChangeDescription"] for op in git.values()} == {message}
+    assert all("ChangeDescription" not in c.path for op in git.values() for c in op.changes)
+    create = next(op for op in plan.operations if op.kind == "GitBranch")
+    assert git[f"Garnet Admin (branch {branch}, new, 1 commit)"].depends_on == (create.key,)
+    assert create.intents[0].args["name"] == branch
+    logged = [r.path for r in octo.sandbox.requests]
     for name in cac:
-        assert demo[name]["DeploymentProcessId"] not in logged
+        at = "refs%2fheads%2fmain/deploymentprocesses"
+        assert sum(demo[name]["Id"] in p and p.lower().endswith(at) for p in logged) == 1
+    note = next(n for n in plan.notes if "commits to version-controlled" in n)
+    assert f"2 on main, 1 on {branch} (new)" in note
+
+
+def test_a_protected_branch_with_nothing_to_commit_is_no_problem(octo) -> None:
+    garnet = octo.projects.where(name="Garnet Admin")
+
+    plan = octo.plan(garnet.process.remove_step("No such step"))
+
+    assert plan.is_empty
 
 
 def action_ids(plan) -> set[str]:
@@ -119,7 +149,14 @@ def action_ids(plan) -> set[str]:
 
 
 def marked(octo, steps) -> set[str]:
-    return action_ids(octo.plan(steps.set_property("Probe.Marker", "x")))
+    """Ids of the database processes' actions a steps selection changes."""
+    steps = steps.on_new_branch(REVIEWED, only_protected=True)
+    plan = octo.plan(steps.set_property("Probe.Marker", "x"))
+    return action_ids(
+        attrs.evolve(
+            plan, operations=[op for op in plan.operations if op.kind == "DeploymentProcess"]
+        )
+    )
 
 
 def test_steps_by_type_role_and_name(octo, demo) -> None:
@@ -212,7 +249,8 @@ def test_selections_without_verbs_note_what_they_select(octo) -> None:
     assert [p.is_empty for p in plans] == [True, True, True]
     assert plans[0].notes[-1].endswith("selects 60 project(s), 3 of them version-controlled")
     assert plans[1].notes[0].endswith("selects 60 project(s)")
-    assert plans[2].notes[-1].endswith("57 action(s) in 57 process(es) match")
+    # 57 database processes and 3 version-controlled ones, read at their default branch
+    assert plans[2].notes[-1].endswith("60 action(s) in 60 process(es) match")
 
 
 def test_statements_are_immutable_and_describe_themselves(octo) -> None:

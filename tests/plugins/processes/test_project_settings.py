@@ -63,9 +63,44 @@ def test_unknown_names_are_plan_errors_with_suggestions(octo) -> None:
     assert "unknown lifecycle 'Dev'" in str(raised.value)
 
 
-def test_release_versioning_of_a_version_controlled_project_is_refused(octo) -> None:
-    with pytest.raises(PlanError, match="'Atlas Web' is version-controlled"):
-        octo.plan(octo.projects.where(name="Atlas Web").set_version_template(TEMPLATE))
+def test_release_versioning_of_a_version_controlled_project_is_a_commit_of_its_own(
+    octo,
+) -> None:
+    """Process and deployment settings are two documents in Git: two commits."""
+    api = api_for(octo.sandbox)
+    atlas = project(octo, "Atlas Web")
+    base = f"{SPACE}/projects/{atlas['Id']}"
+    before = api.get(f"{base}/git/commits/main")["Name"]
+    selected = octo.projects.where(name="Atlas Web")
+    statements = (
+        selected.set_version_template(TEMPLATE).set_group("Platform"),
+        selected.steps.where(runs_on_worker=True).set_container("octopuslabs/workertools:latest"),
+    )
+    plan = octo.plan(*statements)
+
+    assert sorted(op.kind for op in plan.operations) == [
+        "GitDeploymentProcess",
+        "GitDeploymentSettings",
+        "Project",  # the project group stays in the database
+    ]
+    apply_and_replan(octo, plan, *statements)
+
+    settings = api.get(f"{base}/main/deploymentsettings")
+    assert settings["VersioningStrategy"]["Template"] == TEMPLATE
+    second = api.get(f"{base}/git/commits/main")
+    first = api.get(f"{base}/git/commits/{second['Parents'][0]}")
+    assert first["Parents"] == [before]  # exactly two new commits
+    assert project(octo, "Atlas Web")["ProjectGroupId"] == by_name(
+        octo, "projectgroups", "Platform"
+    )
+
+
+def test_release_versioning_on_a_protected_branch_needs_a_new_branch(octo) -> None:
+    garnet = octo.projects.where(name="Garnet Admin")
+    with pytest.raises(PlanError, match="branch 'main' of project 'Garnet Admin' is protected"):
+        octo.plan(garnet.set_version_template(TEMPLATE))
+    plan = octo.plan(garnet.on_new_branch("octoflow/versions").set_version_template(TEMPLATE))
+    assert [op.kind for op in plan.operations] == ["GitBranch", "GitDeploymentSettings"]
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,9 @@ from tests.e2e.support import TEST_KEY, run_cli_process, writes
 
 SPACE = "/api/Spaces-1"
 STEP_TEMPLATE = Path(__file__).parent / "data" / "notify-slack.json.j2"
+#: Version-controlled projects whose default branch is protected (Garnet Admin in Apps)
+#: commit to a new branch instead.
+REVIEWED = ("-p", "new_branch=octoflow/review", "-p", "only_protected=true")
 RUN_ON_SERVER = "Octopus.Action.RunOnServer"
 
 
@@ -41,7 +44,7 @@ def test_use_container_changes_exactly_the_worker_actions_of_the_group(
     )
     sandbox.clear_requests()
 
-    code, out, err = cli("apply", "projects-use-container", "-p", "group=Apps", "--yes")
+    code, out, err = cli("apply", "projects-use-container", "-p", "group=Apps", *REVIEWED, "--yes")
 
     assert code == 0, err
     seen = sandbox.requests
@@ -69,32 +72,33 @@ def test_use_container_changes_exactly_the_worker_actions_of_the_group(
     assert {k: v for k, v in outside.items() if k not in {p["Id"] for p in after.values()}} == {
         k: v for k, v in everyone.items() if k not in {p["Id"] for p in after.values()}
     }
-    assert f"Plan: 0 to add, {changed} to change, 0 to delete." in out
-    assert "skips 3 version-controlled (Config as Code) project(s)" in out
+    # the three version-controlled projects of Apps commit too: one branch is created
+    assert f"Plan: 0 to add, {changed + 3} to change, 0 to delete, 1 to run." in out
     assert all(p["Name"] in out for p in cac)
     # a handful of lookups to plan; at apply one write per changed process, re-read
     # right before in batches of 8 (processes carry a Version: nothing to read back),
     # and three questions to the audit log
-    assert sorted(path for m, path in logged if m == "PUT") == sorted(
+    puts = sorted(path for m, path in logged if m == "PUT")
+    assert [p for p in puts if "/deploymentprocesses/" in p] == sorted(
         f"{SPACE}/deploymentprocesses/{p['Id']}"
         for p in after.values()
         if p["Version"] != before[p["ProjectId"]]["Version"]
     )
-    assert len(made) == changed
+    git_puts = [p for p in puts if p.endswith("/deploymentprocesses")]
+    assert len(git_puts) == 3 and len(made) == changed + 3 + 1
     reads = [path for method, path in logged if method == "GET"]
-    assert reads == [
+    assert reads[:6] == [
         "/api",
         "/api/spaces/all",
         SPACE + "/projects/all",
         SPACE + "/projectgroups/all",
         SPACE + "/feeds/all",
         SPACE + "/deploymentprocesses",
-        "/api/events",  # the audit log's newest event, before the first write
-        *[SPACE + "/deploymentprocesses"] * math.ceil(changed / 8),
-        "/api/users/me",  # then who else changed the written processes
-        "/api/events",
     ]
-    assert not any(p["DeploymentProcessId"] in r.query + r.path for p in cac for r in seen)
+    for project in cac:  # Garnet Admin's branches (is the new one there?), then processes
+        listed = reads.count(f"{SPACE}/projects/{project['Id']}/git/branches")
+        assert listed == (project["Name"] == "Garnet Admin")
+    assert reads.count(SPACE + "/deploymentprocesses") == 1 + math.ceil(changed / 8)
 
 
 def test_a_second_run_plans_zero_changes(server, cli) -> None:
@@ -106,6 +110,7 @@ def test_a_second_run_plans_zero_changes(server, cli) -> None:
         "group=Apps",
         "-p",
         "action_type=Octopus.Script",
+        *REVIEWED,
         "--yes",
     )
     made = len(writes(sandbox))
@@ -117,6 +122,7 @@ def test_a_second_run_plans_zero_changes(server, cli) -> None:
         "group=Apps",
         "-p",
         "action_type=Octopus.Script",
+        *REVIEWED,
         "--yes",
     )
 
@@ -127,7 +133,7 @@ def test_a_second_run_plans_zero_changes(server, cli) -> None:
 
 def test_add_step_puts_the_rendered_step_after_deploy_once(server, server_api, cli) -> None:
     sandbox, _srv = server
-    args = ("-p", "group=Apps", "-p", f"step={STEP_TEMPLATE}", "-p", "after=Deploy")
+    args = ("-p", "group=Apps", "-p", f"step={STEP_TEMPLATE}", "-p", "after=Deploy", *REVIEWED)
 
     code, out, err = cli("apply", "projects-add-step", *args, "--yes")
 
@@ -143,14 +149,20 @@ def test_add_step_puts_the_rendered_step_after_deploy_once(server, server_api, c
         body = notify["Actions"][0]["Properties"]["Octopus.Action.Script.ScriptBody"]
         assert body.startswith(f"./notify.sh '{names[project_id]} #{{Octopus.Release.Number}}")
         assert notify["Actions"][0]["ExcludedEnvironments"] == ["Environments-1"]
-    assert len(writes(sandbox)) == len(processes) == 57
-    assert f"Plan: 0 to add, {len(processes)} to change, 0 to delete." in out
+    for project in cac:  # committed at its default branch, or Garnet Admin's new one
+        branch = "octoflow%2Freview" if project["Name"] == "Garnet Admin" else "main"
+        process = server_api.get(f"{SPACE}/projects/{project['Id']}/{branch}/deploymentprocesses")
+        steps = [s["Name"] for s in process["Steps"]]
+        assert steps[steps.index("Deploy") + 1] == "Notify Slack"
+    # 57 database processes, 3 commits and the branch
+    assert len(writes(sandbox)) == len(processes) + 3 + 1 == 61
+    assert f"Plan: 0 to add, {len(processes) + 3} to change, 0 to delete, 1 to run." in out
 
     code, out, err = cli("apply", "projects-add-step", *args, "--yes")
 
     assert code == 0, err
     assert "Plan: 0 to add, 0 to change, 0 to delete." in out
-    assert len(writes(sandbox)) == 57
+    assert len(writes(sandbox)) == 61
 
 
 def test_remove_step_removes_it_where_it_is(server, server_api, cli) -> None:
@@ -251,14 +263,17 @@ def test_done_when_as_a_separate_process(server, server_api, tmp_path) -> None:
     """The issue's acceptance path: ``octoflow`` run by a user against ``sandbox serve``."""
     sandbox, srv = server
     env = {"OCTOPUS_URL": srv.url, "OCTOPUS_API_KEY": TEST_KEY, "OCTOFLOW_HOME": "home"}
-    args = ("-p", "group=Data Pipelines", "-p", f"step={STEP_TEMPLATE}", "-p", "before=Deploy")
+    args = (
+        *("-p", "group=Data Pipelines", "-p", f"step={STEP_TEMPLATE}", "-p", "before=Deploy"),
+        *REVIEWED,
+    )
 
     first = run_cli_process("apply", "projects-add-step", *args, "--yes", env=env, cwd=tmp_path)
 
     assert first.returncode == 0, first.stderr
-    assert "Risk Reports" in first.stdout  # the version-controlled one is reported
+    assert "Risk Reports (branch octoflow/review, new, 1 commit)" in first.stdout
     made = len(writes(sandbox))
-    assert made == 35
+    assert made == 35 + 2  # Risk Reports: its new branch and the commit there
     second = run_cli_process("apply", "projects-add-step", *args, "--yes", env=env, cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     assert "Plan: 0 to add, 0 to change, 0 to delete." in second.stdout

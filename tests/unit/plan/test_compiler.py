@@ -218,3 +218,24 @@ def test_a_plan_written_piece_by_piece_is_its_json_and_the_filter_sees_whole_val
     assert out.getvalue() == plan.dumps().replace("SECRET", "***")
     assert any("token API-SECRETVALUE0000" in piece for piece in pieces)
     assert json.loads(out.getvalue())["digest"] == plan.digest
+
+
+def test_sent_fields_are_not_diffed_and_the_first_edit_s_value_wins(octo) -> None:
+    """(That apply sends them: the Config-as-Code tests, whose commits need them.)"""
+    first = Fixed(lambda ctx: [tenant_edit(ctx, PACIFIC, described("x"), send={"Note": "one"})])
+    second = Fixed(lambda ctx: [tenant_edit(ctx, PACIFIC, described("x"), send={"Note": "two"})])
+
+    plan = compile_(octo, first, second)
+
+    (op,) = plan.operations
+    assert op.send == {"Note": "one"}
+    assert paths(op) == {("Description",)}  # the sent field is no change of the document
+    saved = json.loads(plan.dumps())
+    assert saved["operations"][0]["send"] == {"Note": "one"}
+    assert type(plan).from_json(saved).operations[0].send == {"Note": "one"}
+
+
+def test_operations_without_sent_fields_are_saved_as_before(octo) -> None:
+    plan = compile_(octo, edits((PACIFIC, (described("x"),))))
+
+    assert "send" not in json.loads(plan.dumps())["operations"][0]
