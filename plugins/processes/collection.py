@@ -191,7 +191,8 @@ class Projects(Selection):
         made = [(v.in_git, i) for v in verbs if (i := v.intent(names)) is not None]
         if len(ctx.problems) > known_problems:
             return []
-        ctx.selected("project", len(projects), len(ctx.documents("projects")))
+        total = len(ctx.documents("projects"))
+        ctx.selected("project", len(projects), total, self.whole_is_wide)
         out = [e for p in projects if (e := _settings_edit(ctx, p, made)) is not None]
         git_kept = tuple(i for kept, i in made if kept)
         cac = [p for p in projects if p.is_version_controlled]
@@ -313,7 +314,8 @@ class Process(Selection):
         verbs = [v.per_process(names) for v in self.verbs if isinstance(v, ProcessVerb)]
         if len(ctx.problems) > known_problems:
             return []  # names of this statement do not resolve: reading processes is pointless
-        ctx.selected("project", len(projects), len(ctx.documents("projects")))
+        total = len(ctx.documents("projects"))
+        ctx.selected("project", len(projects), total, self.projects.whole_is_wide)
         out: list[Edit] = []
         seen: Seen = {}
         targets = planner.processes_to_edit(
