@@ -55,10 +55,6 @@ DOCUMENTED_ERRORS = {
     # only /variables/all, /names, /preview and /{id}, so a 2020.5 server has no
     # route here. UNCONFIRMED for newer servers.
     "root.Variables": 404,
-    # Projects advertise ``OrderChannels`` (REFERENCE §6.1, a 2019.8 capture), but
-    # swagger-2020.5.json has no ``/projects/{id}/channels/order`` route, nor does the
-    # sandbox. UNCONFIRMED what newer servers answer.
-    "Projects.OrderChannels": 404,
 }
 
 #: Links outside the server: a user's avatar is Gravatar's, not Octopus's.

@@ -84,6 +84,9 @@ def defaults() -> Doc:
 
 
 def links(doc: Doc) -> dict[str, str]:
+    """The project's links. ``OrderChannels`` (REFERENCE §6.1, a 2019.8 capture) is left
+    out: swagger-2020.5.json has no route behind it and no newer source names one, and a
+    link that answers 404 breaks clients that follow every link."""
     space, pid = doc["SpaceId"], doc["Id"]
     base = f"/api/{space}/projects/{pid}"
     found = {
@@ -91,7 +94,6 @@ def links(doc: Doc) -> dict[str, str]:
         "Releases": base + "/releases{/version}{?skip,take,searchByVersion}",
         "Channels": base + "/channels{?skip,take,partialName}",
         "Triggers": base + "/triggers{?skip,take,partialName,triggerActionType}",
-        "OrderChannels": base + "/channels/order",
         "Variables": f"/api/{space}/variables/{doc['VariableSetId']}",
         "Progression": base + "/progression{?aggregate}",
         "DeploymentProcess": base + "/deploymentprocesses",
