@@ -39,26 +39,43 @@ GROUPS = (
 )
 STEP = Path(__file__).parents[1] / "plugins" / "processes" / "data" / "notify-slack.json.j2"
 IMAGE = "octopuslabs/workertools:latest"
+#: Version-controlled projects commit to their default branch, or to a new branch where
+#: it is protected (the demo has six such projects, three with a protected main).
+GIT = {"new_branch": "octoflow/benchmark", "only_protected": "true"}
 CASES: dict[str, dict[str, str]] = {
-    "projects-use-container": {"group": GROUPS, "image": IMAGE},
-    "projects-add-step": {"group": GROUPS, "step": str(STEP), "after": "Deploy"},
+    "projects-use-container": {"group": GROUPS, "image": IMAGE, **GIT},
+    "projects-add-step": {"group": GROUPS, "step": str(STEP), "after": "Deploy", **GIT},
 }
 
 
 def request_rows(recipe: str) -> list[Row]:
-    """Requests a plan + apply makes, against one write per changed process."""
+    """Requests a plan + apply makes, against one write per changed process.
+
+    A version-controlled project's process is read at its branch while planning and again
+    right before its commit (the git-ref routes take no ``?ids=``), and a protected
+    branch's project lists its branches before one is created: the budget adds those.
+    """
     octo = Octoflow.with_sandbox("demo")
     octo.sandbox.clear_requests()
     before = octo.client.request_count
-    report = octo.apply(octo.plan_recipe(recipe, CASES[recipe]), concurrency=CONCURRENCY)
+    plan = octo.plan_recipe(recipe, CASES[recipe])
+    report = octo.apply(plan, concurrency=CONCURRENCY, allow_wide=True)
     require(report.succeeded, f"{recipe}: apply failed: {report.recap}")
     made = octo.client.request_count - before
     logged = octo.sandbox.requests
     writes = sum(1 for r in logged if r.method != "GET")
     changed = report.count("changed")
-    limit, target = request_budget(changed, read_back=False)
+    in_git = sum(1 for op in plan.operations if op.kind.startswith("Git") and op.action == "update")
+    branches = sum(1 for op in plan.operations if op.action == "run")
+    limit, target = request_budget(changed - in_git - branches, read_back=False)
+    limit += 3 * in_git + 2 * branches
+    target = f"<= {limit} ({target[3:]} for the database; 3 per commit, 2 per new branch)"
     return [
-        Row(f"{recipe}: processes changed (= minimum writes)", str(changed)),
+        Row(
+            f"{recipe}: changed (= minimum writes)",
+            f"{changed}: {changed - in_git - branches} processes, {in_git} commits, "
+            f"{branches} new branches",
+        ),
         Row(
             f"{recipe}: requests, plan + apply (client count)",
             str(made),
@@ -99,7 +116,8 @@ def wall_time_rows(url: str, recipe: str, script: Callable[[str], None]) -> list
 
 def octoflow_run(url: str, recipe: str) -> None:
     octo = Octoflow.connect(Connection(url, api_key=KEY))
-    report = octo.apply(octo.plan_recipe(recipe, CASES[recipe]), concurrency=CONCURRENCY)
+    plan = octo.plan_recipe(recipe, CASES[recipe])
+    report = octo.apply(plan, concurrency=CONCURRENCY, allow_wide=True)
     require(report.succeeded, f"{recipe}: apply failed: {report.recap}")
 
 
@@ -121,7 +139,8 @@ def strip_ids(value: Any) -> Any:
 
 
 def each_process(url: str, change: Callable[[dict[str, Any], dict[str, Any]], bool]) -> None:
-    """GET every database project's process, ``change`` it, PUT it when it changed."""
+    """GET every database project's process, ``change`` it, PUT it when it changed (the
+    script leaves version-controlled projects out: it has less to do than octoflow)."""
     with requests.Session() as http:
         http.headers["X-Octopus-ApiKey"] = KEY
         base = f"{url}/api/{SPACE}"
@@ -153,7 +172,11 @@ def script_use_container(url: str) -> None:
 def script_add_step(url: str) -> None:
     reference = Octoflow.with_sandbox("demo")
     plan = reference.plan_recipe("projects-add-step", CASES["projects-add-step"])
-    steps = {op.resource_id: op.intents[0].args["step"] for op in plan.operations}
+    steps = {
+        op.resource_id: op.intents[0].args["step"]
+        for op in plan.operations
+        if op.kind == "DeploymentProcess"  # the script edits database processes only
+    }
 
     def change(process: dict[str, Any], seen: dict[str, Any]) -> bool:
         names = [s["Name"] for s in process["Steps"]]
