@@ -79,22 +79,24 @@ def recipe_rows(url: str, recipe: tuple[str, ...]) -> list[Row]:
             )
         )
         if stage == "apply":
-            rows.append(bound_row(recipe[0], seconds, output))
+            rows.append(bound_row(recipe[0], seconds, output, bounded=recipe is RECIPES[0]))
     converged = "0 to change" in rows[-1].result or "Nothing to do" in rows[-1].result
     require(converged, f"{recipe[0]}: the second plan is not empty: {rows[-1].result}")
     return rows
 
 
-def bound_row(recipe: str, seconds: float, output: str) -> Row:
-    """The apply's time against ``changes × latency / concurrency``."""
+def bound_row(recipe: str, seconds: float, output: str, bounded: bool) -> Row:
+    """The apply's time against ``changes × latency / concurrency``: a target for the
+    4,000 tenants (the scale issue's); for the shorter applies, where process start and
+    planning weigh more, for information."""
     found = re.search(r"Apply complete: (\d+) changed", output)
     require(found is not None, f"{recipe}: no apply summary in {output[-500:]!r}")
     bound = int(found.group(1)) * LATENCY_MS / 1000 / CONCURRENCY
     return Row(
         f"{recipe}: apply vs the physical bound",
         f"{seconds / bound:.2f} × ({seconds:.1f} s / {bound:.1f} s)",
-        f"<= {BOUND_FACTOR} ×",
-        seconds <= BOUND_FACTOR * bound,
+        f"<= {BOUND_FACTOR} ×" if bounded else "",
+        seconds <= BOUND_FACTOR * bound if bounded else None,
     )
 
 
