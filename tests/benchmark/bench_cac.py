@@ -73,8 +73,9 @@ def projects(state: State) -> list[Doc]:
 
 
 def convert(state: State, project: Doc, protected: bool) -> None:
-    """``project`` moved into Git as the server's conversion does: its database process
-    becomes the first commit on ``main`` (runbooks and variables stay in the database)."""
+    """``project`` moved into Git: its database process becomes the one commit on ``main``;
+    runbooks and variables stay in the database. The sandbox does not model the server's
+    conversion (``…/git/convert``, UNCONFIRMED there), so this stands in for it."""
     process = state.remove(DEPLOYMENT.collection, project["DeploymentProcessId"])
     require(process is not None, f"{project['Name']} has no database process to convert")
     project["IsVersionControlled"] = True
