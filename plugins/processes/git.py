@@ -93,6 +93,26 @@ def default_branch(project: Project) -> str:
     return str(settings.get("DefaultBranch") or "main")
 
 
+def resolve_writes(
+    ctx: PlanContext, projects: list[Project], target: GitTarget
+) -> list[Write]:
+    """:func:`resolve_write` for each project, the branch lists they need read first,
+    ``read_workers`` at once (one per project: a request each in turn cost 20 ms of
+    latency per protected project)."""
+    needing = [p for p in projects if _lists_branches(p, target)]
+    cache = _BRANCHES.setdefault(ctx, {})
+    missing = [p for p in needing if str(p.id) not in cache]
+    ctx.client.map(lambda p: branches(ctx, p), missing, ctx.read_workers)
+    return [w for p in projects if (w := resolve_write(ctx, p, target)) is not None]
+
+
+def _lists_branches(project: Project, target: GitTarget) -> bool:
+    """Whether :func:`resolve_write` reads ``project``'s branch list for ``target``."""
+    if target.branch is not None:
+        return True
+    return bool(target.new_branch) and (default_protected(project) or not target.only_protected)
+
+
 def resolve_write(ctx: PlanContext, project: Project, target: GitTarget) -> Write | None:
     """The branch ``project``'s edits go to, or ``None`` after a problem."""
     wanted = target.branch or default_branch(project)

@@ -221,7 +221,7 @@ def settings_to_edit(
         missing = ctx.client.capabilities.missing(git.FEATURE, "changing their settings")
         ctx.problem(f"{len(projects)} version-controlled project(s) selected: {missing}")
         return []
-    writes = [w for p in projects if (w := git.resolve_write(ctx, p, target)) is not None]
+    writes = git.resolve_writes(ctx, projects, target)
     docs = git.read_settings(ctx, [(w.project, w.read_ref) for w in writes])
     out: list[Edit] = []
     for write in writes:
@@ -243,7 +243,7 @@ def _git_processes(
         missing = ctx.client.capabilities.missing(git.FEATURE, "editing them")
         ctx.note(f"skips {len(projects)} version-controlled project(s): {missing}")
         return []
-    writes = [w for p in projects if (w := git.resolve_write(ctx, p, target)) is not None]
+    writes = git.resolve_writes(ctx, projects, target)
     if writes:
         ctx.note(git.commits_note(writes))
     docs = git.read_processes(ctx, [(w.project, w.read_ref) for w in writes])
