@@ -48,7 +48,7 @@ class PlanContext:
         #: The recipe being planned, as the user named it; empty for statements.
         self.recipe = ""
         self._documents: dict[str, list[dict[str, Any]]] = {}
-        self._models: dict[tuple[str, type], list[Any]] = {}
+        self._models: dict[tuple[Any, ...], list[Any]] = {}
         self._by_id: dict[str, dict[str, dict[str, Any]]] = {}
         self._matching: dict[tuple[str, tuple[tuple[str, str], ...]], list[dict[str, Any]]] = {}
         self._totals: dict[str, int] = {}
@@ -117,6 +117,19 @@ class PlanContext:
         if key not in self._models:
             documents = self.documents(collection)
             self._models[key] = [wire.structure(cls, doc, share=True) for doc in documents]
+        return self._models[key]  # type: ignore[return-value]
+
+    def matching_models(
+        self, collection: str, params: Mapping[str, str], cls: type[M]
+    ) -> list[M]:
+        """Typed views of :meth:`matching`, built once per plan and read-only like
+        :meth:`models`'s."""
+        if collection in self._documents:
+            return self.models(collection, cls)
+        key = (collection, tuple(sorted(params.items())), cls)
+        if key not in self._models:
+            found = self.matching(collection, params)
+            self._models[key] = [wire.structure(cls, doc, share=True) for doc in found]
         return self._models[key]  # type: ignore[return-value]
 
     def document(self, collection: str, resource_id: str) -> dict[str, Any]:

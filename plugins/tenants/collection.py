@@ -240,7 +240,7 @@ def _candidates(ctx: PlanContext, params: dict[str, str]) -> list[Tenant]:
     1,000 in 1. The criteria are tested again on what the server sends."""
     if not params:
         return ctx.models("tenants", Tenant)
-    return [Tenant.from_wire(doc) for doc in ctx.matching("tenants", params)]
+    return ctx.matching_models("tenants", params, Tenant)
 
 
 def _server_filter(resolved: dict[str, list[str]]) -> dict[str, str]:
