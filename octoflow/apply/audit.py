@@ -6,9 +6,10 @@ an audit log (its root document links ``Events``), apply also tells the user
 who changed a document it wrote during the run: before the first write it
 notes the newest event (:meth:`AuditWatch.start`), and after the read-back it
 asks, in batches of document ids, for newer events on the documents it wrote
-(:meth:`AuditWatch.finish`, as many requests at once as apply writes), keeping those made by another user than the one
-octoflow's key belongs to. A server without an audit log costs no request; a
-key that may not read it (``EventView``) gets a note instead of the report.
+(:meth:`AuditWatch.finish`, as many requests at once as apply writes), keeping
+those made by another user than the one octoflow's key belongs to. A server
+without an audit log costs no request; a key that may not read it (``EventView``)
+gets a note instead of the report.
 """
 
 from __future__ import annotations

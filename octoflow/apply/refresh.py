@@ -27,7 +27,6 @@ from typing import Any
 from octoflow.client import OctopusClient
 from octoflow.client.http import IDS_PER_REQUEST
 from octoflow.errors import NotFoundError
-from octoflow.plan.pace import batching
 from octoflow.registry import ResourceKind
 
 Doc = dict[str, Any]

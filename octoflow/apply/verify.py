@@ -91,9 +91,8 @@ def find_drift(
     drifted = []
     for kind_name, kind_ops in by_kind.items():
         kind = registry.resource_kind(kind_name)
-        found = {
-            d["Id"]: d for d in read_many(client, kind, [str(o.resource_id) for o in kind_ops], workers)
-        }
+        ids = [str(o.resource_id) for o in kind_ops]
+        found = {d["Id"]: d for d in read_many(client, kind, ids, workers)}
         for op in kind_ops:
             fresh = found.get(str(op.resource_id))
             if fresh is None:

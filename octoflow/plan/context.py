@@ -119,9 +119,7 @@ class PlanContext:
             self._models[key] = [wire.structure(cls, doc, share=True) for doc in documents]
         return self._models[key]  # type: ignore[return-value]
 
-    def matching_models(
-        self, collection: str, params: Mapping[str, str], cls: type[M]
-    ) -> list[M]:
+    def matching_models(self, collection: str, params: Mapping[str, str], cls: type[M]) -> list[M]:
         """Typed views of :meth:`matching`, built once per plan and read-only like
         :meth:`models`'s."""
         if collection in self._documents:

@@ -129,9 +129,9 @@ class Plan:
     @property
     def digest(self) -> str:
         """What the plan does, in 16 hex digits (SHA-256 of its canonical JSON without
-        ``id``, ``created``, ``rate_limit`` and ``request_estimate``): planning the same recipe against an
-        unchanged server gives the same digest, and any difference in what would be
-        written gives another. The plan's id is left out where the plan names itself
+        ``id``, ``created``, ``rate_limit`` and ``request_estimate``): planning the same
+        recipe against an unchanged server gives the same digest, and any difference in
+        what would be written gives another. The plan's id is left out where the plan names itself
         (a branch ``octoflow/{{ plan.id }}``, a commit message)."""
         return _digest_of(self._data())
 

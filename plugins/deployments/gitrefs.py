@@ -8,8 +8,9 @@ GitRef to be set on VersionControlReference"), octo.exe refused to run without
 ``--gitRef``, create-release-action documents ``git_ref`` as required, the Octopus
 CLI prompts with the default branch first, and the Octopus docs say the server does
 not guess the branch or commit. octoflow takes the project's default branch when
-none is given and sends it explicitly, and the plan says so. Without a commit the server takes the ref's head when the release is
-created; the plan reads the process template there to choose package versions.
+none is given and sends it explicitly, and the plan says so. Without a commit the
+server takes the ref's head when the release is created; the plan reads the process
+template there to choose package versions.
 """
 
 from __future__ import annotations

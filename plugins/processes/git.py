@@ -93,9 +93,7 @@ def default_branch(project: Project) -> str:
     return str(settings.get("DefaultBranch") or "main")
 
 
-def resolve_writes(
-    ctx: PlanContext, projects: list[Project], target: GitTarget
-) -> list[Write]:
+def resolve_writes(ctx: PlanContext, projects: list[Project], target: GitTarget) -> list[Write]:
     """:func:`resolve_write` for each project, the branch lists they need read first,
     ``read_workers`` at once (one per project: a request each in turn cost 20 ms of
     latency per protected project)."""
@@ -245,9 +243,7 @@ def branches(ctx: PlanContext, project: Project) -> dict[str, bool]:
     key = str(project.id)
     if key not in cache:
         path = ctx.client.space_path(f"projects/{key}/git/branches")
-        cache[key] = {
-            str(b["Name"]): bool(b.get("IsProtected")) for b in ctx.client.list_all(path)
-        }
+        cache[key] = {str(b["Name"]): bool(b.get("IsProtected")) for b in ctx.client.list_all(path)}
     return cache[key]
 
 

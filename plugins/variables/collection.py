@@ -143,7 +143,6 @@ class VariableSetEdits:
         after = tuple(dict.fromkeys(key for scope in scopes for key in scope.after))
         return [Edit(VARIABLE_SET, owner.set_id, owner.name, document, tuple(intents), after=after)]
 
-
     def _text_in_git(self, ctx: PlanContext, owner: resolve.Owner) -> bool:
         """A problem when a version-controlled project keeps its text variables in Git
         (``ConversionState.VariablesAreInGit``) and a verb edits one: the server takes

@@ -6,8 +6,9 @@ Run from the repository root::
     python -m tests.benchmark.bench_rate_limit --seed demo   # about three minutes
 
 ``octoflow sandbox serve --seed SEED --rate-limit 200/min --burst 200`` runs in its own
-process at 20 ms per request (``demo-large``: about 4,000 ``Region/EU`` tenants). octoflow plans and applies Q1 (``tenants-add-project -p
-tag=Region/EU -p "project=Customer Portal"``) through the CLI, process start included,
+process at 20 ms per request (``demo-large``: about 4,000 ``Region/EU`` tenants).
+octoflow plans and applies Q1 (``tenants-add-project -p tag=Region/EU -p
+"project=Customer Portal"``) through the CLI, process start included,
 from a full bucket; its wall time is set against the limit's own bound, ``(requests -
 burst) / rate``, and the 429s it met are counted in the sandbox's request log. The
 sequential script (list the tagged tenants, GET and PUT each, sleeping ``Retry-After`` on

@@ -128,9 +128,7 @@ def test_without_a_ref_the_default_branch_is_released(server_api, cli) -> None:
     assert "Only on side" not in snapshot_steps(server_api, latest)
 
 
-def test_a_pinned_commit_releases_that_commit_and_a_second_run_reuses_it(
-    server_api, cli
-) -> None:
+def test_a_pinned_commit_releases_that_commit_and_a_second_run_reuses_it(server_api, cli) -> None:
     atlas = server_api.project_id("Atlas Web")
     commits = server_api.get(f"{SPACE}/projects/{atlas}/git/commits")["Items"]
     first = commits[-1]["Name"]

@@ -22,9 +22,7 @@ def test_every_lifecycle_keeps_30_days_and_a_second_plan_is_empty(server, server
     sandbox, _srv = server
     before = server_api.get(f"{SPACE}/lifecycles/all")
 
-    code, out, err = cli(
-        "apply", "lifecycles-retention", "-p", "lifecycle=*", "--yes"
-    )
+    code, out, err = cli("apply", "lifecycles-retention", "-p", "lifecycle=*", "--yes")
 
     assert code == 0, err
     for name, policies in retention(server_api).items():

@@ -74,9 +74,7 @@ def test_retention_on_every_lifecycle_changes_only_retention_and_converges(
     )
 
 
-def test_a_where_that_names_every_lifecycle_is_wide_refused_without_allow_wide(
-    server, cli
-) -> None:
+def test_a_where_that_names_every_lifecycle_is_wide_refused_without_allow_wide(server, cli) -> None:
     sandbox, _srv = server
     sandbox.clear_requests()
     every = ("-p", "where=Default Lifecycle,Dev and Test Only")

@@ -18,9 +18,7 @@ def test_a_text_variable_of_a_project_with_variables_in_git_is_a_plan_error(
     octo_requests.assert_no_writes()
 
 
-def test_a_sensitive_variable_of_such_a_project_is_set_in_the_database(
-    octo, monkeypatch
-) -> None:
+def test_a_sensitive_variable_of_such_a_project_is_set_in_the_database(octo, monkeypatch) -> None:
     monkeypatch.setenv("ATLAS_TOKEN", "API-EXAMPLE-not-a-real-token")
     edit = octo.variables.project(IN_GIT).set("Token", sensitive=True, from_env="ATLAS_TOKEN")
     report = octo.apply(octo.plan(edit))
