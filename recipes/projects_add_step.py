@@ -12,25 +12,13 @@ is committed to its default branch, or as ``branch``, ``new_branch`` and
 """
 
 from octoflow_recipes import _git as recipegit
+from octoflow_recipes import _projects as recipeprojects
 
 from octoflow.errors import UsageError
 from octoflow.recipe import Param
 
 PARAMETERS = (
-    Param(
-        "project",
-        "Comma-separated project names (* for every project)",
-        kind="list",
-        default=[],
-        everything="every project",
-    ),
-    Param(
-        "group",
-        "Comma-separated project group names (* for every group)",
-        kind="list",
-        default=[],
-        everything="every project group",
-    ),
+    *recipeprojects.PARAMETERS,
     Param("step", "Step definition: a JSON file or a jinja2 template (.j2)", kind="file"),
     Param("after", "Name of the step to add it after", default=""),
     Param("before", "Name of the step to add it before", default=""),
@@ -41,12 +29,8 @@ PARAMETERS = (
 def statements(
     octo, project, group, step, after, before, branch, new_branch, only_protected, commit_message
 ):
-    if not project and not group:
-        raise UsageError("select projects with -p project=… or -p group=… (or both)")
     if after and before:
         raise UsageError("give after or before, not both")
-    selected = octo.projects.where(name=project) if project else octo.projects
-    if group:
-        selected = selected.where(group=group)
+    selected = recipeprojects.selected(octo, project, group)
     selected = recipegit.on_git(selected, branch, new_branch, only_protected, commit_message)
     return selected.process.add_step(step, after=after or None, before=before or None)

@@ -8,24 +8,12 @@ changes nothing; database projects a group takes in are left out with a note.
 Then commit a change there with ``-p branch=…`` on another ``projects-*`` recipe.
 """
 
-from octoflow.errors import UsageError
+from octoflow_recipes import _projects as recipeprojects
+
 from octoflow.recipe import Param
 
 PARAMETERS = (
-    Param(
-        "project",
-        "Comma-separated project names (* for every project)",
-        kind="list",
-        default=[],
-        everything="every project",
-    ),
-    Param(
-        "group",
-        "Comma-separated project group names (* for every group)",
-        kind="list",
-        default=[],
-        everything="every project group",
-    ),
+    *recipeprojects.PARAMETERS,
     Param("name", "The branch to create (a template, e.g. octoflow/{{ plan.id }})"),
     Param(
         "from",
@@ -36,9 +24,5 @@ PARAMETERS = (
 
 
 def statements(octo, project, group, name, **given):
-    if not project and not group:
-        raise UsageError("select projects with -p project=… or -p group=… (or both)")
-    selected = octo.projects.where(name=project) if project else octo.projects
-    if group:
-        selected = selected.where(group=group)
+    selected = recipeprojects.selected(octo, project, group)
     return selected.create_branch(name, from_=given["from"] or None)

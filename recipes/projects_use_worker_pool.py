@@ -9,25 +9,12 @@ default branch, or as ``branch``, ``new_branch`` and ``commit_message`` say
 """
 
 from octoflow_recipes import _git as recipegit
+from octoflow_recipes import _projects as recipeprojects
 
-from octoflow.errors import UsageError
 from octoflow.recipe import Param
 
 PARAMETERS = (
-    Param(
-        "project",
-        "Comma-separated project names (* for every project)",
-        kind="list",
-        default=[],
-        everything="every project",
-    ),
-    Param(
-        "group",
-        "Comma-separated project group names (* for every group)",
-        kind="list",
-        default=[],
-        everything="every project group",
-    ),
+    *recipeprojects.PARAMETERS,
     Param("action_type", "Only actions of this type, e.g. Octopus.Script", default=""),
     Param("worker_pool", "Name of the worker pool", default="Hosted Ubuntu"),
     *recipegit.PARAMETERS,
@@ -45,11 +32,7 @@ def statements(
     only_protected,
     commit_message,
 ):
-    if not project and not group:
-        raise UsageError("select projects with -p project=… or -p group=… (or both)")
-    selected = octo.projects.where(name=project) if project else octo.projects
-    if group:
-        selected = selected.where(group=group)
+    selected = recipeprojects.selected(octo, project, group)
     selected = recipegit.on_git(selected, branch, new_branch, only_protected, commit_message)
     steps = selected.steps.where(runs_on_worker=True)
     if action_type:
