@@ -39,7 +39,8 @@ Request bodies
     :func:`canonicalize`, :func:`plain`
 Errors (the Octopus envelope)
     :class:`SandboxError`, :func:`invalid` (400 with ``Errors``),
-    :func:`not_found`, :func:`permission_error` (the server's 403)
+    :func:`not_found`, :func:`permission_error` (the server's 403),
+    :func:`check_version` (a replacement's ``Version`` against the stored one)
 Paging
     :func:`page`, :func:`common_filters`
 The core's documents
@@ -150,7 +151,7 @@ from octoflow.sandbox.core.versions import (
     semver_key,
 )
 from octoflow.sandbox.crud import SERVER_FIELDS, Doc, Resource, register, slugify
-from octoflow.sandbox.errors import SandboxError, invalid, not_found
+from octoflow.sandbox.errors import SandboxError, check_version, invalid, not_found
 from octoflow.sandbox.paging import common_filters, page
 from octoflow.sandbox.request import Request
 from octoflow.sandbox.router import Router, split_path
@@ -184,6 +185,7 @@ __all__ = [
     "State",
     "add_artifact",
     "canonicalize",
+    "check_version",
     "clone",
     "commit_documents",
     "common_filters",

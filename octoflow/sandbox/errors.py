@@ -51,3 +51,15 @@ def not_found(resource_id: str) -> SandboxError:
 def invalid(*errors: str) -> SandboxError:
     """A 400 validation failure listing every problem found."""
     return SandboxError(400, VALIDATION_MESSAGE, errors=list(errors))
+
+
+def check_version(body: dict[str, Any], current: int, conflict: str, status: int = 400) -> None:
+    """Refuse a replacement whose ``Version`` is missing, not a number, or not
+    ``current`` (someone saved since it was read): ``status`` with ``conflict``."""
+    version = body.get("Version")
+    if version is None:
+        raise invalid("The Version field is required.")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise invalid("Version must be a number.")
+    if version != current:
+        raise SandboxError(status, conflict, errors=[conflict])

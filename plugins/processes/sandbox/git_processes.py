@@ -20,7 +20,7 @@ from octoflow.sandbox.area import (
     ProcessKind,
     Request,
     Router,
-    SandboxError,
+    check_version,
     commit_documents,
     git,
     invalid,
@@ -67,13 +67,7 @@ def put_git_process(req: Request) -> Doc:
 
 def replaced(req: Request, kind: ProcessKind, old: Doc, body: Doc) -> Doc:
     """``old`` with the body's ``Steps``, checked against the ``Version`` that was read."""
-    version = body.get("Version")
-    if version is None:
-        raise invalid("The Version field is required.")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise invalid("Version must be a number.")
-    if version != old["Version"]:
-        raise SandboxError(STALE_STATUS, kind.conflict, errors=[kind.conflict])
+    check_version(body, old["Version"], kind.conflict, STALE_STATUS)
     checker = StepChecker(req.state, req.space_id, old["ProjectId"], new_guid)
     steps = checker.steps(body.get("Steps", []))
     if checker.errors:

@@ -21,7 +21,7 @@ from octoflow.sandbox.area import (
     Doc,
     ProcessKind,
     Request,
-    SandboxError,
+    check_version,
     common_filters,
     invalid,
     not_found,
@@ -100,13 +100,7 @@ def save(req: Request, kind: ProcessKind, old: Doc) -> Doc:
     if is_frozen(old["Id"]):
         raise invalid(kind.frozen)
     body = req.json_object()
-    version = body.get("Version")
-    if version is None:
-        raise invalid("The Version field is required.")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise invalid("Version must be a number.")
-    if version != old["Version"]:
-        raise SandboxError(400, kind.conflict, errors=[kind.conflict])
+    check_version(body, old["Version"], kind.conflict)
     checker = StepChecker(req.state, req.space_id, old["ProjectId"], new_guid)
     steps = checker.steps(body.get("Steps", []))
     if checker.errors:

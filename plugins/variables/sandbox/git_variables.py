@@ -43,6 +43,7 @@ from octoflow.sandbox.area import (
     Router,
     SandboxError,
     State,
+    check_version,
     commit_documents,
     git,
     invalid,
@@ -127,13 +128,7 @@ def put_git_variables(req: Request) -> Doc:
 
 
 def _replaced(state: State, project: Doc, old: Doc, body: Any) -> Doc:
-    version = body.get("Version")
-    if version is None:
-        raise invalid("The Version field is required.")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise invalid("Version must be a number.")
-    if version != old["Version"]:
-        raise SandboxError(STALE_STATUS, CONFLICT, errors=[CONFLICT])
+    check_version(body, old["Version"], CONFLICT, STALE_STATUS)
     checker = VariableChecker(
         project["SpaceId"],
         {v["Id"]: v for v in old["Variables"]},

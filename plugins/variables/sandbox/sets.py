@@ -20,7 +20,16 @@ from typing import Any
 from octoflow_plugins.variables.sandbox.check import VariableChecker
 from octoflow_plugins.variables.sandbox.scope import known_ids, scope_values
 
-from octoflow.sandbox.area import Doc, Request, SandboxError, State, invalid, not_found, plain
+from octoflow.sandbox.area import (
+    Doc,
+    Request,
+    SandboxError,
+    State,
+    check_version,
+    invalid,
+    not_found,
+    plain,
+)
 
 SETS = "VariableSets"
 SECRETS = "VariableSecrets"
@@ -142,13 +151,7 @@ def put_set(req: Request) -> Doc:
         raise invalid(FROZEN)
     old = find_set(req, ref)
     body = req.json_object()
-    version = body.get("Version")
-    if version is None:
-        raise invalid("The Version field is required.")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise invalid("Version must be a number.")
-    if version != old["Version"]:
-        raise SandboxError(400, CONFLICT, errors=[CONFLICT])
+    check_version(body, old["Version"], CONFLICT)
     doc = _replaced(req, old, body)
     req.state.put(SETS, doc)
     req.changed(SETS, old, doc)
