@@ -84,22 +84,26 @@ class Resource:
         return doc
 
     def items(self, req: Request) -> list[Doc]:
-        """The collection's documents in the request's space; only those named by
-        ``ids`` when it is given (looked up, not filtered out of every document: apply
-        re-reads in small ``?ids=`` batches, thousands of them on a large server)."""
-        ids = req.query.getlist("ids")
-        if not ids:
-            return req.state.values(self.collection, self.space_of(req))
-        space = self.space_of(req)
-        found = (req.state.get(self.collection, i) for i in dict.fromkeys(ids))
-        return [d for d in found if d is not None and (space is None or d.get("SpaceId") == space)]
+        return req.state.values(self.collection, self.space_of(req))
 
     def select(self, req: Request) -> list[Doc]:
         """The filtered, sorted documents a list or ``/all`` request asks for."""
-        out = common_filters(req, self.items(req), self.name_contains)
+        out = common_filters(req, self._listed(req), self.name_contains)
         if self.filters is not None:
             out = self.filters(req, out)
         return sorted(out, key=self.sort_key)
+
+    def _listed(self, req: Request) -> list[Doc]:
+        """:meth:`items`, or only the documents ``ids`` names when given: looked up, not
+        filtered out of every document (apply re-reads in small ``?ids=`` batches,
+        thousands of them on a large server). A subclass that chooses its items
+        another way (teams: system-wide or in a space) is listed whole."""
+        ids = req.query.getlist("ids")
+        if not ids or type(self).items is not Resource.items:
+            return self.items(req)
+        space = self.space_of(req)
+        found = (req.state.get(self.collection, i) for i in dict.fromkeys(ids))
+        return [d for d in found if d is not None and (space is None or d.get("SpaceId") == space)]
 
     # -- handlers ---------------------------------------------------------------
 
