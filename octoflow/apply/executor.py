@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 
 from octoflow.apply.actions import ActionCall, ActionFailed
-from octoflow.apply.audit import AuditReport, AuditWatch
+from octoflow.apply.audit import AuditReport, AuditWatch, in_audit_log
 from octoflow.apply.journal import Journal
 from octoflow.apply.refresh import Refresher, collection_path, document_path
 from octoflow.apply.report import (
@@ -174,11 +174,15 @@ class Executor:
         return report
 
     def _changed_ids(self) -> list[str]:
-        """Ids of the documents this run wrote (created, updated or deleted)."""
+        """Ids of the documents this run wrote (created, updated or deleted) that the
+        audit log can name (see :func:`octoflow.apply.audit.in_audit_log`)."""
         return [
             str(r.resource_id)
             for r in self._results.values()
-            if r.outcome == CHANGED and r.resource_id and r.action != "run"
+            if r.outcome == CHANGED
+            and r.resource_id
+            and r.action != "run"
+            and in_audit_log(str(r.resource_id))
         ]
 
     def _written(self, plan: Plan) -> list[Operation]:

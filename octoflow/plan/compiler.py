@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import attrs
 
+from octoflow.apply.audit import in_audit_log
 from octoflow.client.http import IDS_PER_REQUEST
 from octoflow.errors import PlanError
 from octoflow.jsondata import clone
@@ -241,7 +242,9 @@ def estimate_requests(
         reads += math.ceil(count / batching(concurrency, paced)[0])
         if not kind.token:
             reads += math.ceil(count / IDS_PER_REQUEST)
-    written = sum(1 for op in operations if op.action != "run")
+    written = sum(
+        1 for op in operations if op.action != "run" and in_audit_log(str(op.resource_id or ""))
+    )
     if audited and written:
         reads += 2 + math.ceil(written / IDS_PER_REQUEST)
     return len(operations) + reads
