@@ -130,7 +130,9 @@ class Executor:
             operations=len(ops),
         )
         audit = AuditWatch(self.client, self.concurrency)
-        if any(op.action != "run" for op in ops.values()):
+        if any(
+            op.action != "run" and in_audit_log(str(op.resource_id or "")) for op in ops.values()
+        ):
             audit.start()
         with stop_requested_by_signals(self._stop):
             try:
