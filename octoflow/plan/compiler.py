@@ -9,10 +9,12 @@ the plan shows exactly what apply will send.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 import attrs
@@ -73,6 +75,31 @@ class Statement(Protocol):
 
 
 def compile_plan(
+    statements: Sequence[Statement],
+    ctx: PlanContext,
+    title: str,
+    params: Mapping[str, Any] | None = None,
+) -> Plan:
+    """The plan of ``statements`` (see :func:`_compile`), made with the cyclic garbage
+    collector paused: planning allocates hundreds of thousands of small acyclic objects
+    (models, copies, diffs) that reference counting frees, and the collector's passes
+    over them were 40% of a 10,000-tenant compile while finding nothing to collect."""
+    with _collector_paused():
+        return _compile(statements, ctx, title, params)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _compile(
     statements: Sequence[Statement],
     ctx: PlanContext,
     title: str,
