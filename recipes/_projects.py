@@ -1,4 +1,9 @@
-"""How the process recipes select projects: ``-p project=…`` and/or ``-p group=…``."""
+"""How recipes select projects: ``-p project=…`` and/or ``-p group=…``.
+
+``PARAMETERS`` and :func:`selected` are the process recipes' (one of the two is
+needed); ``WITHIN`` is for recipes on what projects hold (channels, triggers), which
+pass the two on as criteria and may leave both out.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,23 @@ PARAMETERS = (
         kind="list",
         default=[],
         everything="every project group",
+    ),
+)
+
+WITHIN = (
+    Param(
+        "project",
+        "Comma-separated projects (* for every project)",
+        kind="list",
+        default=None,
+        everything="every project",
+    ),
+    Param(
+        "group",
+        "Comma-separated project groups (* for every group)",
+        kind="list",
+        default=None,
+        everything="projects of every group",
     ),
 )
 

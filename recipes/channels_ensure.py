@@ -8,24 +8,13 @@ uses the project's), ``prerelease`` (a regex for the pre-release tag, e.g.
 and ``description``.
 """
 
+from octoflow_recipes import _projects as recipeprojects
+
 from octoflow.errors import UsageError
 from octoflow.recipe import Param
 
 PARAMETERS = (
-    Param(
-        "project",
-        "Comma-separated projects (* for every project)",
-        kind="list",
-        default=None,
-        everything="every project",
-    ),
-    Param(
-        "group",
-        "Comma-separated project groups (* for every group)",
-        kind="list",
-        default=None,
-        everything="projects of every group",
-    ),
+    *recipeprojects.WITHIN,
     Param("name", "Name of the channel, e.g. Hotfix"),
     Param("lifecycle", "Lifecycle of the channel (left out: unchanged)", default=None),
     Param(

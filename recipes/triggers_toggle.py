@@ -6,24 +6,13 @@ needed, and ``*`` selects every value on purpose (the wide-change guard then
 applies). ``enabled=false`` disables them, ``enabled=true`` enables them.
 """
 
+from octoflow_recipes import _projects as recipeprojects
+
 from octoflow.errors import UsageError
 from octoflow.recipe import Param
 
 PARAMETERS = (
-    Param(
-        "project",
-        "Comma-separated projects (* for every project)",
-        kind="list",
-        default=None,
-        everything="every project",
-    ),
-    Param(
-        "group",
-        "Comma-separated project groups (* for every group)",
-        kind="list",
-        default=None,
-        everything="projects of every group",
-    ),
+    *recipeprojects.WITHIN,
     Param(
         "type",
         "Trigger type: scheduled, deployment-target or feed (* for any)",
