@@ -56,6 +56,9 @@ class ResourceKind:
     :param not_undoable: why ``octoflow undo`` does not take a write of this kind back
         (e.g. a commit to a Config-as-Code project's Git repository: revert it there);
         empty when it does.
+    :param audited: whether the server's audit log names documents of this kind by
+        their id, so apply can ask it who else changed them. A document under a Git ref
+        (id ``Projects-1/refs%2Fheads%2Fmain``) is not one: its changes are commits.
     """
 
     name: str
@@ -66,6 +69,7 @@ class ResourceKind:
     version_conflict: str = ""
     token: str = ""
     not_undoable: str = ""
+    audited: bool = True
 
     def path(self, resource_id: str) -> str:
         """The document's path relative to the space (or ``/api`` when unscoped)."""

@@ -116,14 +116,6 @@ class AuditWatch:
         return self.client.list_all(EVENTS, params)
 
 
-def in_audit_log(document_id: str) -> bool:
-    """Whether the audit log can name ``document_id``: not a document under a Git ref
-    (``Projects-1/refs%2Fheads%2Fmain``), whose changes are commits. Asking for those
-    costs requests and finds nothing; a commit made meanwhile is never lost anyway
-    (the write carries the ``Version`` it read)."""
-    return "/" not in document_id
-
-
 def _chunks(ids: Sequence[str]) -> list[list[str]]:
     unique = list(dict.fromkeys(ids))
     return [unique[i : i + IDS_PER_REQUEST] for i in range(0, len(unique), IDS_PER_REQUEST)]

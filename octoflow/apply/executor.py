@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 
 from octoflow.apply.actions import ActionCall, ActionFailed
-from octoflow.apply.audit import AuditReport, AuditWatch, in_audit_log
+from octoflow.apply.audit import AuditReport, AuditWatch
 from octoflow.apply.journal import Journal
 from octoflow.apply.refresh import Refresher, collection_path, document_path
 from octoflow.apply.report import (
@@ -131,7 +131,8 @@ class Executor:
         )
         audit = AuditWatch(self.client, self.concurrency)
         if any(
-            op.action != "run" and in_audit_log(str(op.resource_id or "")) for op in ops.values()
+            op.action != "run" and self.registry.resource_kind(op.kind).audited
+            for op in ops.values()
         ):
             audit.start()
         with stop_requested_by_signals(self._stop):
@@ -177,14 +178,14 @@ class Executor:
 
     def _changed_ids(self) -> list[str]:
         """Ids of the documents this run wrote (created, updated or deleted) that the
-        audit log can name (see :func:`octoflow.apply.audit.in_audit_log`)."""
+        audit log names (``ResourceKind.audited``)."""
         return [
             str(r.resource_id)
             for r in self._results.values()
             if r.outcome == CHANGED
             and r.resource_id
             and r.action != "run"
-            and in_audit_log(str(r.resource_id))
+            and self.registry.resource_kind(r.kind).audited
         ]
 
     def _written(self, plan: Plan) -> list[Operation]:

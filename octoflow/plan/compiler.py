@@ -19,7 +19,6 @@ from typing import Any, Protocol
 
 import attrs
 
-from octoflow.apply.audit import in_audit_log
 from octoflow.client.http import IDS_PER_REQUEST
 from octoflow.errors import PlanError
 from octoflow.jsondata import clone
@@ -270,7 +269,7 @@ def estimate_requests(
         if not kind.token:
             reads += math.ceil(count / IDS_PER_REQUEST)
     written = sum(
-        1 for op in operations if op.action != "run" and in_audit_log(str(op.resource_id or ""))
+        1 for op in operations if op.action != "run" and registry.resource_kind(op.kind).audited
     )
     if audited and written:
         reads += 2 + math.ceil(written / IDS_PER_REQUEST)

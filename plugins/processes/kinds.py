@@ -45,6 +45,7 @@ KINDS = (
         version_conflict=VERSION_CONFLICT,
         token="Version",
         not_undoable="a commit to the project's Git repository: revert it there",
+        audited=False,
     ),
     ResourceKind(
         GIT_RUNBOOK_PROCESS,
@@ -54,6 +55,7 @@ KINDS = (
         version_conflict=VERSION_CONFLICT,
         token="Version",
         not_undoable="a commit to the project's Git repository: revert it there",
+        audited=False,
     ),
     # No concurrency token: a write is read back after apply, as for any such document.
     ResourceKind(
@@ -62,6 +64,7 @@ KINDS = (
         batch_read=False,
         document_path="projects/{id}/deploymentsettings",
         not_undoable="a commit to the project's Git repository: revert it there",
+        audited=False,
     ),
     ResourceKind(GIT_BRANCH, "git/branches", batch_read=False),
 )
