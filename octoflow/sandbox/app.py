@@ -152,15 +152,20 @@ class App:
         req: Request | None = None
         try:
             router = self.sandbox.router
+            routed = self.route(method, path)
             user_id = None
-            anonymous = is_anonymous(method, path) or router.is_anonymous(method, path)
+            anonymous = is_anonymous(method, path) or (
+                isinstance(routed, Match) and routed.route.anonymous
+            )
             if not anonymous:
                 user_id = self.authenticate(environ, Query(query))
             if control and user_id is not None:
                 raise SandboxError(403, CONTROL_REFUSED, errors=[CONTROL_REFUSED])
             if not control:
                 advisory += self.rate_limit(environ, query, anonymous, user_id)
-            match = router.match(method, path)
+            if not isinstance(routed, Match):
+                raise routed
+            match = routed
             req = self.request(environ, method, path, query, match)
             req.user_id = user_id
             state = self.sandbox.state
@@ -197,6 +202,14 @@ class App:
             return internal_error(exc)
         except Exception as exc:
             return internal_error(exc)
+
+    def route(self, method: str, path: str) -> Match | SandboxError:
+        """The route serving the request, or the 404/405 to answer once the caller is
+        known (an unknown key is told 401 before it learns which routes exist)."""
+        try:
+            return self.sandbox.router.match(method, path)
+        except SandboxError as exc:
+            return exc
 
     def rate_limit(
         self, environ: dict[str, Any], query: str, anonymous: bool, user_id: str | None

@@ -231,12 +231,6 @@ class Router:
         """Every route registered (for introspection, such as tests that visit them all)."""
         return [route for routes in self._routes.values() for route in routes]
 
-    def is_anonymous(self, method: str, path: str) -> bool:
-        try:
-            return self.match(method, path).route.anonymous
-        except SandboxError:
-            return False
-
     def match(self, method: str, path: str) -> Match:
         parts = split_path(path)
         index = self._indexes.get(len(parts))
@@ -276,15 +270,29 @@ class _Index:
                     self.literals[position][segment.literal].add(number)
                 else:
                     self.params[position].add(number)
+        self._found: dict[tuple[str | None, ...], list[Route]] = {}
 
     def candidates(self, parts: list[str]) -> list[Route]:
         """Routes whose literal segments all equal ``parts`` (parameters still to test),
-        in the order they were registered."""
+        in the order they were registered; kept by the literals ``parts`` hit, which few
+        shapes of path share (``/api/{space}/tenants/{id}``)."""
         if not self.routes:
             return []
+        shape = tuple(
+            lowered if lowered in self.literals[position] else None
+            for position, lowered in enumerate(part.lower() for part in parts)
+        )
+        found = self._found.get(shape)
+        if found is None:
+            found = self._found[shape] = self._candidates(shape)
+        return found
+
+    def _candidates(self, shape: tuple[str | None, ...]) -> list[Route]:
         numbers: set[int] | None = None
-        for position, part in enumerate(parts):
-            here = self.literals[position].get(part.lower(), set()) | self.params[position]
+        for position, literal in enumerate(shape):
+            here = self.params[position]
+            if literal is not None:
+                here = here | self.literals[position][literal]
             numbers = here if numbers is None else numbers & here
             if not numbers:
                 return []

@@ -153,12 +153,9 @@ class State:
 
     def project_environment_ids(self, project: dict[str, Any]) -> list[str]:
         """Environments a project can deploy to: its lifecycle's plus its channels'."""
+        channels = self.index("Channels", "by-project", _project_key).ids(project["Id"])
         lifecycle_ids = [project.get("LifecycleId")]
-        lifecycle_ids += [
-            c.get("LifecycleId")
-            for c in self.values("Channels", project["SpaceId"])
-            if c.get("ProjectId") == project["Id"]
-        ]
+        lifecycle_ids += [self.get("Channels", c).get("LifecycleId") for c in sorted(channels)]
         allowed: set[str] = set()
         for lifecycle_id in lifecycle_ids:
             lifecycle = self.get("Lifecycles", lifecycle_id)
@@ -249,6 +246,10 @@ class Index:
     def ids(self, key: Any) -> set[str]:
         """Ids of the documents with ``key`` (a copy)."""
         return set(self._ids.get(key, ()))
+
+
+def _project_key(doc: dict[str, Any]) -> list[Any]:
+    return [doc.get("ProjectId")]
 
 
 def check_state(data: Any, source: str) -> None:

@@ -154,3 +154,16 @@ def test_setting_a_secret_is_logged_as_set_never_with_its_value(fresh_api):
     assert difference["path"] == "/Password"
     assert (difference["before"], difference["after"]) == ({"HasValue": False}, {"HasValue": True})
     assert "hunter2-feed-secret" not in str(event)
+
+
+def test_document_queries_see_events_logged_after_the_first_query(fresh_api):
+    """``regarding``/``regardingAny`` are answered from an index: it must follow the log."""
+    edit_description(fresh_api, "one")
+    assert len(events(fresh_api, regardingAny="tenants-1")) == 1  # ids match in any case
+    edit_description(fresh_api, "two")
+    fresh_api.post(f"{SPACE}/environments", {"Name": "Audit"})
+
+    assert len(events(fresh_api, regardingAny="Tenants-1")) == 2
+    assert len(events(fresh_api, regarding="Tenants-1", regardingAny="Tenants-2")) == 0
+    assert len(events(fresh_api, regardingAny="Spaces-1")) == 3
+    assert events(fresh_api, regardingAny="Tenants-9999") == []

@@ -4,6 +4,7 @@ client asks, when it idles, or when its framing is unsure."""
 
 from __future__ import annotations
 
+import io
 import json
 import socket
 import time
@@ -13,6 +14,7 @@ import pytest
 import requests
 
 from octoflow.sandbox import SANDBOX_API_KEY, Sandbox, SandboxServer
+from octoflow.sandbox.headers import MAX_HEADERS, MAX_LINE, HeaderError, read_headers
 
 HEADERS = {"X-Octopus-ApiKey": SANDBOX_API_KEY}
 SPACE = "/api/Spaces-1"
@@ -189,3 +191,41 @@ def test_stop_does_not_wait_for_idle_connections(fresh):
     started = time.monotonic()
     assert server.stop() is True
     assert time.monotonic() - started < 5
+
+
+def test_headers_are_read_case_blind_with_folded_lines_joined():
+    block = b"X-Octopus-ApiKey:  API-EXAMPLE\r\nX-Long: one\r\n two\r\nno colon here\r\n\r\nBODY"
+    stream = io.BytesIO(block)
+    headers = read_headers(stream)
+    assert headers.get("x-octopus-apikey") == "API-EXAMPLE"
+    assert headers.get("X-Long") == "one\r\n two"
+    assert list(headers) == ["X-Octopus-ApiKey", "X-Long"]
+    assert stream.read() == b"BODY"  # the body is left for the app
+
+
+@pytest.mark.parametrize(
+    "block, problem",
+    [
+        (b"".join(b"X-%d: v\r\n" % n for n in range(MAX_HEADERS + 1)) + b"\r\n", "more than"),
+        (b"X-Big: " + b"v" * MAX_LINE + b"\r\n\r\n", "too long"),
+    ],
+)
+def test_a_header_block_over_the_limits_is_refused(block, problem):
+    with pytest.raises(HeaderError, match=problem):
+        read_headers(io.BytesIO(block))
+
+
+def test_too_many_headers_are_answered_431_and_nothing_is_served(raw, fresh):
+    fresh.clear_requests()
+    extra = {f"X_Extra_{n}": "v" for n in range(MAX_HEADERS + 1)}
+    raw.send("GET", f"{SPACE}/tenants", X_Octopus_ApiKey=SANDBOX_API_KEY, **extra)
+    status, _, _ = raw.response()
+    assert status == 431
+    assert fresh.requests == []
+
+
+def test_the_key_header_is_read_in_any_case(raw):
+    raw.send("GET", f"{SPACE}/tenants", x_octopus_apikey=SANDBOX_API_KEY)
+    assert raw.response()[0] == 200
+    raw.send("GET", f"{SPACE}/tenants", X_OCTOPUS_APIKEY="API-EXAMPLEWRONG000000000000")
+    assert raw.response()[0] == 401

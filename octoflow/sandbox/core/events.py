@@ -23,7 +23,6 @@ its agents are not user agents, and ``appliesTo`` narrows categories and groups
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -99,11 +98,11 @@ def record(state: State, req: Request, before: Snapshot | None, body: Any) -> No
 
 
 def _holding(state: State, doc_id: str) -> dict[str, dict[str, Any]]:
-    """Copies of the served documents with this id, by collection. Served documents
-    carry ``Links``; the sandbox's private stores (sensitive values, key hashes) do
-    not, and are never logged."""
+    """Masked copies (:func:`_masked`) of the served documents with this id, by
+    collection. Served documents carry ``Links``; the sandbox's private stores
+    (sensitive values, key hashes) do not, and are never logged."""
     return {
-        name: copy.deepcopy(doc)
+        name: _masked(doc)
         for name in list(state.collections)
         if name != EVENTS and (doc := state.get(name, doc_id)) is not None and "Links" in doc
     }
@@ -111,7 +110,7 @@ def _holding(state: State, doc_id: str) -> dict[str, dict[str, Any]]:
 
 def record_edit(state: State, doc_id: str, old: dict[str, Any], new: dict[str, Any]) -> None:
     """Log a concurrent-edit fault's change, made by :data:`ANOTHER_WRITER`."""
-    _append(state, doc_id, old, copy.deepcopy(new), dict(ANOTHER_WRITER), "Octopus UI", "")
+    _append(state, doc_id, _masked(old), _masked(new), dict(ANOTHER_WRITER), "Octopus UI", "")
 
 
 def _actor(state: State, user_id: str | None) -> dict[str, str]:
@@ -130,7 +129,8 @@ def _append(
     agent: str,
     space_id: str,
 ) -> None:
-    """Log one document's change; a write that changed only server-set fields is none."""
+    """Log one document's change (``old`` and ``new`` masked); a write that changed only
+    server-set fields is none."""
     differences = _differences(old, new)
     if old is not None and new is not None and not differences:
         return
@@ -162,7 +162,7 @@ def _append(
             "Comments": None,
             "Details": None,
             "ChangeDetails": {
-                "DocumentContext": _masked(current),
+                "DocumentContext": current,
                 "Differences": differences,
             },
             "RelatedDocumentIds": [doc_id] + ([space] if space and space != doc_id else []),
@@ -173,7 +173,7 @@ def _append(
 
 
 def _differences(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[dict[str, Any]]:
-    before, after = _masked(old or {}), _masked(new or {})
+    before, after = old or {}, new or {}
     out = []
     for key in list(before) + [k for k in after if k not in before]:
         if key in _SYSTEM_FIELDS or before.get(key) == after.get(key):
@@ -224,7 +224,7 @@ def list_events(req: Request) -> dict[str, Any]:
             _instant(req.query.get(bound) or "")  # a bad date is a 400 even with no events
     matches = _filter(req)
     events = sorted(
-        (e for e in req.state.values(EVENTS) if matches(e)),
+        (e for e in _candidates(req) if matches(e)),
         key=lambda e: e["AutoId"],
         reverse=True,
     )
@@ -234,6 +234,24 @@ def list_events(req: Request) -> dict[str, Any]:
     if req.query.bool("excludeDifference"):
         events = [dict(e, ChangeDetails=None) for e in events]
     return page(req, events, "Event", "/api/events", QUERY)
+
+
+def _candidates(req: Request) -> list[dict[str, Any]]:
+    """The events a query about documents (``regarding``, ``regardingAny``) can match,
+    found through an index rather than by reading the whole log; else every event."""
+    named = {v.lower() for v in req.query.getlist("regardingAny")}
+    regarding = (req.query.get("regarding") or "").lower()
+    if regarding:
+        named = {regarding}
+    if not named:
+        return req.state.values(EVENTS)
+    index = req.state.index(EVENTS, "regarding", _related)
+    found = set().union(*(index.ids(doc_id) for doc_id in named))
+    return [event for event_id in found if (event := req.state.get(EVENTS, event_id))]
+
+
+def _related(event: dict[str, Any]) -> set[str]:
+    return {doc_id.lower() for doc_id in event["RelatedDocumentIds"]}
 
 
 def get_event(req: Request) -> dict[str, Any]:
