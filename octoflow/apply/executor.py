@@ -129,7 +129,7 @@ class Executor:
             space=plan.space_id,
             operations=len(ops),
         )
-        audit = AuditWatch(self.client, self.concurrency)
+        audit = AuditWatch(self.client, max(1, self._shares()[1]))
         if any(
             op.action != "run" and self.registry.resource_kind(op.kind).audited
             for op in ops.values()
@@ -145,14 +145,13 @@ class Executor:
             for key, op in ops.items():
                 if key not in self._results:
                     self._record(op, SKIPPED, f"not started: {why}", 0.0)
-            verification = Verification()
-            if not (interrupted or self._halted):
-                verification = verify(
-                    self._written(plan), self._updater, self.journal, self.concurrency
-                )
+            verification, others = Verification(), AuditReport()
+            if not interrupted:
+                verification, others = self._check_writes(plan, audit)
                 interrupted = self._stop.is_set()
         self._settle_secrets()
-        others = AuditReport() if interrupted else audit.finish(self._changed_ids())
+        if interrupted:
+            others = AuditReport()
         if others.edits:
             self.journal.write("changed-by-others", **others.to_json())
         report = ApplyReport(
@@ -175,6 +174,29 @@ class Executor:
             verification=verification.to_json(),
         )
         return report
+
+    def _check_writes(self, plan: Plan, audit: AuditWatch) -> tuple[Verification, AuditReport]:
+        """Read back what was written (not after a halt) while the audit log is asked
+        about it: each with its share of the workers, so no more requests are in flight
+        than ``concurrency``."""
+        if self._halted:
+            return Verification(), audit.finish(self._changed_ids())
+        written, changed = self._written(plan), self._changed_ids()
+        reading, asking = self._shares()
+        if not asking:
+            verification = verify(written, self._updater, self.journal, reading)
+            return verification, audit.finish(changed)
+        with cf.ThreadPoolExecutor(1, thread_name_prefix="octoflow-audit") as side:
+            others = side.submit(audit.finish, changed)
+            verification = verify(written, self._updater, self.journal, reading)
+            return verification, others.result()
+
+    def _shares(self) -> tuple[int, int]:
+        """Workers for the read-back and for the audit log's questions asked alongside
+        it; at concurrency 1 they take turns (0 for the audit: asked after)."""
+        if self.concurrency < 2:
+            return 1, 0
+        return self.concurrency - self.concurrency // 2, self.concurrency // 2
 
     def _changed_ids(self) -> list[str]:
         """Ids of the documents this run wrote (created, updated or deleted) that the

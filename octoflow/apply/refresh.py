@@ -43,9 +43,11 @@ class Refresher:
         self._client = client
         self._batch_size = max(1, min(batch_size, IDS_PER_REQUEST))
         self._read_ahead_on = read_ahead and self._batch_size > 1
-        self._pending: dict[str, list[str]] = {}
+        # Ids still to read, by kind, in the order writes take them (a dict: ordered,
+        # and an id is taken from anywhere in it at once).
+        self._pending: dict[str, dict[str, None]] = {}
         for kind, resource_id in pending:
-            self._pending.setdefault(kind.name, []).append(resource_id)
+            self._pending.setdefault(kind.name, {})[resource_id] = None
         self._fresh: dict[tuple[str, str], Doc | None] = {}
         self._ahead: dict[str, tuple[list[str], cf.Future[list[Any]]]] = {}
         self._locks: dict[str, threading.Lock] = {k: threading.Lock() for k in self._pending}
@@ -92,12 +94,15 @@ class Refresher:
 
     def _take(self, kind: ResourceKind, first: str | None) -> list[str]:
         """Remove the next batch's ids from the pending ones (``first`` leading)."""
-        pending = self._pending.get(kind.name, [])
-        batch = [first] if first else []
-        batch += [i for i in pending if i != first][: self._batch_size - len(batch)]
-        for resource_id in batch:
-            if resource_id in pending:
-                pending.remove(resource_id)
+        pending = self._pending.get(kind.name, {})
+        batch = []
+        if first:
+            pending.pop(first, None)
+            batch.append(first)
+        while pending and len(batch) < self._batch_size:
+            resource_id = next(iter(pending))
+            del pending[resource_id]
+            batch.append(resource_id)
         return batch
 
     def _store(self, kind: ResourceKind, ids: list[str], docs: list[Any]) -> None:

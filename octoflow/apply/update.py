@@ -12,7 +12,6 @@ converges, and the result says so.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -61,6 +60,8 @@ class Updater:
         self.created = created
         #: The slowest write so far, in seconds (the read-back waits twice as long).
         self.slowest_write = 0.0
+        #: When each operation's document was last written (the client's clock).
+        self.written_at: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def intents(self, op: Operation) -> list[Intent]:
@@ -122,12 +123,15 @@ class Updater:
 
     def write(self, op: Operation, kind: ResourceKind, desired: dict[str, Any]) -> Any:
         """PUT ``desired``; the server's answer (the document as saved)."""
-        started = time.monotonic()
+        clock = self.client.throttle.clock
+        started = clock.now()
         path = document_path(self.client, kind, str(op.resource_id))
         body = {**desired, **op.send} if op.send else desired
         written = self.client.request("PUT", path, json=body)
+        finished = clock.now()
         with self._lock:
-            self.slowest_write = max(self.slowest_write, time.monotonic() - started)
+            self.slowest_write = max(self.slowest_write, finished - started)
+            self.written_at[op.key] = finished
         return written
 
     def convergence_warning(self, op: Operation, written: dict[str, Any]) -> str:

@@ -3,12 +3,14 @@
 A document without a concurrency token (a tenant, a target, a user…) can be
 overwritten by another writer that read it before our write and saved after
 it: their stale copy silently drops our change. So once every write is done,
-and a short settle time has passed (longer than a round trip, so such a stale
-write has landed), apply reads those documents back in ``?ids=`` batches
-(400 tenants: 4 requests) and replays each operation's intents on them. Where
-an intent no longer holds, it is written again on that fresh copy, and the
-check repeats, up to ``ROUNDS`` times. Two octoflow runs over the same
-documents at once therefore both end with their changes in place.
+apply reads those documents back in ``?ids=`` batches (400 tenants: 4
+requests), in the order they were written, each batch no sooner than a short
+settle time after the last write of its documents (longer than a round trip, so
+such a stale write has landed: the first batches of a long apply are ready at
+once), and replays each operation's intents on them. Where an intent no longer
+holds, it is written again on that fresh copy, and the check repeats (after the
+settle time), up to ``ROUNDS`` times. Two octoflow runs over the same documents
+at once therefore both end with their changes in place.
 
 Documents with a token (``ResourceKind.token``: processes, variable sets,
 tenant variables) need no check: the server refuses a stale write, and apply
@@ -25,6 +27,7 @@ import attrs
 
 from octoflow.apply.refresh import read_many
 from octoflow.client import OctopusClient
+from octoflow.client.http import IDS_PER_REQUEST
 from octoflow.plan.compiler import replay
 from octoflow.plan.diff import diff
 from octoflow.plan.model import Intent, Operation
@@ -56,6 +59,8 @@ class Verification:
     checked: int = 0
     reapplied: tuple[str, ...] = ()
     unresolved: tuple[str, ...] = ()
+    #: Requests the check made: its reads and its writes (the audit log's, asked at the
+    #: same time, are not among them).
     requests: int = 0
 
     def to_json(self) -> dict[str, Any]:
@@ -79,20 +84,34 @@ def find_drift(
     ops: Iterable[Operation],
     intents_of: Callable[[Operation], list[Intent]],
     workers: int = 1,
-) -> list[Drift]:
-    """Read ``ops``' documents back (batched per kind, ``workers`` requests at once) and
-    return those that drifted.
+    ready_at: Callable[[Operation], float] | None = None,
+) -> tuple[list[Drift], int]:
+    """Read ``ops``' documents back (batched per kind, ``workers`` requests at once):
+    those that drifted, and the number of reads. With ``ready_at``, a batch holds
+    documents ready at about the same time and is read no sooner than the latest of
+    them (the client's clock).
 
     A document deleted meanwhile is not drift: there is nothing left to correct.
     """
     by_kind: dict[str, list[Operation]] = {}
-    for op in ops:
+    for op in sorted(ops, key=ready_at) if ready_at else ops:
         by_kind.setdefault(op.kind, []).append(op)
-    drifted = []
+    clock = client.throttle.clock
+    drifted, reads = [], 0
     for kind_name, kind_ops in by_kind.items():
         kind = registry.resource_kind(kind_name)
-        ids = [str(o.resource_id) for o in kind_ops]
-        found = {d["Id"]: d for d in read_many(client, kind, ids, workers)}
+        batches = [
+            kind_ops[i : i + IDS_PER_REQUEST] for i in range(0, len(kind_ops), IDS_PER_REQUEST)
+        ]
+
+        def read(batch: list[Operation], kind: ResourceKind = kind) -> list[Any]:
+            if ready_at:
+                clock.sleep_until(max(ready_at(op) for op in batch))
+            return read_many(client, kind, [str(op.resource_id) for op in batch])
+
+        pages = client.map(read, batches, workers)
+        reads += len(batches)
+        found = {doc["Id"]: doc for docs in pages for doc in docs}
         for op in kind_ops:
             fresh = found.get(str(op.resource_id))
             if fresh is None:
@@ -100,22 +119,32 @@ def find_drift(
             desired = replay(fresh, intents_of(op), registry)
             if diff(fresh, desired):
                 drifted.append(Drift(op, fresh, desired))
-    return drifted
+    return drifted, reads
 
 
 def verify(
     ops: list[Operation], updater: Updater, journal: Journal, concurrency: int
 ) -> Verification:
-    """Read back ``ops``' documents after a settle time; write again those another
-    writer undid, and check again, up to ``ROUNDS`` times."""
+    """Read back ``ops``' documents, each a settle time after its write; write again
+    those another writer undid, and check again, up to ``ROUNDS`` times."""
     if not ops:
         return Verification()
     client, registry = updater.client, updater.registry
-    before, todo, reapplied = client.request_count, list(ops), []
+    todo, reapplied, requests = list(ops), [], 0
     clock = client.throttle.clock
-    for _round in range(ROUNDS):
-        clock.sleep_until(clock.now() + settle_time(updater.slowest_write))
-        drifted = find_drift(client, registry, todo, updater.intents, concurrency)
+    settle = settle_time(updater.slowest_write)
+    last_write = max(updater.written_at.values(), default=clock.now())
+
+    def ready_at(op: Operation) -> float:
+        return updater.written_at.get(op.key, last_write) + settle
+
+    for round_number in range(ROUNDS):
+        if round_number:
+            clock.sleep_until(clock.now() + settle_time(updater.slowest_write))
+        drifted, reads = find_drift(
+            client, registry, todo, updater.intents, concurrency, None if round_number else ready_at
+        )
+        requests += reads + len(drifted)
         if not drifted:
             todo = []
             break
@@ -125,7 +154,6 @@ def verify(
         reapplied += [d.op.key for d in drifted if d.op.key not in reapplied]
         todo = [d.op for d in drifted]
     else:
-        todo = [d.op for d in find_drift(client, registry, todo, updater.intents, concurrency)]
-    return Verification(
-        len(ops), tuple(reapplied), tuple(op.key for op in todo), client.request_count - before
-    )
+        drifted, reads = find_drift(client, registry, todo, updater.intents, concurrency)
+        todo, requests = [d.op for d in drifted], requests + reads
+    return Verification(len(ops), tuple(reapplied), tuple(op.key for op in todo), requests)
