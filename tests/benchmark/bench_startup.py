@@ -15,7 +15,6 @@ then stopped, so nothing but the start is measured. Exits 1 when a target is mis
 
 from __future__ import annotations
 
-import os
 import socket
 import statistics
 import subprocess
@@ -23,18 +22,13 @@ import tempfile
 import threading
 import time
 
-from tests.benchmark.common import Row, octoflow_command, report, require
+from tests.benchmark.common import Row, octoflow_command, report, require, user_environment
 
 RUNS = 10
 HELP_TARGET = 0.15
 FIRST_REQUEST_TARGET = 0.3
 KEY = "API-EXAMPLEBENCHSTARTUPKEY0000"
 PLAN = ["plan", "tenants-add-project", "-p", "tag=Region/EU", "-p", "project=Customer Portal"]
-
-
-def user_environment(**extra: str) -> dict[str, str]:
-    skipped = ("OCTOPUS_", "PYTHONDONTWRITEBYTECODE")
-    return {**{k: v for k, v in os.environ.items() if not k.startswith(skipped)}, **extra}
 
 
 def help_seconds() -> float:

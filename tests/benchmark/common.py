@@ -102,6 +102,14 @@ def octoflow_command() -> list[str]:
     return [script] if script else [sys.executable, "-m", "octoflow.cli"]
 
 
+def user_environment(**extra: str) -> dict[str, str]:
+    """This environment as a user's shell has it, plus ``extra``: no ``OCTOPUS_*``
+    settings of ours, and bytecode caches written (``PYTHONDONTWRITEBYTECODE`` left
+    out), as an installed package has them."""
+    skipped = ("OCTOPUS_", "PYTHONDONTWRITEBYTECODE")
+    return {**{k: v for k, v in os.environ.items() if not k.startswith(skipped)}, **extra}
+
+
 def require(condition: bool, message: str) -> None:
     """Stop: a figure measured on a broken run would mean nothing."""
     if not condition:
