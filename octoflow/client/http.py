@@ -23,6 +23,7 @@ import requests
 from requests.adapters import BaseAdapter, HTTPAdapter
 
 from octoflow import errors
+from octoflow.client import prepared
 from octoflow.client.auth import ApiKeyAuth, BearerAuth, KeySafeSession
 from octoflow.client.capabilities import ServerCapabilities
 from octoflow.client.throttle import Clock, Throttle
@@ -240,9 +241,7 @@ class OctopusClient:
         with self._count_lock:
             self._request_count += 1
         try:
-            return self._session().request(
-                method, url, params=params, json=json, timeout=self.timeout
-            )
+            return prepared.send(self._session(), method, url, params, json, self.timeout)
         except requests.RequestException as exc:
             if self._may_retry_transport(method, exc, attempt):
                 self.throttle.sleep(self._backoff(attempt))
