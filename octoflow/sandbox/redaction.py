@@ -25,12 +25,17 @@ _CREDENTIAL_NAME = re.compile(
 def redact_path(path: str, keys: Iterable[str]) -> str:
     """``path`` with every segment that holds a key masked."""
     known = tuple(keys)
+    if not _holds_key(path, known):  # the usual case: one test, not one per segment
+        return path
     return "/".join(MASK if _holds_key(part, known) else part for part in path.split("/"))
 
 
 def redact_query(query: str, keys: Iterable[str]) -> str:
     """``query`` (as sent) with credentials masked; everything else is kept as sent."""
     known = tuple(keys)
+    plain = unquote_plus(query)
+    if not (_CREDENTIAL_NAME.search(plain) or _holds_key(plain, known)):
+        return query  # nothing in any part: each is a piece of the whole
     out = []
     for pair in query.split("&"):
         name, equals, value = pair.partition("=")

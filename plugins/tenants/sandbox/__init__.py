@@ -102,7 +102,6 @@ def connections(state: State, space_id: str, raw: dict[str, Any]) -> tuple[Doc, 
 
 def _environments(state: State, project: Doc, env_refs: list[Any]) -> tuple[list[str], list[str]]:
     allowed = state.project_environment_ids(project)
-    names = {e["Id"]: e["Name"] for e in state.values("Environments", project["SpaceId"])}
     out: list[str] = []
     errors: list[str] = []
     for ref in env_refs:
@@ -110,10 +109,11 @@ def _environments(state: State, project: Doc, env_refs: list[Any]) -> tuple[list
         if env is None or env["SpaceId"] != project["SpaceId"]:
             errors.append(f"The environment '{ref}' does not exist in {project['SpaceId']}.")
         elif env["Id"] not in allowed:
+            reachable = [state.require("Environments", i)["Name"] for i in allowed]
             errors.append(
                 f"The environment '{env['Name']}' ({env['Id']}) is not in the lifecycle of the "
                 f"project '{project['Name']}', which can deploy to: "
-                f"{', '.join(names[i] for i in allowed) or 'no environments'}."
+                f"{', '.join(reachable) or 'no environments'}."
             )
         elif env["Id"] not in out:
             out.append(env["Id"])
