@@ -96,30 +96,34 @@ def find_drift(
     by_kind: dict[str, list[Operation]] = {}
     for op in sorted(ops, key=ready_at) if ready_at else ops:
         by_kind.setdefault(op.kind, []).append(op)
+    batches = [
+        kind_ops[i : i + IDS_PER_REQUEST]
+        for kind_ops in by_kind.values()
+        for i in range(0, len(kind_ops), IDS_PER_REQUEST)
+    ]
+    if ready_at:
+        batches.sort(key=lambda batch: max(ready_at(op) for op in batch))
     clock = client.throttle.clock
-    drifted, reads = [], 0
-    for kind_name, kind_ops in by_kind.items():
-        kind = registry.resource_kind(kind_name)
-        batches = [
-            kind_ops[i : i + IDS_PER_REQUEST] for i in range(0, len(kind_ops), IDS_PER_REQUEST)
-        ]
 
-        def read(batch: list[Operation], kind: ResourceKind = kind) -> list[Any]:
-            if ready_at:
-                clock.sleep_until(max(ready_at(op) for op in batch))
-            return read_many(client, kind, [str(op.resource_id) for op in batch])
+    def read(batch: list[Operation]) -> dict[str, Any]:
+        """The batch's documents by id (one kind), once they are all ready."""
+        if ready_at:
+            clock.sleep_until(max(ready_at(op) for op in batch))
+        kind = registry.resource_kind(batch[0].kind)
+        return {
+            doc["Id"]: doc for doc in read_many(client, kind, [str(op.resource_id) for op in batch])
+        }
 
-        pages = client.map(read, batches, workers)
-        reads += len(batches)
-        found = {doc["Id"]: doc for docs in pages for doc in docs}
-        for op in kind_ops:
+    drifted = []
+    for batch, found in zip(batches, client.map(read, batches, workers), strict=True):
+        for op in batch:
             fresh = found.get(str(op.resource_id))
             if fresh is None:
                 continue
             desired = replay(fresh, intents_of(op), registry)
             if diff(fresh, desired):
                 drifted.append(Drift(op, fresh, desired))
-    return drifted, reads
+    return drifted, len(batches)
 
 
 def verify(
