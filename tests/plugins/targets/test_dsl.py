@@ -132,13 +132,13 @@ def test_add_role_and_environment_changes_exactly_the_selection_and_converges(fr
     fresh.sandbox.clear_requests()
     report = fresh.apply(plan)
     assert report.recap == {"ok": 0, "changed": 11, "failed": 0, "skipped": 0}
-    # re-reads (?ids=) right before the writes, 8 at a time (8 + 3), and one read back,
-    # between the audit log's newest event and the question who else wrote (key's user,
-    # events on the written ids)
-    machines = ("GET", "/api/Spaces-1/machines")
-    assert [(r.method, r.path) for r in fresh.sandbox.requests if r.method == "GET"] == [
-        ("GET", "/api/events"), machines, machines, machines,
-        ("GET", "/api/users/me"), ("GET", "/api/events")]  # fmt: skip
+    # the audit log's newest event, re-reads (?ids=) right before the writes, 8 at a time
+    # (8 + 3); then, at the same time, one read back and the question who else wrote
+    # (the key's user, events on the written ids)
+    machines, events = ("GET", "/api/Spaces-1/machines"), ("GET", "/api/events")
+    gets = [(r.method, r.path) for r in fresh.sandbox.requests if r.method == "GET"]
+    assert gets[:3] == [events, machines, machines]
+    assert sorted(gets[3:]) == sorted([machines, ("GET", "/api/users/me"), events])
     assert report.requests == plan.request_estimate == 17
     for target_id, target in {t["Id"]: t for t in targets(fresh)}.items():
         old = before[target_id]
