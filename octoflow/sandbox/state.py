@@ -38,6 +38,9 @@ class State:
         self._frozen_now: str | None = None
         self._touched: set[str] = set()
         self._indexes: dict[str, dict[str, Index]] = {}
+        # Collections by the prefix of the ids they hold ("tenants" → Tenants and the
+        # tenants' variables), so finding every document with an id reads a few of them.
+        self._holders: dict[str, set[str]] = {}
 
     # -- documents --------------------------------------------------------------
 
@@ -69,6 +72,7 @@ class State:
     def put(self, name: str, doc: dict[str, Any]) -> dict[str, Any]:
         self.collection(name)[doc["Id"]] = doc
         self._lower[name][doc["Id"].lower()] = doc["Id"]
+        self._holders.setdefault(_id_prefix(doc["Id"]), set()).add(name)
         for index in self._indexes.get(name, {}).values():
             index.add(doc)
         return doc
@@ -99,12 +103,16 @@ class State:
         return [d for d in docs if d.get("SpaceId") == space_id]
 
     def find_document(self, doc_id: str) -> tuple[str, dict[str, Any]] | None:
-        """The collection and document holding ``doc_id``, searching every collection."""
-        for name in self.collections:
-            doc = self.get(name, doc_id)
-            if doc is not None:
-                return name, doc
-        return None
+        """The first collection holding ``doc_id``, and the document."""
+        holding = self.holding(doc_id)
+        return next(iter(holding.items()), None)
+
+    def holding(self, doc_id: str) -> dict[str, dict[str, Any]]:
+        """Every document with the id ``doc_id``, by collection (in the order the
+        collections were made): a tenant, and the tenant's variables."""
+        names = self._holders.get(_id_prefix(doc_id), set())
+        found = {name: self.get(name, doc_id) for name in self.collections if name in names}
+        return {name: doc for name, doc in found.items() if doc is not None}
 
     def take_touched(self) -> set[str]:
         """The collections handed out (and so perhaps changed) since the last call."""
@@ -194,6 +202,7 @@ class State:
         self.meta.clear()
         self._lower.clear()
         self._indexes.clear()
+        self._holders.clear()
 
     def dump(self) -> dict[str, Any]:
         return copy.deepcopy(
@@ -246,6 +255,10 @@ class Index:
     def ids(self, key: Any) -> set[str]:
         """Ids of the documents with ``key`` (a copy)."""
         return set(self._ids.get(key, ()))
+
+
+def _id_prefix(doc_id: str) -> str:
+    return doc_id.partition("-")[0].lower()
 
 
 def _project_key(doc: dict[str, Any]) -> list[Any]:

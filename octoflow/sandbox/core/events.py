@@ -103,8 +103,8 @@ def _holding(state: State, doc_id: str) -> dict[str, dict[str, Any]]:
     (sensitive values, key hashes) do not, and are never logged."""
     return {
         name: _masked(doc)
-        for name in list(state.collections)
-        if name != EVENTS and (doc := state.get(name, doc_id)) is not None and "Links" in doc
+        for name, doc in state.holding(doc_id).items()
+        if name != EVENTS and "Links" in doc
     }
 
 
