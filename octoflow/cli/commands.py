@@ -138,7 +138,7 @@ def apply(args: argparse.Namespace) -> int:
         the_plan = _plan_recipe(octo, args)
     if args.format == "text":
         _show_plan(the_plan, args, write_out=False)
-    retry = f"review the plan above and apply it with --expect-digest {the_plan.digest}"
+    retry = "review the plan above and apply it with --expect-digest {digest}"
     check_digest(the_plan, args.expect_digest, retry)
     check_wide(the_plan, args.allow_wide)
     if the_plan.is_empty:

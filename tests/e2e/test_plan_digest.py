@@ -87,6 +87,8 @@ def test_a_server_changed_since_review_stops_apply_before_any_write(
     assert code == 2
     assert f"is not the one reviewed (digest {digest})" in err
     assert "nothing was applied" in err
+    new = re.search(r"this plan \(digest ([0-9a-f]{16})\)", err).group(1)
+    assert new != digest and f"apply it with --expect-digest {new}" in err
     assert "Plan:" in out  # the plan that would have run is shown for review
     assert [r for r in sandbox.requests if r.method != "GET"] == []
     assert portal_connections(server_api) == connected
