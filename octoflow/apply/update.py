@@ -65,7 +65,10 @@ class Updater:
         self._lock = threading.Lock()
 
     def intents(self, op: Operation) -> list[Intent]:
-        """The operation's intents with references to created documents resolved."""
+        """The operation's intents with references to created documents resolved (as
+        they are when nothing was created: a reference to nothing stays as it is)."""
+        if not self.created:
+            return list(op.intents)
         return [
             attrs.evolve(i, args=resolve_created(dict(i.args), self.created)) for i in op.intents
         ]

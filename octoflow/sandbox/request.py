@@ -150,8 +150,10 @@ class Request:
         if not self.has_body:
             raise SandboxError(400, NO_BODY_MESSAGE, errors=[NO_BODY_MESSAGE])
         try:
-            parsed = json.loads(self._body.decode("utf-8-sig"), parse_constant=_no_constant)
-            json.dumps(parsed, ensure_ascii=False).encode("utf-8")  # lone surrogates fail here
+            text = self._body.decode("utf-8-sig")
+            parsed = json.loads(text, parse_constant=_no_constant)
+            if "\\ud" in text or "\\uD" in text:  # a lone surrogate fails to encode
+                json.dumps(parsed, ensure_ascii=False).encode("utf-8")
         except (UnicodeError, ValueError) as exc:
             raise invalid(f"The request body is not valid JSON: {exc}") from None
         except RecursionError:
