@@ -27,7 +27,7 @@ def prepare(path: Path, what: str, make_parents: bool = False) -> Path:
     try:
         if make_parents:
             path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE)
+        fd = open_for_appending(path)
     except OSError as exc:
         raise UsageError(
             f"cannot write {what} {path}: {exc.strerror or exc}; choose a folder that "
@@ -49,13 +49,14 @@ def private_writer(path: Path) -> TextIO:
     return os.fdopen(fd, "w", encoding="utf-8")
 
 
-def append_line(path: Path, line: str) -> None:
+def open_for_appending(path: Path) -> int:
+    """A descriptor appending to ``path`` (created readable by its owner only)."""
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE)
+
+
+def append_line(fd: int, line: str) -> None:
     """Append ``line`` in one ``write`` (no buffered file object: apply journals a line
     per change, from many threads)."""
     data = (line + "\n").encode("utf-8")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE)
-    try:
-        while data:
-            data = data[os.write(fd, data) :]
-    finally:
-        os.close(fd)
+    while data:
+        data = data[os.write(fd, data) :]

@@ -107,6 +107,12 @@ class Executor:
     def run(self, plan: Plan, preflight: bool = False) -> ApplyReport:
         """Apply ``plan``. With ``preflight`` (saved plans), first check every
         document against the plan and write nothing if any contradicts it."""
+        try:
+            return self._run(plan, preflight)
+        finally:
+            self.journal.close()
+
+    def _run(self, plan: Plan, preflight: bool) -> ApplyReport:
         started, requests_before = time.monotonic(), self.client.request_count
         self._saved_plan = preflight
         ops = {op.key: op for op in plan.operations}

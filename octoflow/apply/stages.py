@@ -286,7 +286,12 @@ class StagedApply:
         self._created: dict[str, str] = {}
 
     def run(self, resumption: Resumption | None = None) -> RolloutReport:
-        resumption = resumption or Resumption()
+        try:
+            return self._run(resumption or Resumption())
+        finally:
+            self.journal.close()
+
+    def _run(self, resumption: Resumption) -> RolloutReport:
         done = resumption.done
         self._created = {k: v for k, v in done.items() if v}
         self._outcomes = dict.fromkeys(done, CHANGED)
