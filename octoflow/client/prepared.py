@@ -54,7 +54,7 @@ def prepare(
     """The request ``session.prepare_request`` would make of these arguments."""
     prepared = requests.PreparedRequest()
     prepared.method = method.upper()
-    prepared.url = requote_uri(_with_query(url, params))
+    prepared.url = _with_query(requote_uri(url), params)
     prepared.headers = CaseInsensitiveDict(session.headers)
     prepared.hooks = default_hooks()
     prepared.body = None
@@ -64,15 +64,19 @@ def prepare(
     if json is not None:
         prepared.headers.setdefault("Content-Type", "application/json")
     jar = RequestsCookieJar()
-    jar.update(session.cookies)
-    prepared.prepare_cookies(jar)
+    if session.cookies:  # a server that sets none (API keys): no Cookie header to work out
+        jar.update(session.cookies)
+        prepared.prepare_cookies(jar)
+    else:
+        prepared._cookies = jar  # what redirects take their cookies from
     prepared.prepare_auth(session.auth)
     return prepared
 
 
 def _with_query(url: str, params: dict[str, Any] | None) -> str:
     """``url`` with ``a=1&b=x&b=y`` added as requests encodes it: an iterable value
-    repeats its key, ``None`` values are left out."""
+    repeats its key, ``None`` values are left out. (requests requotes the whole URL after
+    adding them; an encoded query comes out of that as it went in.)"""
     pairs = [
         (key, item)
         for key, value in (params or {}).items()
