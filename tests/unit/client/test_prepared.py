@@ -44,7 +44,7 @@ def session(auth: requests.auth.AuthBase | None) -> tuple[KeySafeSession, Captur
 CASES = [
     ("GET", URL, None, None),
     ("GET", URL, {"ids": "Tenants-1,Tenants-2", "take": 2, "skip": 0}, None),
-    ("GET", URL, {"tags": ["Region/EU", "Tier/Gold"], "projectId": None, "partialName": "Acme & Co"}, None),
+    ("GET", URL, {"tags": ["Region/EU", "Tier/Gold"], "projectId": None, "name": "A & Co"}, None),
     ("GET", URL + "?take=0", {"skip": 30}, None),
     ("GET", URL + "/Tenants 1", {"flag": True}, None),
     ("PUT", URL + "/Tenants-1", None, {"Name": "Acmé", "Tags": ["a"], "Nothing": None}),
