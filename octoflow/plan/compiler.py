@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import gc
 import json
+import marshal
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
@@ -212,9 +213,11 @@ def _replay_effective(
         return desired, intents if desired != document else ()
     effective = []
     for intent in intents:
-        before = json.dumps(desired)  # cheaper than a deep copy to compare against
+        # A snapshot to compare against: marshal writes JSON data's dicts, lists and
+        # scalars (in order) faster than json.dumps, and far faster than a deep copy.
+        before = marshal.dumps(desired)
         registry.intent(intent.name)(desired, intent.args)
-        if json.dumps(desired) != before:
+        if marshal.dumps(desired) != before:
             effective.append(intent)
     return desired, tuple(effective)
 

@@ -138,9 +138,23 @@ def tenant_filters(req: Request, items: list[Doc]) -> list[Doc]:
         ]
     tags = req.query.getlist("tags")
     if tags:
-        groups = tag_groups(req.state, req.space_id, tags)
-        items = [t for t in items if not missing_tags(t, groups)]
+        matching = _tagged(req.state, tag_groups(req.state, req.space_id, tags))
+        items = [t for t in items if t["Id"] in matching]
     return items
+
+
+def _tagged(state: State, groups: dict[str, list[str]]) -> set[str]:
+    """Ids of the tenants with a tag of every group (``missing_tags`` is empty), found
+    through an index by tag: a filter over 10,000 tenants reads only those it names."""
+    index = state.index("Tenants", "tags", _tag_keys)
+    per_group = [
+        set().union(*(index.ids(tag.lower()) for tag in group)) for group in groups.values()
+    ]
+    return set.intersection(*per_group) if per_group else set()
+
+
+def _tag_keys(tenant: Doc) -> set[str]:
+    return {tag.lower() for tag in tenant.get("TenantTags") or []}
 
 
 # -- extra routes ------------------------------------------------------------------------
@@ -207,6 +221,7 @@ def follow_tags(req: Request, old: Doc | None, new: Doc | None) -> None:
         if any(t in renamed for t in tags):
             kept = [renamed.get(t, t) for t in tags]
             tenant["TenantTags"] = [t for t in kept if t is not None]
+            req.state.put("Tenants", tenant)  # the index by tag sees the change
 
 
 def after_create(req: Request, doc: Doc) -> None:
