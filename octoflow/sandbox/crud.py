@@ -18,7 +18,7 @@ from octoflow.sandbox.errors import invalid, not_found
 from octoflow.sandbox.paging import by_name, common_filters, page
 from octoflow.sandbox.request import Request
 from octoflow.sandbox.router import Router
-from octoflow.sandbox.state import State
+from octoflow.sandbox.state import Index, State
 
 Doc = dict[str, Any]
 #: Fields the server owns; values a client sends for them are ignored.
@@ -213,10 +213,14 @@ class Resource:
         keys = [("name", scope, name.lower())] if isinstance(name, str) else []
         return keys + ([("slug", scope, slug)] if self.has_slug and slug else [])
 
+    def names(self, state: State) -> Index:
+        """The collection's documents by the keys their name and slug claim."""
+        return state.index(self.collection, f"names/{self.segment}", self.name_keys)
+
     def taken(self, req: Request, doc: Doc, key: tuple[str, Any, str]) -> bool:
         """Whether another document of the collection has ``key`` (an indexed lookup, so a
         write costs the same however many documents there are)."""
-        names = req.state.index(self.collection, f"names/{self.segment}", self.name_keys)
+        names = self.names(req.state)
         others = (req.state.get(self.collection, i) for i in names.ids(key) - {doc["Id"]})
         return any(other is not None and key in self.name_keys(other) for other in others)
 
@@ -295,3 +299,5 @@ def register(router: Router, res: Resource) -> None:
     add("DELETE", seg + "/{id}", res.delete)
     router.add_field_names(res.defaults())
     router.add_field_names(res.nested_fields)
+    if res.name_scope is not None:
+        router.build_index(res.names)

@@ -96,6 +96,7 @@ class Sandbox:
                 for area in seeding_order(self.areas):
                     area.seed(self.state, seed)
             self.state.meta["seed"] = seed
+            self._build_indexes()
             if self.journal is not None:
                 self.journal.compact()
 
@@ -107,8 +108,13 @@ class Sandbox:
     def load(self, data: dict[str, Any]) -> None:
         with self.state.lock:
             self.state.load(data)
+            self._build_indexes()
             if self.journal is not None:
                 self.journal.compact()
+
+    def _build_indexes(self) -> None:
+        for build in self.router.index_builders:
+            build(self.state)
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write ``dump()`` to ``path`` atomically (a synced temporary file, then a rename).

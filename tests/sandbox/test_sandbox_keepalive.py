@@ -229,3 +229,30 @@ def test_the_key_header_is_read_in_any_case(raw):
     assert raw.response()[0] == 200
     raw.send("GET", f"{SPACE}/tenants", X_OCTOPUS_APIKEY="API-EXAMPLEWRONG000000000000")
     assert raw.response()[0] == 401
+
+
+@pytest.mark.parametrize(
+    "line, status",
+    [
+        ("GET /api HTTP/2.0", 505),
+        ("GET /api HTTP/1.x", 400),
+        ("GET /api HTTPS/1.1", 400),
+        ("GET", 400),
+        ("GET /api HTTP/1.1 extra", 400),
+        ("POST /api", 400),  # HTTP/0.9 knew only GET
+    ],
+)
+def test_a_malformed_request_line_is_refused_as_http_server_refuses_it(server, line, status):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(line.encode() + b"\r\n\r\n")
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    # as http.server answers: before the version is read, an HTTP/0.9 answer (no status
+    # line), so the error page says the code
+    assert f"Error code: {status}".encode() in answer
+
+
+def test_a_path_starting_with_two_slashes_is_read_as_one(raw):
+    raw.send("GET", "//api/Spaces-1/tenants", X_Octopus_ApiKey=SANDBOX_API_KEY)
+    assert raw.response()[0] == 200

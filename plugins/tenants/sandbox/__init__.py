@@ -146,11 +146,16 @@ def tenant_filters(req: Request, items: list[Doc]) -> list[Doc]:
 def _tagged(state: State, groups: dict[str, list[str]]) -> set[str]:
     """Ids of the tenants with a tag of every group (``missing_tags`` is empty), found
     through an index by tag: a filter over 10,000 tenants reads only those it names."""
-    index = state.index("Tenants", "tags", _tag_keys)
+    index = tags_index(state)
     per_group = [
         set().union(*(index.ids(tag.lower()) for tag in group)) for group in groups.values()
     ]
     return set.intersection(*per_group) if per_group else set()
+
+
+def tags_index(state: State) -> Any:
+    """Tenants by lower-cased tag (built with the state: ``Router.build_index``)."""
+    return state.index("Tenants", "tags", _tag_keys)
 
 
 def _tag_keys(tenant: Doc) -> set[str]:
@@ -261,6 +266,7 @@ class TenantsArea:
         router.on_change("Environments", forget_environment)
         router.on_change("Projects", forget_project)
         router.on_change("TagSets", follow_tags)
+        router.build_index(tags_index)
         router.link("Tenants", "/tenants{/id}" + TENANT_QUERY)
         router.link("TenantsStatus", "/tenants/status")
         router.link("TenantTagTest", "/tenants/tag-test{?tenantIds,tags}")
