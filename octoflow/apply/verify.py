@@ -137,10 +137,9 @@ def verify(
     todo, reapplied, requests = list(ops), [], 0
     clock = client.throttle.clock
     settle = settle_time(updater.slowest_write)
-    last_write = max(updater.written_at.values(), default=clock.now())
 
     def ready_at(op: Operation) -> float:
-        return updater.written_at.get(op.key, last_write) + settle
+        return updater.written_at[op.key] + settle  # every op here was written
 
     for round_number in range(ROUNDS):
         if round_number:

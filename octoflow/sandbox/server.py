@@ -168,9 +168,11 @@ class _RequestHandler(WSGIRequestHandler):
         self.command, self.path = words[0], words[1]
         if self.path.startswith("//"):  # not a scheme-relative URL to redirect to
             self.path = "/" + self.path.lstrip("/")
-        return self.read_headers()
+        return self.parse_headers()
 
-    def read_headers(self) -> bool:
+    def parse_headers(self) -> bool:
+        """The header block, then ``Connection`` and ``Expect`` as ``http.server`` reads
+        them; False (answered 431) when the block is over the limits."""
         try:
             self.headers = read_headers(self.rfile)
         except HeaderError as exc:

@@ -37,12 +37,12 @@ from octoflow.plugin import PluginHost
 from octoflow.sandbox import Sandbox
 from octoflow.sandbox.area import DEPLOYMENT, PROJECTS, Doc, State, git
 from octoflow.session import Octoflow
+from tests.benchmark.bench_processes import IMAGE, use_container
 from tests.benchmark.bench_tenants import CONCURRENCY, KEY, LATENCY_MS, control
 from tests.benchmark.common import Row, report, require, server_process, timed
 
 SPACE = "Spaces-1"
 RECIPE = "projects-use-container"
-IMAGE = "octopuslabs/workertools:latest"
 BRANCH = "octoflow/containers"
 PARAMS = {"group": "*", "image": IMAGE, "new_branch": BRANCH, "only_protected": "true"}
 #: The demo seed converts 6; this many more make half of the 200 version-controlled.
@@ -310,17 +310,6 @@ def update_cac(http: requests.Session, base: str, project: Doc, wanted: Doc) -> 
         path = f"{project_url}/{quote(BRANCH, safe='')}/deploymentprocesses"
     process["ChangeDescription"] = f"Run worker steps in {IMAGE}"
     http.put(path, json=process).raise_for_status()
-
-
-def use_container(process: Doc, wanted: Doc) -> bool:
-    changed = False
-    for step in process["Steps"]:
-        for action in step["Actions"]:
-            on_worker = action["Properties"].get("Octopus.Action.RunOnServer") == "true"
-            if on_worker and action["Container"] != wanted:
-                action["Container"] = dict(wanted)
-                changed = True
-    return changed
 
 
 def main() -> int:

@@ -156,17 +156,22 @@ def each_process(url: str, change: Callable[[dict[str, Any], dict[str, Any]], bo
 
 def script_use_container(url: str) -> None:
     def change(process: dict[str, Any], seen: dict[str, Any]) -> bool:
-        wanted = {"Image": IMAGE, "FeedId": seen["feeds"]["Docker Hub"]}
-        changed = False
-        for step in process["Steps"]:
-            for action in step["Actions"]:
-                on_worker = action["Properties"].get("Octopus.Action.RunOnServer") == "true"
-                if on_worker and action["Container"] != wanted:
-                    action["Container"] = dict(wanted)
-                    changed = True
-        return changed
+        return use_container(process, {"Image": IMAGE, "FeedId": seen["feeds"]["Docker Hub"]})
 
     each_process(url, change)
+
+
+def use_container(process: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    """The sequential script's edit: ``wanted`` as the container of every worker action;
+    whether anything changed."""
+    changed = False
+    for step in process["Steps"]:
+        for action in step["Actions"]:
+            on_worker = action["Properties"].get("Octopus.Action.RunOnServer") == "true"
+            if on_worker and action["Container"] != wanted:
+                action["Container"] = dict(wanted)
+                changed = True
+    return changed
 
 
 def script_add_step(url: str) -> None:
