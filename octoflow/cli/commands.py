@@ -294,6 +294,7 @@ def sandbox_serve(args: argparse.Namespace) -> int:
         server_version=args.server_version,
     )
     sandbox.settings.update({"rate_limit": rate_limit})
+    sandbox.freeze_state()
     if state is not None:
         try:
             sandbox.make_durable(state)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import graphlib
 import json
 import os
@@ -78,6 +79,7 @@ class Sandbox:
         self._write_hooks: list[WriteHook] = []
         #: The write-ahead log once ``make_durable`` has been called.
         self.journal: Journal | None = None
+        self._freezes_state = False
         self.state_file, self.default_seed = _seed_source(seed)
         if self.state_file is not None and self.state_file.exists():
             self.load(read_state(self.state_file))
@@ -96,7 +98,7 @@ class Sandbox:
                 for area in seeding_order(self.areas):
                     area.seed(self.state, seed)
             self.state.meta["seed"] = seed
-            self._build_indexes()
+            self._settle_state()
             if self.journal is not None:
                 self.journal.compact()
 
@@ -108,13 +110,32 @@ class Sandbox:
     def load(self, data: dict[str, Any]) -> None:
         with self.state.lock:
             self.state.load(data)
-            self._build_indexes()
+            self._settle_state()
             if self.journal is not None:
                 self.journal.compact()
 
-    def _build_indexes(self) -> None:
+    def _settle_state(self) -> None:
+        """Build the indexes of a newly seeded or loaded state (and freeze it, see
+        ``freeze_state``)."""
         for build in self.router.index_builders:
             build(self.state)
+        if self._freezes_state:
+            _freeze_heap()
+
+    def freeze_state(self) -> None:
+        """Keep the state out of the cyclic garbage collector's passes, now and after each
+        reset or load: for a process that only serves this sandbox (``sandbox serve``).
+
+        A large seed is millions of objects that hold no reference cycles: each full pass
+        of the collector over ``demo-large`` stopped every request for 0.15-0.2 s (four
+        times during a 4,005-tenant apply) and found nothing to collect. Frozen documents
+        are still freed when replaced or deleted (by reference counting); garbage is
+        collected first, so none is frozen. This is process-wide (``gc.freeze``), hence
+        not for a sandbox embedded in someone else's process.
+        """
+        self._freezes_state = True
+        with self.state.lock:
+            _freeze_heap()
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write ``dump()`` to ``path`` atomically (a synced temporary file, then a rename).
@@ -224,3 +245,10 @@ def seeding_order(areas: list[Any]) -> list[Any]:
 
 def _depth(name: str, graph: dict[str, set[str]]) -> int:
     return 1 + max((_depth(n, graph) for n in graph[name]), default=-1)
+
+
+def _freeze_heap() -> None:
+    """Collect what garbage there is, then move every object left out of the collector's
+    generations (``gc.freeze``)."""
+    gc.collect()
+    gc.freeze()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 from collections import Counter
@@ -164,3 +165,39 @@ def test_concurrent_writes_are_all_applied(fresh, served):
         assert set(pool.map(connect, range(1, 101))) == {200}
     gold = {t["Id"] for t in served.json("/api/Spaces-1/tenants/all", tags="Tier/Gold")}
     assert {f"Tenants-{n}" for n in range(1, 101)} <= gold
+
+
+@pytest.fixture
+def unfrozen():
+    """``gc.freeze`` is process-wide: give this test process its collector back."""
+    yield
+    gc.unfreeze()
+
+
+def tracked_by_the_collector(obj: object) -> bool:
+    """Whether a collection can visit ``obj`` (frozen objects are in none of its lists)."""
+    return any(o is obj for o in gc.get_objects())
+
+
+def test_a_frozen_state_stays_out_of_collections_after_a_reset_and_is_still_served(
+    areas, unfrozen
+):
+    sandbox = Sandbox(areas, seed="demo")
+    tenant = sandbox.state.values("Tenants")[0]
+    assert tracked_by_the_collector(tenant)
+
+    sandbox.freeze_state()
+    assert not tracked_by_the_collector(tenant)
+
+    sandbox.reset("demo")
+    reseeded = sandbox.state.values("Tenants")[0]
+    assert reseeded is not tenant and not tracked_by_the_collector(reseeded)
+    api = in_process(sandbox)
+    assert api.get(f"/api/Spaces-1/tenants/{reseeded['Id']}").json()["Name"] == reseeded["Name"]
+
+
+def test_a_sandbox_freezes_nothing_unless_asked(areas):
+    sandbox = Sandbox(areas, seed="demo")
+    sandbox.reset("demo")
+
+    assert tracked_by_the_collector(sandbox.state.values("Tenants")[0])
