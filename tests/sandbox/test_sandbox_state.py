@@ -179,9 +179,7 @@ def tracked_by_the_collector(obj: object) -> bool:
     return any(o is obj for o in gc.get_objects())
 
 
-def test_a_frozen_state_stays_out_of_collections_after_a_reset_and_is_still_served(
-    areas, unfrozen
-):
+def test_a_frozen_state_stays_out_of_collections_after_a_reset_and_is_still_served(areas, unfrozen):
     sandbox = Sandbox(areas, seed="demo")
     tenant = sandbox.state.values("Tenants")[0]
     assert tracked_by_the_collector(tenant)
