@@ -221,3 +221,30 @@ def test_the_recap_counts_the_results(octo, octo_requests) -> None:
     assert report.recap == {UNCHANGED: 1, CHANGED: 1, FAILED: 1, SKIPPED: 1} == outcomes
     assert report.to_json()["recap"] == report.recap and not report.succeeded
     assert report.requests == len(octo_requests.all)
+
+
+@pytest.mark.parametrize("dependent", [False, True], ids=["independent", "with a dependency"])
+def test_an_error_escaping_an_operation_is_raised_not_swallowed(octo, dependent) -> None:
+    """Whether the plan's operations wait for one another or not (two ways to schedule
+    them), an error outside what an operation reports, here the caller's result callback,
+    reaches the caller once the workers are done."""
+    after = ("Tenant/new:Pacific Bank K.K.",) if dependent else ()
+    plan = compile_(
+        octo,
+        Fixed(
+            lambda ctx: [
+                new_tenant("Pacific Bank K.K."),
+                tenant_edit(ctx, "Tenants-9", described("x"), after=after),
+            ]
+        ),
+    )
+    assert any(op.depends_on for op in plan.operations) == dependent
+    seen = []
+
+    def on_result(result) -> None:
+        seen.append(result.key)
+        raise RuntimeError("a bug in the caller's callback")
+
+    with pytest.raises(RuntimeError, match="caller's callback"):
+        apply(octo, plan, on_result=on_result)
+    assert seen
