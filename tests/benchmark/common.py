@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import os
 import platform
@@ -59,7 +60,21 @@ def machine() -> list[str]:
         f"CPUs: {os.cpu_count()}",
         f"Python: {platform.python_version()} ({platform.python_implementation()})",
         f"platform: {platform.platform()}",
+        f"CPU speed at the end: {reference_work():.2f} s for the reference work "
+        "(lower is faster; a shared VM's varies from minute to minute)",
     ]
+
+
+def reference_work() -> float:
+    """Seconds a fixed pure-Python workload takes now (20,000 JSON round trips of a small
+    document, then a sum over a million squares): runs on one machine are comparable only
+    when it is about the same."""
+    document = {"a": [1, 2, 3], "b": {"c": "x" * 50, "d": [{"e": n} for n in range(20)]}}
+    started = time.perf_counter()
+    for _ in range(20_000):
+        json.loads(json.dumps(document))
+    sum(n * n for n in range(1_000_000))
+    return time.perf_counter() - started
 
 
 def table(rows: list[Row]) -> str:
