@@ -293,6 +293,8 @@ class Executor:
         """Operations that wait for none other (a bulk edit) go to the workers at once, in
         plan order; this thread then only waits for the last to finish, or for a stop. (It
         woke at every completion otherwise: a thread switch per write for nothing.)"""
+        if not ops:
+            return  # nothing will finish, so nothing would end the wait below
         left, lock, finished = len(ops), threading.Lock(), threading.Event()
 
         def one_done(_: cf.Future[None]) -> None:

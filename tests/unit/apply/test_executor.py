@@ -8,6 +8,7 @@ request count.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 
 import pytest
@@ -248,3 +249,18 @@ def test_an_error_escaping_an_operation_is_raised_not_swallowed(octo, dependent)
     with pytest.raises(RuntimeError, match="caller's callback"):
         apply(octo, plan, on_result=on_result)
     assert seen
+
+
+def test_an_empty_plan_applies_at_once_with_nothing_done(octo, octo_requests) -> None:
+    plan = compile_(octo, edits())
+    assert plan.operations == ()
+    octo_requests.clear()
+    reports = []
+    applying = threading.Thread(target=lambda: reports.append(apply(octo, plan)), daemon=True)
+
+    applying.start()
+    applying.join(timeout=30)
+
+    assert not applying.is_alive(), "applying an empty plan did not return"
+    assert reports[0].recap == {"ok": 0, "changed": 0, "failed": 0, "skipped": 0}
+    assert octo_requests.writes() == []
