@@ -126,12 +126,12 @@ class Sandbox:
         """Keep the state out of the cyclic garbage collector's passes, now and after each
         reset or load: for a process that only serves this sandbox (``sandbox serve``).
 
-        A large seed is millions of objects that hold no reference cycles: each full pass
-        of the collector over ``demo-large`` stopped every request for 0.15-0.2 s (four
-        times during a 4,005-tenant apply) and found nothing to collect. Frozen documents
-        are still freed when replaced or deleted (by reference counting); garbage is
-        collected first, so none is frozen. This is process-wide (``gc.freeze``), hence
-        not for a sandbox embedded in someone else's process.
+        A large seed is many objects that hold no reference cycles (``demo-large``:
+        150,000 the collector tracks): a full pass over them stopped every request for
+        0.15-0.2 s, once during a 4,005-tenant apply, and found nothing to collect.
+        Frozen documents are still freed when replaced or deleted (by reference counting);
+        garbage is collected first, so none is frozen. This is process-wide
+        (``gc.freeze``), hence not for a sandbox embedded in someone else's process.
         """
         self._freezes_state = True
         with self.state.lock:
